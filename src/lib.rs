@@ -1,2 +1,79 @@
-//! thirdside: score peacemaking efforts against rubrics from case files in which every
-//! judgment is backed by evidence.
+//! thirdside scores peacemaking efforts against rubrics drawn from the
+//! conflict-resolution literature, from case files in which every judgment is backed by
+//! evidence, and renders comparative reports.
+//!
+//! Data flows one way: files → [`model`] ([`load`]) → a checked [`validate::Corpus`]
+//! ([`validate`]) → [`score::Scores`] ([`score`]) → text ([`score_output`]).
+//!
+//! ```no_run
+//! use std::path::PathBuf;
+//! let checked = thirdside::load(
+//!     &[PathBuf::from("rubrics"), PathBuf::from("cases")],
+//!     &thirdside::validate::Options::default(),
+//! )?;
+//! assert_eq!(checked.errors(), 0, "{}", checked.report());
+//! let rubric = thirdside::select_rubric(&checked.corpus, None)?;
+//! let scores = thirdside::score::score(&checked.corpus, rubric);
+//! println!("{}", thirdside::score_output::to_table(&scores));
+//! # Ok::<(), thirdside::error::Error>(())
+//! ```
+
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+pub mod app;
+pub mod cli;
+pub mod date;
+pub mod diagnostic;
+pub mod error;
+pub mod exit_code;
+pub mod id;
+pub mod load;
+pub mod model;
+pub mod quote;
+pub mod score;
+pub mod score_output;
+pub mod validate;
+
+use error::Error;
+use model::Rubric;
+use std::path::PathBuf;
+use validate::{Checked, Corpus, Options};
+
+/// Reads every file under `paths` and validates the lot, collecting every problem.
+///
+/// An unreadable path is an [`Error`]; problems in the files are diagnostics in the
+/// returned [`Checked`].
+pub fn load(paths: &[PathBuf], options: &Options) -> Result<Checked, Error> {
+    let inputs = load::Inputs::read(paths)?;
+    Ok(validate::validate(inputs, options))
+}
+
+/// The rubric to score against: the one named, or the only one loaded.
+pub fn select_rubric<'a>(corpus: &'a Corpus, id: Option<&str>) -> Result<&'a Rubric, Error> {
+    let ids = || {
+        corpus
+            .rubrics
+            .iter()
+            .map(|r| r.value.id.get_ref().as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match id {
+        Some(id) => corpus.rubric(id).ok_or_else(|| {
+            Error::Usage(format!("no rubric `{id}` was loaded (loaded: {})", ids()))
+        }),
+        None => match corpus.rubrics.as_slice() {
+            [one] => Ok(&one.value),
+            [] => Err(Error::Invalid(
+                "no rubric was loaded: add one under rubrics/".to_string(),
+            )),
+            _ => Err(Error::Usage(format!(
+                "several rubrics are loaded ({}): choose one with --rubric ID",
+                ids()
+            ))),
+        },
+    }
+}

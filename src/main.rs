@@ -1,1 +1,17 @@
-fn main() {}
+//! The `thirdside` binary: parse the command line, run it, exit with its code.
+
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use clap::Parser;
+
+fn main() {
+    let cli = match thirdside::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            let code = if err.use_stderr() { 2 } else { 0 };
+            std::process::exit(code);
+        }
+    };
+    std::process::exit(thirdside::app::run(cli).code());
+}

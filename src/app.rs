@@ -1,0 +1,86 @@
+//! Running a parsed command line: load, validate, act, print. The only module that
+//! writes to standard output and standard error.
+
+use crate::cli::{CheckArgs, Cli, Command, InputArgs, ScoreArgs, ScoreFormat};
+use crate::error::Error;
+use crate::exit_code::ExitCode;
+use crate::validate::{Checked, Corpus};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Runs a command and returns how the process should exit. Errors are printed here.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Check(args) => check(args),
+        Command::Score(args) => score(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "thirdside: {err}");
+            err.exit_code()
+        }
+    }
+}
+
+/// The input paths, defaulting to `rubrics/` and `cases/`.
+fn paths(input: &InputArgs) -> Vec<PathBuf> {
+    if input.paths.is_empty() {
+        vec![PathBuf::from("rubrics"), PathBuf::from("cases")]
+    } else {
+        input.paths.clone()
+    }
+}
+
+/// Loads and validates the input.
+fn load(input: &InputArgs) -> Result<Checked, Error> {
+    if let Some(dir) = &input.sources
+        && !dir.is_dir()
+    {
+        return Err(Error::Usage(format!(
+            "--sources {}: no such folder",
+            dir.display()
+        )));
+    }
+    crate::load(
+        &paths(input),
+        &crate::validate::Options {
+            sources_dir: input.sources.clone(),
+        },
+    )
+}
+
+/// Loads, validates and insists on a valid corpus; prints the problems otherwise.
+fn load_valid(input: &InputArgs) -> Result<Corpus, Error> {
+    let checked = load(input)?;
+    if checked.errors() > 0 {
+        let _ = write!(std::io::stderr(), "{}", checked.report());
+        return Err(Error::Invalid(
+            "the input has errors; run `thirdside check` for the full list".to_string(),
+        ));
+    }
+    Ok(checked.corpus)
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode, Error> {
+    let checked = load(&args.input)?;
+    print!("{}", checked.report());
+    Ok(if checked.errors() > 0 {
+        ExitCode::Failure
+    } else {
+        ExitCode::Success
+    })
+}
+
+fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
+    let corpus = load_valid(&args.input)?;
+    let rubric = crate::select_rubric(&corpus, args.rubric.as_deref())?;
+    let scores = crate::score::score(&corpus, rubric);
+    let text = match args.format {
+        ScoreFormat::Table => crate::score_output::to_table(&scores),
+        ScoreFormat::Json => crate::score_output::to_json(&scores),
+        ScoreFormat::Csv => crate::score_output::to_csv(&scores),
+    };
+    print!("{text}");
+    Ok(ExitCode::Success)
+}

@@ -1,0 +1,88 @@
+//! The command line: clap structures whose doc comments are the help text.
+//!
+//! Arguments are parsed here and nowhere else; [`crate::app`] runs them.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Score peacemaking efforts against rubrics, from case files in which every judgment is
+/// backed by evidence.
+///
+/// From the repository root the defaults (rubrics/, cases/, reports/) need no flags.
+#[derive(Debug, Parser)]
+#[command(name = "thirdside", version, about, long_about = None)]
+#[command(after_help = "Examples:
+  thirdside check                      validate rubrics/ and cases/
+  thirdside check --sources ../shared/sources
+                                       also verify every quotation
+  thirdside score --format json        scores as JSON, the machine-readable contract
+
+Exit codes: 0 success; 1 invalid input (or a failed audit, or stale reports); 2 usage or I/O error.")]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate rubrics, the bibliography and cases; report every problem at once.
+    #[command(after_help = "Examples:
+  thirdside check
+  thirdside check cases/2016-vatican.toml rubrics/
+  thirdside check --sources ../shared/sources")]
+    Check(CheckArgs),
+    /// Derive and print the scores of every case.
+    #[command(after_help = "Examples:
+  thirdside score
+  thirdside score --format json > scores.json
+  thirdside score --format csv > scores.csv")]
+    Score(ScoreArgs),
+}
+
+/// Where the input is.
+#[derive(Debug, clap::Args)]
+pub struct InputArgs {
+    /// Files or folders to read (default: rubrics/ and cases/). Folders are searched for
+    /// .toml files; bibliography.toml is the bibliography, files under a folder named
+    /// rubrics are rubrics, every other file is a case.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Verify every quotation against DIR/<source key>.txt where that file exists.
+    #[arg(long, value_name = "DIR")]
+    pub sources: Option<PathBuf>,
+}
+
+/// `thirdside check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Input.
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// `thirdside score`.
+#[derive(Debug, clap::Args)]
+pub struct ScoreArgs {
+    /// Input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScoreFormat::Table)]
+    pub format: ScoreFormat,
+    /// The rubric to score against (needed only when several are loaded).
+    #[arg(long, value_name = "ID")]
+    pub rubric: Option<String>,
+}
+
+/// Formats of `score`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScoreFormat {
+    /// Aligned columns for people.
+    Table,
+    /// The machine-readable contract.
+    Json,
+    /// One row per case and criterion.
+    Csv,
+}

@@ -1,0 +1,246 @@
+//! Problems found in input files, and how they are shown to a person.
+//!
+//! A [`Diagnostic`] names the file, a byte span inside it (where there is one), the
+//! message and, optionally, what would fix it. [`SourceMap`] keeps the text of every file
+//! read so that a diagnostic can be rendered as
+//! `path:line:column: error: message`, followed by the offending line and a caret.
+//! This module does not decide what is a problem; loading and validation do.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// How serious a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The input is invalid: `check` fails and nothing is scored.
+    Error,
+    /// Worth a look, but the input is still valid.
+    Warning,
+}
+
+impl Severity {
+    /// The word printed before the message.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One problem in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file the problem is in.
+    pub path: PathBuf,
+    /// Byte range of the offending text, when the problem has a place.
+    pub span: Option<Range<usize>>,
+    /// How serious it is.
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// What would fix it, when that can be said.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at a place in a file.
+    pub fn error(path: &Path, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.to_path_buf(),
+            span,
+            severity: Severity::Error,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// A warning at a place in a file.
+    pub fn warning(path: &Path, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, span, message)
+        }
+    }
+
+    /// Adds what would fix the problem.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// The text of every file read, so that diagnostics can show lines and columns.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: BTreeMap<PathBuf, String>,
+}
+
+/// A position in a file, both 1-based; the column counts characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    /// Line number, from 1.
+    pub line: usize,
+    /// Column, in characters, from 1.
+    pub column: usize,
+}
+
+impl SourceMap {
+    /// An empty map.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Remembers the text of a file.
+    pub fn insert(&mut self, path: &Path, text: String) {
+        self.files.insert(path.to_path_buf(), text);
+    }
+
+    /// The text of a file, if it was read.
+    pub fn text(&self, path: &Path) -> Option<&str> {
+        self.files.get(path).map(String::as_str)
+    }
+
+    /// Line and column of a byte offset in a file.
+    pub fn position(&self, path: &Path, offset: usize) -> Option<Position> {
+        self.text(path).map(|text| position_in(text, offset))
+    }
+
+    /// Renders a diagnostic: the `path:line:column: severity: message` line, then the
+    /// offending line with a caret under the span, then the help.
+    pub fn render(&self, diagnostic: &Diagnostic) -> String {
+        let path = diagnostic.path.display();
+        let severity = diagnostic.severity.as_str();
+        let mut out = String::new();
+        let located = diagnostic
+            .span
+            .as_ref()
+            .and_then(|span| self.text(&diagnostic.path).map(|text| (span, text)));
+        match located {
+            Some((span, text)) => {
+                let start = position_in(text, span.start);
+                let _ = writeln!(
+                    out,
+                    "{path}:{}:{}: {severity}: {}",
+                    start.line, start.column, diagnostic.message
+                );
+                let line_text = line_at(text, span.start);
+                let shown: String = line_text.chars().map(visible).collect();
+                let number = start.line.to_string();
+                let gutter = " ".repeat(number.len());
+                let width = caret_width(text, span, line_text.len() + line_start(text, span.start));
+                let _ = writeln!(out, "{gutter} |");
+                let _ = writeln!(out, "{number} | {}", shown.trim_end());
+                let _ = writeln!(
+                    out,
+                    "{gutter} | {}{}",
+                    " ".repeat(start.column - 1),
+                    "^".repeat(width)
+                );
+            }
+            None => {
+                let _ = writeln!(out, "{path}: {severity}: {}", diagnostic.message);
+            }
+        }
+        if let Some(help) = &diagnostic.help {
+            let _ = writeln!(out, "  = help: {help}");
+        }
+        out
+    }
+}
+
+/// Replaces characters that would garble a terminal line with visible stand-ins.
+fn visible(c: char) -> char {
+    match c {
+        '\t' => ' ',
+        '\u{0}'..='\u{1f}' | '\u{7f}' => '\u{fffd}',
+        '\u{feff}' => ' ',
+        other => other,
+    }
+}
+
+/// Byte offset where the line holding `offset` starts.
+fn line_start(text: &str, offset: usize) -> usize {
+    let offset = clamp_to_boundary(text, offset);
+    text[..offset].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The line holding `offset`, without its line break.
+fn line_at(text: &str, offset: usize) -> &str {
+    let start = line_start(text, offset);
+    let rest = &text[start..];
+    let end = rest.find('\n').unwrap_or(rest.len());
+    rest[..end].trim_end_matches('\r')
+}
+
+/// Number of characters to underline: the span's part on its first line, at least one.
+fn caret_width(text: &str, span: &Range<usize>, line_end: usize) -> usize {
+    let start = clamp_to_boundary(text, span.start);
+    let end = clamp_to_boundary(text, span.end.min(line_end)).max(start);
+    text[start..end].chars().count().max(1)
+}
+
+/// The largest char boundary not after `offset`, within the text.
+fn clamp_to_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Line and column (both from 1, column in characters) of a byte offset.
+pub fn position_in(text: &str, offset: usize) -> Position {
+    let offset = clamp_to_boundary(text, offset);
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let start = line_start(text, offset);
+    let column = text[start..offset].chars().count() + 1;
+    Position { line, column }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let text = "a = 1\nné = \"x\"\n";
+        assert_eq!(position_in(text, 0), Position { line: 1, column: 1 });
+        let x = text.find('"').unwrap_or(0);
+        assert_eq!(position_in(text, x), Position { line: 2, column: 6 });
+        assert_eq!(position_in(text, 10_000).line, 3);
+    }
+
+    #[test]
+    fn render_shows_line_and_caret() {
+        let mut map = SourceMap::new();
+        let path = Path::new("cases/a.toml");
+        map.insert(path, "id = \"a\"\nweight = -1\n".to_string());
+        let d = Diagnostic::error(path, Some(18..20), "weight must be positive")
+            .with_help("use a number above 0");
+        let shown = map.render(&d);
+        assert_eq!(
+            shown,
+            "cases/a.toml:2:10: error: weight must be positive\n  |\n2 | weight = -1\n  |          ^^\n  = help: use a number above 0\n"
+        );
+    }
+
+    #[test]
+    fn render_without_span_names_the_file() {
+        let map = SourceMap::new();
+        let d = Diagnostic::error(Path::new("x.toml"), None, "cannot read");
+        assert_eq!(map.render(&d), "x.toml: error: cannot read\n");
+    }
+
+    #[test]
+    fn empty_span_at_end_of_file_still_has_a_caret() {
+        let mut map = SourceMap::new();
+        let path = Path::new("a.toml");
+        map.insert(path, "x = [".to_string());
+        let d = Diagnostic::error(path, Some(5..5), "unclosed array");
+        assert!(map.render(&d).contains("1 | x = [\n  |      ^\n"));
+    }
+}

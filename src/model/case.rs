@@ -1,0 +1,211 @@
+//! A case: one effort or initiative, its evidence and its observations. See
+//! `cases/README.md` for the file format.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// A case file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// Stable id, unique across the corpus (per coder).
+    pub id: Spanned<String>,
+    /// Human title.
+    pub title: String,
+    /// A past effort or an initiative under audit.
+    pub kind: Kind,
+    /// The id of the rubric the case is coded against.
+    pub rubric: Spanned<String>,
+    /// When it started: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub start: Spanned<String>,
+    /// When it ended, if it has.
+    #[serde(default)]
+    pub end: Option<Spanned<String>>,
+    /// The conflict it addresses.
+    pub conflict: String,
+    /// Mediators or facilitators.
+    pub mediators: Vec<String>,
+    /// The parties.
+    pub parties: Vec<String>,
+    /// Where it was hosted.
+    #[serde(default)]
+    pub host: Option<String>,
+    /// What happened, in the coder's words.
+    pub summary: String,
+    /// How it ended or where it stands.
+    pub outcome: String,
+    /// The mediator's strategy.
+    pub strategy: Strategy,
+    /// Why that strategy.
+    #[serde(default)]
+    pub strategy_note: Option<String>,
+    /// Who coded the case, and when.
+    pub coding: Coding,
+    /// What the sources record apart from mediator performance.
+    #[serde(default)]
+    pub context: Option<Context>,
+    /// The evidence records.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    /// Criterion id → indicator id → observation.
+    #[serde(default)]
+    pub observations: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Observation>>,
+    /// Criterion id → an override of the derived level.
+    #[serde(default)]
+    pub overrides: BTreeMap<Spanned<String>, Override>,
+}
+
+impl Case {
+    /// The evidence record with this id.
+    pub fn evidence(&self, id: &str) -> Option<&Evidence> {
+        self.evidence.iter().find(|e| e.id.get_ref() == id)
+    }
+}
+
+/// Effort or initiative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A past peacemaking process.
+    Effort,
+    /// An initiative being audited.
+    Initiative,
+}
+
+impl Kind {
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Effort => "effort",
+            Kind::Initiative => "initiative",
+        }
+    }
+}
+
+/// The mediator's strategy, from least to most intrusive (Beardsley et al. 2006).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Strategy {
+    /// Communication; bringing the parties together.
+    Facilitation,
+    /// Proposing agendas and solutions.
+    Formulation,
+    /// Using leverage: incentives, costs, guarantees.
+    Manipulation,
+    /// The sources do not say.
+    Unknown,
+}
+
+impl Strategy {
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strategy::Facilitation => "facilitation",
+            Strategy::Formulation => "formulation",
+            Strategy::Manipulation => "manipulation",
+            Strategy::Unknown => "unknown",
+        }
+    }
+}
+
+/// Who coded a case, and when.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coding {
+    /// The coder.
+    pub coder: Spanned<String>,
+    /// The date of coding.
+    pub date: Spanned<String>,
+    /// Anything a reader of the coding should know.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// What the sources record apart from mediator performance.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Context {
+    /// The government's best alternative to a negotiated agreement.
+    #[serde(default)]
+    pub government_alternative: Option<String>,
+    /// The opposition's best alternative to a negotiated agreement.
+    #[serde(default)]
+    pub opposition_alternative: Option<String>,
+    /// Spoilers.
+    #[serde(default)]
+    pub spoilers: Option<String>,
+    /// International sponsors of each side.
+    #[serde(default)]
+    pub sponsors: Option<String>,
+    /// Evidence ids behind the context.
+    #[serde(default)]
+    pub evidence: Vec<Spanned<String>>,
+}
+
+/// One evidence record.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// Id, unique within the case.
+    pub id: Spanned<String>,
+    /// The claim, in the coder's words.
+    pub claim: String,
+    /// A short verbatim quotation from the source.
+    #[serde(default)]
+    pub quote: Option<Spanned<String>>,
+    /// Bibliography key of the source.
+    pub source: Spanned<String>,
+    /// Section, page or paragraph.
+    pub locator: String,
+    /// The source's own citation for the passage.
+    #[serde(default)]
+    pub cites: Option<String>,
+}
+
+/// The coding of one indicator.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Observation {
+    /// Met, unmet or unknown.
+    pub status: Status,
+    /// Evidence ids behind the status.
+    #[serde(default)]
+    pub evidence: Vec<Spanned<String>>,
+    /// The coder's note.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Whether an indicator holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// It holds, on the evidence cited.
+    Met,
+    /// It does not hold.
+    Unmet,
+    /// The sources do not say.
+    Unknown,
+}
+
+impl Status {
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::Unmet => "unmet",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+/// A coder's replacement of a derived level.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    /// The level the coder assigns.
+    pub level: Spanned<i64>,
+    /// Why; shown wherever the level is.
+    pub justification: Spanned<String>,
+}

@@ -1,0 +1,182 @@
+//! A rubric: criteria, their anchored levels, the indicators that decide a level, and
+//! the rule from indicators to level. See `rubrics/README.md` for the file format.
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+/// A rubric file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rubric {
+    /// Stable id, used by cases to name the rubric they are coded against.
+    pub id: Spanned<String>,
+    /// Human title.
+    pub title: String,
+    /// Version string; printed with every score.
+    pub version: String,
+    /// What the rubric is for.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Bibliography keys of the works the rubric rests on.
+    #[serde(default)]
+    pub sources: Vec<Spanned<String>>,
+    /// Why the weights are what they are.
+    #[serde(default)]
+    pub weights_rationale: Option<String>,
+    /// The criteria, in display order.
+    pub criteria: Spanned<Vec<Criterion>>,
+}
+
+/// One criterion of a rubric.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    /// Stable id, unique within the rubric.
+    pub id: Spanned<String>,
+    /// Short name.
+    pub name: String,
+    /// The question the criterion asks of an effort.
+    pub question: String,
+    /// Why it matters.
+    #[serde(default)]
+    pub rationale: Option<String>,
+    /// Bibliography keys of the literature it comes from.
+    #[serde(default)]
+    pub sources: Vec<Spanned<String>>,
+    /// Weight in the total; positive and finite.
+    pub weight: Spanned<f64>,
+    /// The sin of mediation it guards against.
+    #[serde(default)]
+    pub sin: Option<Sin>,
+    /// The matching fundamental of the UN Guidance for Effective Mediation.
+    #[serde(default)]
+    pub un_fundamental: Option<UnFundamental>,
+    /// What an initiative that scores low should do.
+    pub guidance: String,
+    /// How indicators become a level.
+    #[serde(default)]
+    pub rule: Rule,
+    /// The ordinal scale, lowest first; level numbers are positions in this list.
+    pub levels: Spanned<Vec<Level>>,
+}
+
+impl Criterion {
+    /// The highest level number on the scale.
+    pub fn top_level(&self) -> usize {
+        self.levels.get_ref().len().saturating_sub(1)
+    }
+
+    /// Every indicator with the level it belongs to, lowest level first.
+    pub fn indicators(&self) -> impl Iterator<Item = (usize, &Indicator)> {
+        self.levels
+            .get_ref()
+            .iter()
+            .enumerate()
+            .flat_map(|(n, level)| level.indicators.iter().map(move |i| (n, i)))
+    }
+}
+
+/// One anchored level of a criterion's scale.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    /// Short label ("Passive", "Hands-on").
+    pub label: String,
+    /// What an effort at this level looks like, so two coders pick the same one.
+    pub descriptor: String,
+    /// The observable indicators that must be met to reach this level.
+    #[serde(default)]
+    pub indicators: Vec<Indicator>,
+}
+
+/// An observable indicator.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    /// Stable id, unique within the criterion.
+    pub id: Spanned<String>,
+    /// The statement a coder marks met, unmet or unknown.
+    pub text: String,
+}
+
+/// The rule that turns a criterion's indicators into a level.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    /// Level k is reached when every indicator of levels 1..=k is met.
+    #[default]
+    Cumulative,
+}
+
+/// Brahimi and Ahmed's (2008) seven deadly sins of mediation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sin {
+    /// Not knowing the conflict's history and what has been tried.
+    Ignorance,
+    /// Assuming one knows enough.
+    Arrogance,
+    /// Being, or being seen as, biased.
+    Partiality,
+    /// Lacking the leverage to bring about and enforce an agreement.
+    Impotence,
+    /// Artificial deadlines.
+    Haste,
+    /// Rigid templates or mandates.
+    Inflexibility,
+    /// Promising a quick resolution or what cannot be delivered.
+    FalsePromises,
+}
+
+impl Sin {
+    /// The name as written in files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sin::Ignorance => "ignorance",
+            Sin::Arrogance => "arrogance",
+            Sin::Partiality => "partiality",
+            Sin::Impotence => "impotence",
+            Sin::Haste => "haste",
+            Sin::Inflexibility => "inflexibility",
+            Sin::FalsePromises => "false-promises",
+        }
+    }
+}
+
+/// The eight fundamentals of the UN Guidance for Effective Mediation (2012).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnFundamental {
+    /// Conflict analysis, stakeholder mapping, study of past efforts.
+    Preparedness,
+    /// The parties' consent to mediation.
+    Consent,
+    /// Impartiality of the mediator.
+    Impartiality,
+    /// Inclusion of the relevant actors.
+    Inclusivity,
+    /// National ownership of the process.
+    NationalOwnership,
+    /// International law and normative frameworks.
+    InternationalLaw,
+    /// Coherence, coordination and complementarity of the mediation effort.
+    Coherence,
+    /// Quality peace agreements.
+    QualityAgreements,
+}
+
+impl UnFundamental {
+    /// The name as written in files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnFundamental::Preparedness => "preparedness",
+            UnFundamental::Consent => "consent",
+            UnFundamental::Impartiality => "impartiality",
+            UnFundamental::Inclusivity => "inclusivity",
+            UnFundamental::NationalOwnership => "national-ownership",
+            UnFundamental::InternationalLaw => "international-law",
+            UnFundamental::Coherence => "coherence",
+            UnFundamental::QualityAgreements => "quality-agreements",
+        }
+    }
+}

@@ -1,0 +1,375 @@
+//! Scores as text: a table for people, JSON (the machine-readable contract) and tidy CSV
+//! (one row per case and criterion) for R and pandas.
+//!
+//! Numbers are rounded here, once, to two decimals, so that every output agrees and the
+//! same input gives the same bytes. The JSON view types are public: the reports and the
+//! audit embed the same contract.
+
+use crate::score::{CaseScore, CriterionScore, Interval, Scores};
+use serde::Serialize;
+
+/// Rounds to two decimals, the precision of every score output.
+pub fn round2(x: f64) -> f64 {
+    let r = (x * 100.0).round() / 100.0;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+/// A score with one decimal, as people read it: `62.5`.
+pub fn fmt1(x: f64) -> String {
+    format!("{:.1}", x)
+}
+
+/// The engine that produced an output.
+#[derive(Debug, Clone, Serialize)]
+pub struct EngineJson {
+    /// Always `thirdside`.
+    pub name: &'static str,
+    /// The crate version.
+    pub version: &'static str,
+}
+
+impl EngineJson {
+    /// This build.
+    pub fn current() -> Self {
+        EngineJson {
+            name: "thirdside",
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+/// The rubric scores refer to.
+#[derive(Debug, Clone, Serialize)]
+pub struct RubricJson {
+    /// Id.
+    pub id: String,
+    /// Version.
+    pub version: String,
+    /// Title.
+    pub title: String,
+}
+
+/// `thirdside score --format json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoresJson {
+    /// The engine.
+    pub engine: EngineJson,
+    /// The rubric.
+    pub rubric: RubricJson,
+    /// Cases in time order.
+    pub cases: Vec<CaseJson>,
+}
+
+/// One case in the JSON contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseJson {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// `effort` or `initiative`.
+    pub kind: &'static str,
+    /// Start date as written.
+    pub start: String,
+    /// End date as written, or null.
+    pub end: Option<String>,
+    /// The coder.
+    pub coder: String,
+    /// The weighted total.
+    pub total: IntervalJson,
+    /// One entry per criterion.
+    pub criteria: Vec<CriterionJson>,
+}
+
+/// A rounded interval.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct IntervalJson {
+    /// On the evidence recorded.
+    pub score: f64,
+    /// Every unknown unmet.
+    pub lower: f64,
+    /// Every unknown met.
+    pub upper: f64,
+}
+
+impl From<Interval> for IntervalJson {
+    fn from(i: Interval) -> Self {
+        IntervalJson {
+            score: round2(i.score),
+            lower: round2(i.lower),
+            upper: round2(i.upper),
+        }
+    }
+}
+
+/// One criterion in the JSON contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionJson {
+    /// Criterion id.
+    pub id: String,
+    /// The level used.
+    pub level: usize,
+    /// Its label.
+    pub label: String,
+    /// The top of the scale.
+    pub top_level: usize,
+    /// Score on 0–100.
+    pub score: f64,
+    /// Lower bound on 0–100.
+    pub lower: f64,
+    /// Upper bound on 0–100.
+    pub upper: f64,
+    /// Lower bound in levels.
+    pub lower_level: usize,
+    /// Upper bound in levels.
+    pub upper_level: usize,
+    /// Unknown indicators.
+    pub unknown: usize,
+    /// The criterion's weight.
+    pub weight: f64,
+    /// The override, or null.
+    #[serde(rename = "override")]
+    pub override_: Option<OverrideJson>,
+}
+
+/// An override in the JSON contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct OverrideJson {
+    /// The level the coder assigned.
+    pub level: usize,
+    /// The level the rule derived.
+    pub derived_level: usize,
+    /// The derived lower level.
+    pub derived_lower_level: usize,
+    /// The derived upper level.
+    pub derived_upper_level: usize,
+    /// Why.
+    pub justification: String,
+}
+
+impl From<&CriterionScore> for CriterionJson {
+    fn from(c: &CriterionScore) -> Self {
+        CriterionJson {
+            id: c.id.clone(),
+            level: c.level,
+            label: c.label.clone(),
+            top_level: c.top,
+            score: round2(c.interval.score),
+            lower: round2(c.interval.lower),
+            upper: round2(c.interval.upper),
+            lower_level: c.lower_level,
+            upper_level: c.upper_level,
+            unknown: c.unknown,
+            weight: c.weight,
+            override_: c.overridden.as_ref().map(|o| OverrideJson {
+                level: c.level,
+                derived_level: o.derived_level,
+                derived_lower_level: o.derived_lower,
+                derived_upper_level: o.derived_upper,
+                justification: o.justification.clone(),
+            }),
+        }
+    }
+}
+
+impl From<&CaseScore> for CaseJson {
+    fn from(c: &CaseScore) -> Self {
+        CaseJson {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            kind: c.kind.as_str(),
+            start: c.start.to_string(),
+            end: c.end.map(|e| e.to_string()),
+            coder: c.coder.clone(),
+            total: c.total.into(),
+            criteria: c.criteria.iter().map(CriterionJson::from).collect(),
+        }
+    }
+}
+
+impl From<&Scores> for ScoresJson {
+    fn from(s: &Scores) -> Self {
+        ScoresJson {
+            engine: EngineJson::current(),
+            rubric: RubricJson {
+                id: s.rubric_id.clone(),
+                version: s.rubric_version.clone(),
+                title: s.rubric_title.clone(),
+            },
+            cases: s.cases.iter().map(CaseJson::from).collect(),
+        }
+    }
+}
+
+/// Pretty JSON with a final newline.
+pub fn to_json(scores: &Scores) -> String {
+    let view = ScoresJson::from(scores);
+    let mut out =
+        serde_json::to_string_pretty(&view).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    out.push('\n');
+    out
+}
+
+/// Tidy CSV: one row per case and criterion.
+pub fn to_csv(scores: &Scores) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "rubric",
+        "rubric_version",
+        "case",
+        "title",
+        "kind",
+        "start",
+        "end",
+        "coder",
+        "criterion",
+        "weight",
+        "level",
+        "label",
+        "top_level",
+        "score",
+        "lower",
+        "upper",
+        "lower_level",
+        "upper_level",
+        "unknown",
+        "override",
+        "derived_level",
+        "justification",
+    ];
+    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
+    for case in &scores.cases {
+        for c in &case.criteria {
+            rows.push(vec![
+                scores.rubric_id.clone(),
+                scores.rubric_version.clone(),
+                case.id.clone(),
+                case.title.clone(),
+                case.kind.as_str().to_string(),
+                case.start.to_string(),
+                case.end.map(|e| e.to_string()).unwrap_or_default(),
+                case.coder.clone(),
+                c.id.clone(),
+                c.weight.to_string(),
+                c.level.to_string(),
+                c.label.clone(),
+                c.top.to_string(),
+                round2(c.interval.score).to_string(),
+                round2(c.interval.lower).to_string(),
+                round2(c.interval.upper).to_string(),
+                c.lower_level.to_string(),
+                c.upper_level.to_string(),
+                c.unknown.to_string(),
+                c.overridden.is_some().to_string(),
+                c.overridden
+                    .as_ref()
+                    .map(|o| o.derived_level.to_string())
+                    .unwrap_or_default(),
+                c.overridden
+                    .as_ref()
+                    .map(|o| o.justification.clone())
+                    .unwrap_or_default(),
+            ]);
+        }
+    }
+    for row in rows {
+        // Writing to a Vec cannot fail.
+        let _ = writer.write_record(&row);
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// A level with its interval: `2`, `1–3`, or `2*` when overridden.
+pub fn level_cell(c: &CriterionScore) -> String {
+    if c.overridden.is_some() {
+        format!("{}*", c.level)
+    } else if c.upper_level > c.lower_level {
+        format!("{} [{}–{}]", c.level, c.lower_level, c.upper_level)
+    } else {
+        c.level.to_string()
+    }
+}
+
+/// A total with its interval: `62.5` or `62.5 [50.0–80.0]`.
+pub fn total_cell(t: &Interval) -> String {
+    if t.is_open() {
+        format!("{} [{}–{}]", fmt1(t.score), fmt1(t.lower), fmt1(t.upper))
+    } else {
+        fmt1(t.score)
+    }
+}
+
+/// The table for people.
+pub fn to_table(scores: &Scores) -> String {
+    let mut out = format!(
+        "Rubric {} {} — {}\nLevels per criterion (0 = lowest); [a–b] is the interval left open by unknown indicators; * marks an override.\n\n",
+        scores.rubric_id, scores.rubric_version, scores.rubric_title
+    );
+    let criteria: Vec<String> = scores
+        .cases
+        .first()
+        .map(|c| {
+            c.criteria
+                .iter()
+                .map(|k| format!("{} (0–{})", k.id, k.top))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut header = vec!["case".to_string(), "kind".to_string(), "start".to_string()];
+    header.extend(criteria);
+    header.push("total (0–100)".to_string());
+    let mut rows = vec![header];
+    for case in &scores.cases {
+        let mut row = vec![
+            case.id.clone(),
+            case.kind.as_str().to_string(),
+            case.start.to_string(),
+        ];
+        row.extend(case.criteria.iter().map(level_cell));
+        row.push(total_cell(&case.total));
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|i| {
+            rows.iter()
+                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    let overrides: Vec<String> = scores
+        .cases
+        .iter()
+        .flat_map(|case| {
+            case.criteria.iter().filter_map(move |c| {
+                c.overridden.as_ref().map(|o| {
+                    format!(
+                        "* {} / {}: level {} overrides the derived level {}: {}",
+                        case.id, c.id, c.level, o.derived_level, o.justification
+                    )
+                })
+            })
+        })
+        .collect();
+    if !overrides.is_empty() {
+        out.push('\n');
+        for line in overrides {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    if scores.cases.is_empty() {
+        out.push_str("(no cases are coded against this rubric)\n");
+    }
+    out
+}

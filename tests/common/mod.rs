@@ -1,0 +1,97 @@
+//! A small harness for running the `thirdside` binary in tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The folder holding `fixtures/`; tests run the binary from here so that paths in the
+/// output are short and stable.
+pub fn tests_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
+}
+
+/// The repository root.
+pub fn root_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// What a run printed and how it ended.
+#[derive(Debug)]
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// A run of the binary, built up with chained calls.
+pub struct Test {
+    args: Vec<String>,
+    dir: PathBuf,
+}
+
+impl Test {
+    /// A run from `tests/`.
+    pub fn new() -> Self {
+        Test {
+            args: Vec::new(),
+            dir: tests_dir(),
+        }
+    }
+
+    /// Runs from another folder.
+    pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.dir = dir.as_ref().to_path_buf();
+        self
+    }
+
+    /// Adds an argument.
+    pub fn arg(mut self, arg: impl AsRef<str>) -> Self {
+        self.args.push(arg.as_ref().to_string());
+        self
+    }
+
+    /// Adds arguments.
+    pub fn args<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, args: I) -> Self {
+        for a in args {
+            self.args.push(a.as_ref().to_string());
+        }
+        self
+    }
+
+    /// Runs the binary.
+    pub fn run(self) -> Output {
+        let out = Command::new(env!("CARGO_BIN_EXE_thirdside"))
+            .args(&self.args)
+            .current_dir(&self.dir)
+            .env_remove("RUST_BACKTRACE")
+            .output()
+            .expect("the binary runs");
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs and asserts the exit code; returns the output.
+    pub fn code(self, code: i32) -> Output {
+        let args = self.args.join(" ");
+        let out = self.run();
+        assert_eq!(
+            out.code, code,
+            "thirdside {args}\n--- stdout\n{}\n--- stderr\n{}",
+            out.stdout, out.stderr
+        );
+        assert!(
+            !out.stderr.contains("panicked"),
+            "thirdside {args} panicked:\n{}",
+            out.stderr
+        );
+        out
+    }
+
+    /// Runs and asserts success.
+    pub fn success(self) -> Output {
+        self.code(0)
+    }
+}
