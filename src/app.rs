@@ -1,7 +1,10 @@
 //! Running a parsed command line: load, validate, act, print. The only module that
 //! writes to standard output and standard error.
 
-use crate::cli::{CheckArgs, Cli, Command, InputArgs, ScoreArgs, ScoreFormat};
+use crate::cli::{
+    AuditArgs, AuditFormat, CheckArgs, Cli, Command, InputArgs, NewArgs, NewKind, ScoreArgs,
+    ScoreFormat,
+};
 use crate::error::Error;
 use crate::exit_code::ExitCode;
 use crate::validate::{Checked, Corpus};
@@ -13,6 +16,8 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(args),
         Command::Score(args) => score(args),
+        Command::Audit(args) => audit(args),
+        Command::New(args) => new(args),
     };
     match result {
         Ok(code) => code,
@@ -82,5 +87,142 @@ fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
         ScoreFormat::Csv => crate::score_output::to_csv(&scores),
     };
     print!("{text}");
+    Ok(ExitCode::Success)
+}
+
+fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
+    if let Some(t) = args.fail_under
+        && !(t.is_finite() && (0.0..=100.0).contains(&t))
+    {
+        return Err(Error::Usage(format!(
+            "--fail-under {t}: give a score between 0 and 100"
+        )));
+    }
+    let source = crate::audit_input::CorpusSource::resolve(args.corpus.as_deref())?;
+    let input = crate::audit_input::load(&source, &args.case)?;
+    let mut stderr = std::io::stderr();
+    for path in &input.replaced {
+        let _ = writeln!(
+            stderr,
+            "note: {} replaces {} (the same case id)",
+            input.case_path.display(),
+            path.display()
+        );
+    }
+    let checked = input.checked;
+    if checked.errors() > 0 {
+        let _ = write!(stderr, "{}", checked.report());
+        return Err(Error::Invalid("the input has errors".to_string()));
+    }
+    let corpus = &checked.corpus;
+    let record = corpus
+        .cases
+        .iter()
+        .find(|r| r.path == input.case_path)
+        .ok_or_else(|| Error::Invalid(format!("{} is not a case file", args.case.display())))?;
+    let rubric = crate::select_rubric(corpus, Some(record.case.rubric.get_ref()))?;
+    let policy = match &args.policy {
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let text = String::from_utf8_lossy(&bytes);
+            Some(crate::policy::parse(path, &text, rubric))
+        }
+        None => crate::embedded::default_policy(rubric),
+    };
+    let policy = match policy {
+        Some(Ok((policy, warnings))) => {
+            let _ = write!(stderr, "{}", warnings.report());
+            Some(policy)
+        }
+        Some(Err(problems)) => {
+            let _ = write!(stderr, "{}", problems.report());
+            return Err(Error::Invalid("the policy has errors".to_string()));
+        }
+        None => {
+            let _ = writeln!(
+                stderr,
+                "note: the default policy is not written for rubric `{}`, so nothing is gated; give one with --policy FILE",
+                rubric.id.get_ref()
+            );
+            None
+        }
+    };
+    let options = crate::audit::Options {
+        policy: policy.as_ref(),
+        fail_under: args.fail_under,
+    };
+    let audit = crate::audit::audit(corpus, record, &options)?;
+    let text = match args.format {
+        AuditFormat::Text => crate::audit_output::to_text(&audit),
+        AuditFormat::Json => crate::audit_output::to_json(&audit),
+        AuditFormat::Md => crate::audit_output::to_markdown(&audit),
+    };
+    print!("{text}");
+    if audit.passed {
+        Ok(ExitCode::Success)
+    } else {
+        let _ = writeln!(
+            stderr,
+            "thirdside: the audit failed: {}",
+            audit.failures.join("; ")
+        );
+        Ok(ExitCode::Failure)
+    }
+}
+
+fn new(args: NewArgs) -> Result<ExitCode, Error> {
+    if let Some(problem) = crate::id::problem(&args.id) {
+        return Err(Error::Usage(format!(
+            "case id `{}`: {problem}; {}",
+            args.id,
+            crate::id::HELP
+        )));
+    }
+    let path = args.dir.join(format!("{}.toml", args.id));
+    if path.symlink_metadata().is_ok() {
+        return Err(Error::Usage(format!(
+            "{} already exists; `thirdside new` never overwrites a file: choose another id, or move the file away",
+            path.display()
+        )));
+    }
+    let source = crate::audit_input::CorpusSource::resolve(args.corpus.as_deref())?;
+    let mut inputs = source.inputs()?;
+    inputs.cases.clear();
+    let checked = crate::validate::validate(inputs, &crate::validate::Options::default());
+    if checked.errors() > 0 {
+        let _ = write!(std::io::stderr(), "{}", checked.report());
+        return Err(Error::Invalid("the rubrics have errors".to_string()));
+    }
+    let rubric = crate::select_rubric(&checked.corpus, args.rubric.as_deref())?;
+    let title = args
+        .title
+        .clone()
+        .unwrap_or_else(|| crate::scaffold::title_from_id(&args.id));
+    let text = crate::scaffold::render(&crate::scaffold::Scaffold {
+        id: &args.id,
+        title: &title,
+        kind: match args.kind {
+            NewKind::Initiative => crate::model::Kind::Initiative,
+            NewKind::Effort => crate::model::Kind::Effort,
+        },
+        rubric,
+        today: crate::scaffold::today(),
+    });
+    crate::scaffold::write_new(&path, &text)?;
+    let indicators: usize = rubric
+        .criteria
+        .get_ref()
+        .iter()
+        .map(|c| c.indicators().count())
+        .sum();
+    println!(
+        "wrote {}: rubric `{}`, {indicators} indicators, all unknown.\nNext: replace the EDIT placeholders, add evidence, mark what it shows, then run\n  thirdside audit {}",
+        path.display(),
+        rubric.id.get_ref(),
+        path.display()
+    );
     Ok(ExitCode::Success)
 }

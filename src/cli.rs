@@ -39,6 +39,26 @@ pub enum Command {
   thirdside score --format json > scores.json
   thirdside score --format csv > scores.csv")]
     Score(ScoreArgs),
+    /// Audit a case (usually an initiative) against the rubric, a policy and the past
+    /// efforts: per criterion its level, the risk, the best past effort and its evidence,
+    /// the guidance; then the total, its rank, and what to find out next.
+    #[command(after_help = "Examples:
+  thirdside audit cases/2019-montevideo-mechanism.toml
+  thirdside audit mine.toml --format md > audit.md
+  thirdside audit mine.toml --policy my-policy.toml --format json
+
+Without rubrics/ in the current folder (and without --corpus), the rubric, bibliography
+and past efforts built into the binary are used. The default policy is
+policies/default.toml, built in too. Exit codes: 0 the audit passed; 1 an enforced gate
+(or --fail-under) failed, or the input is invalid; 2 usage or I/O error.")]
+    Audit(AuditArgs),
+    /// Write a new case file, cases/ID.toml, with every indicator `unknown` and the
+    /// rubric's levels and indicators as comments. Never overwrites a file.
+    #[command(after_help = "Examples:
+  thirdside new 2025-new-talks --title \"New talks\"
+  thirdside new 2016-vatican-recoded --kind effort
+  thirdside new mine && thirdside audit cases/mine.toml")]
+    New(NewArgs),
 }
 
 /// Where the input is.
@@ -85,4 +105,69 @@ pub enum ScoreFormat {
     Json,
     /// One row per case and criterion.
     Csv,
+}
+
+/// `thirdside audit`.
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// The case file to audit.
+    #[arg(value_name = "CASE")]
+    pub case: PathBuf,
+    /// The policy: per criterion a minimum level, `enforced` or `advisory` (default: the
+    /// built-in policies/default.toml, for the shipped rubric).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+    pub format: AuditFormat,
+    /// Also fail when the total's score is below SCORE (0–100). Prefer per-criterion
+    /// gates: one number hides which criterion is weak.
+    #[arg(long, value_name = "SCORE")]
+    pub fail_under: Option<f64>,
+    /// Read the rubric and past efforts from DIR/rubrics and DIR/cases.
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+}
+
+/// Formats of `audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    /// Plain text for the terminal.
+    Text,
+    /// The machine-readable contract.
+    Json,
+    /// Markdown.
+    Md,
+}
+
+/// `thirdside new`.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The case id: lowercase letters, digits, '-' and '_'; also the file name.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// The title (default: made from the id).
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
+    /// A past effort or an initiative to audit.
+    #[arg(long, value_enum, default_value_t = NewKind::Initiative)]
+    pub kind: NewKind,
+    /// The rubric to code against (needed only when several are loaded).
+    #[arg(long, value_name = "ID")]
+    pub rubric: Option<String>,
+    /// Take the rubric from DIR/rubrics.
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+    /// The folder to write ID.toml into.
+    #[arg(long, value_name = "DIR", default_value = "cases")]
+    pub dir: PathBuf,
+}
+
+/// The kinds `new` can scaffold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewKind {
+    /// An initiative being audited.
+    Initiative,
+    /// A past peacemaking process.
+    Effort,
 }

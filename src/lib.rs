@@ -24,15 +24,21 @@
 )]
 
 pub mod app;
+pub mod audit;
+pub mod audit_input;
+pub mod audit_output;
 pub mod cli;
 pub mod date;
 pub mod diagnostic;
+pub mod embedded;
 pub mod error;
 pub mod exit_code;
 pub mod id;
 pub mod load;
 pub mod model;
+pub mod policy;
 pub mod quote;
+pub mod scaffold;
 pub mod score;
 pub mod score_output;
 pub mod validate;

@@ -758,7 +758,10 @@ impl Validator {
 }
 
 /// The candidate closest to `word` by edit distance, if any is close enough to be a typo.
-fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     // Ties go to the alphabetically first candidate, so the hint never depends on the
     // order candidates come in.
     let (distance, best) = candidates.map(|c| (edit_distance(word, c), c)).min()?;

@@ -1,0 +1,666 @@
+//! Auditing one case — usually an `initiative` — against its rubric, a [`Policy`] and
+//! the past efforts of the corpus.
+//!
+//! For each criterion the audit gives the case's level and interval, whether the policy
+//! flags it (its level on the evidence recorded is below the policy's minimum) and the
+//! sin of mediation that names the risk, the past effort that did best on it with the
+//! evidence of how, and the rubric's guidance. Then the total, where it would rank among
+//! the past efforts, and the unknown indicators whose answers would move the total most.
+//!
+//! Definitions, also in the README:
+//! - **past efforts** are the corpus's cases of kind `effort` coded against the same
+//!   rubric, other than the audited case itself;
+//! - the **best past effort** on a criterion has the highest level; ties go to the most
+//!   recent start (then the later id), since a later effort could learn from the earlier;
+//!   its **evidence** is the records cited by its `met` indicators of levels 1 to its
+//!   level;
+//! - a criterion is **flagged** when its level (unknown counted as unmet) is below its
+//!   gate's minimum; the gate's verdict is `open` when the upper level reaches the
+//!   minimum (finding out could clear it) and `fail` when even that does not;
+//! - the audit **passes** unless an `enforced` gate is flagged or the total is below
+//!   `fail_under`;
+//! - **rank** `r` of `n`: one plus the number of past efforts whose total is strictly
+//!   higher (ties share a rank), among the past efforts and this case;
+//! - an unknown indicator's **gain** is how much the total would rise were it met, the
+//!   others held at their recorded values; its **at stake** is how much the total's upper
+//!   bound would fall were it unmet. Unknowns sort by gain, then at stake, then rubric
+//!   order.
+//!
+//! The result, [`Audit`], is the view model: it serializes as the JSON contract of
+//! `thirdside audit --format json` and is what [`crate::audit_output`] renders. Numbers
+//! in it are rounded to two decimals; `display` fields hold them formatted for people.
+
+use crate::error::Error;
+use crate::model::{Kind, Rubric, Status};
+use crate::policy::{Enforcement, Policy};
+use crate::score::{self, CaseScore, CriterionScore};
+use crate::score_output::{
+    EngineJson, IntervalJson, OverrideJson, RubricJson, level_cell, round2, total_cell,
+};
+use crate::validate::{CaseRecord, Corpus};
+use serde::Serialize;
+
+/// What the audit is measured against besides the rubric.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// The per-criterion gates; `None` gates nothing.
+    pub policy: Option<&'a Policy>,
+    /// Fail the audit when the total's score is below this (0–100).
+    pub fail_under: Option<f64>,
+}
+
+/// The audit of one case: the view model and the JSON contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct Audit {
+    /// The engine that produced it.
+    pub engine: EngineJson,
+    /// The rubric the case is coded against.
+    pub rubric: RubricJson,
+    /// The audited case.
+    pub case: AuditedCase,
+    /// The policy applied, or null when none was.
+    pub policy: Option<PolicyView>,
+    /// One entry per criterion, in the rubric's order.
+    pub criteria: Vec<CriterionAudit>,
+    /// The weighted total.
+    pub total: IntervalJson,
+    /// The total formatted for people: `33.3 [33.3–66.7]`.
+    pub total_display: String,
+    /// The threshold on the total's score, if one was set.
+    pub fail_under: Option<f64>,
+    /// Where the total would rank among the past efforts; null when there are none.
+    pub rank: Option<Rank>,
+    /// The past efforts compared with, in time order.
+    pub past_efforts: Vec<PastEffort>,
+    /// Every unknown indicator, those that would move the total most first.
+    pub unknowns: Vec<UnknownIndicator>,
+    /// Why the audit failed, one sentence each; empty when it passed.
+    pub failures: Vec<String>,
+    /// True when no enforced gate is flagged and the total is not below `fail_under`.
+    pub passed: bool,
+}
+
+/// The audited case's identity.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditedCase {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// `effort` or `initiative`.
+    pub kind: &'static str,
+    /// Start date as written.
+    pub start: String,
+    /// End date, or null.
+    pub end: Option<String>,
+    /// The coder.
+    pub coder: String,
+}
+
+/// The policy an audit applied.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyView {
+    /// Where it came from (a path, or the built-in default's name).
+    pub source: String,
+    /// Its description.
+    pub description: Option<String>,
+}
+
+/// Whether a criterion clears its gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The level on the evidence recorded reaches the minimum.
+    Pass,
+    /// It does not, but the upper level does: finding out could clear the gate.
+    Open,
+    /// Not even the upper level reaches the minimum.
+    Fail,
+}
+
+impl Verdict {
+    /// The name used in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Open => "open",
+            Verdict::Fail => "fail",
+        }
+    }
+}
+
+/// One criterion's gate and how the case fares against it.
+#[derive(Debug, Clone, Serialize)]
+pub struct GateView {
+    /// The lowest acceptable level.
+    pub minimum: usize,
+    /// That level's label.
+    pub minimum_label: String,
+    /// `enforced` or `advisory`.
+    pub enforcement: Enforcement,
+    /// Pass, open or fail.
+    pub verdict: Verdict,
+}
+
+/// One criterion of the audit.
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionAudit {
+    /// Criterion id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The question it asks.
+    pub question: String,
+    /// Its weight in the total.
+    pub weight: f64,
+    /// The case's level (the override's, if any).
+    pub level: usize,
+    /// That level's label.
+    pub label: String,
+    /// The top of the scale.
+    pub top_level: usize,
+    /// Score on 0–100.
+    pub score: f64,
+    /// Lower bound on 0–100 (every unknown unmet).
+    pub lower: f64,
+    /// Upper bound on 0–100 (every unknown met).
+    pub upper: f64,
+    /// Lower bound in levels.
+    pub lower_level: usize,
+    /// Upper bound in levels.
+    pub upper_level: usize,
+    /// Unknown indicators.
+    pub unknown: usize,
+    /// The level formatted for people: `1 [1–3]`, `2*` when overridden.
+    pub level_display: String,
+    /// The coder's override, or null.
+    #[serde(rename = "override")]
+    pub override_: Option<OverrideJson>,
+    /// The gate, or null when the policy does not gate the criterion.
+    pub gate: Option<GateView>,
+    /// True when the level is below the gate's minimum.
+    pub flagged: bool,
+    /// The sin of mediation the criterion guards against (Brahimi and Ahmed 2008), or
+    /// null; a flagged criterion risks it.
+    pub sin: Option<&'static str>,
+    /// The rubric's guidance for an initiative that scores low.
+    pub guidance: String,
+    /// The case's own observations, in the rubric's order.
+    pub indicators: Vec<IndicatorView>,
+    /// The past effort that did best, or null when there are none.
+    pub best_past: Option<BestPast>,
+}
+
+/// One indicator as the audited case codes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorView {
+    /// Indicator id.
+    pub id: String,
+    /// The level it belongs to.
+    pub level: usize,
+    /// The statement.
+    pub text: String,
+    /// Met, unmet or unknown.
+    pub status: Status,
+    /// Evidence ids cited.
+    pub evidence: Vec<String>,
+    /// The coder's note.
+    pub note: Option<String>,
+}
+
+/// The past effort that did best on a criterion, and how.
+#[derive(Debug, Clone, Serialize)]
+pub struct BestPast {
+    /// Its case id.
+    pub case: String,
+    /// Its title.
+    pub title: String,
+    /// Its start date.
+    pub start: String,
+    /// Its level on the criterion.
+    pub level: usize,
+    /// That level's label.
+    pub label: String,
+    /// Its level formatted for people.
+    pub level_display: String,
+    /// True when it began after the audited case (so it could not have been a lesson
+    /// at the time).
+    pub began_after: bool,
+    /// Its coder's override justification, if its level is overridden.
+    pub override_justification: Option<String>,
+    /// Its met indicators of levels 1 to its level: how it got there.
+    pub met: Vec<MetIndicator>,
+    /// The evidence records those indicators cite, in order of first citation.
+    pub evidence: Vec<EvidenceView>,
+}
+
+/// A met indicator of a past effort.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetIndicator {
+    /// Indicator id.
+    pub id: String,
+    /// The level it belongs to.
+    pub level: usize,
+    /// The statement.
+    pub text: String,
+    /// Evidence ids cited.
+    pub evidence: Vec<String>,
+}
+
+/// An evidence record, with its source resolved.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceView {
+    /// Id within its case.
+    pub id: String,
+    /// The claim, in the coder's words.
+    pub claim: String,
+    /// A verbatim quotation, if any.
+    pub quote: Option<String>,
+    /// The bibliography key.
+    pub source: String,
+    /// The source for people: `Smilde and Ramsey (2020)`.
+    pub citation: String,
+    /// Section or page.
+    pub locator: String,
+    /// The source's own citation, if any.
+    pub cites: Option<String>,
+}
+
+/// Where a total ranks among the past efforts and the audited case (1 = best).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Rank {
+    /// How many totals are ranked: the past efforts and this case.
+    pub of: usize,
+    /// Rank of the score.
+    pub score: usize,
+    /// Rank of the lower bound.
+    pub lower: usize,
+    /// Rank of the upper bound.
+    pub upper: usize,
+}
+
+/// A past effort's total.
+#[derive(Debug, Clone, Serialize)]
+pub struct PastEffort {
+    /// Case id.
+    pub case: String,
+    /// Title.
+    pub title: String,
+    /// Start date.
+    pub start: String,
+    /// Its total.
+    pub total: IntervalJson,
+    /// The total formatted for people.
+    pub total_display: String,
+}
+
+/// An unknown indicator of the audited case and what its answer would change.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnknownIndicator {
+    /// Criterion id.
+    pub criterion: String,
+    /// Indicator id.
+    pub indicator: String,
+    /// The level it belongs to.
+    pub level: usize,
+    /// The statement to find out about.
+    pub text: String,
+    /// How much the total's score would rise were it met (others as recorded).
+    pub gain: f64,
+    /// How much the total's upper bound would fall were it unmet.
+    pub at_stake: f64,
+    /// The criterion's level were it met (others as recorded).
+    pub level_if_met: usize,
+}
+
+/// Audits `record` against its rubric, the options' policy and the corpus's past
+/// efforts.
+///
+/// Errors only when the case's rubric is not in the corpus, which validation rules out.
+pub fn audit(corpus: &Corpus, record: &CaseRecord, options: &Options) -> Result<Audit, Error> {
+    let rubric = corpus.rubric(record.case.rubric.get_ref()).ok_or_else(|| {
+        Error::Invalid(format!(
+            "rubric `{}` of case `{}` is not loaded",
+            record.case.rubric.get_ref(),
+            record.id()
+        ))
+    })?;
+    let scored = score::score_case(rubric, record);
+    let past: Vec<(&CaseRecord, CaseScore)> = {
+        let mut past: Vec<(&CaseRecord, CaseScore)> = corpus
+            .cases
+            .iter()
+            .filter(|r| {
+                r.case.kind == Kind::Effort
+                    && r.case.rubric.get_ref() == rubric.id.get_ref()
+                    && r.id() != record.id()
+            })
+            .map(|r| (r, score::score_case(rubric, r)))
+            .collect();
+        past.sort_by(|a, b| (a.1.start, &a.1.id).cmp(&(b.1.start, &b.1.id)));
+        past
+    };
+    let criteria: Vec<CriterionAudit> = scored
+        .criteria
+        .iter()
+        .enumerate()
+        .map(|(index, c)| criterion_audit(corpus, rubric, record, index, c, &past, options))
+        .collect();
+    let mut failures = Vec::new();
+    for c in &criteria {
+        if let Some(gate) = &c.gate
+            && c.flagged
+            && gate.enforcement == Enforcement::Enforced
+        {
+            failures.push(format!(
+                "{}: level {} ({}) is below the enforced minimum {} ({})",
+                c.id, c.level, c.label, gate.minimum, gate.minimum_label
+            ));
+        }
+    }
+    if let Some(threshold) = options.fail_under
+        && round2(scored.total.score) < round2(threshold)
+    {
+        failures.push(format!(
+            "the total {} is below the threshold {}",
+            crate::score_output::fmt1(scored.total.score),
+            crate::score_output::fmt1(threshold)
+        ));
+    }
+    let rank = (!past.is_empty()).then(|| {
+        let rank_of = |x: f64| {
+            1 + past
+                .iter()
+                .filter(|(_, p)| round2(p.total.score) > round2(x))
+                .count()
+        };
+        Rank {
+            of: past.len() + 1,
+            score: rank_of(scored.total.score),
+            lower: rank_of(scored.total.lower),
+            upper: rank_of(scored.total.upper),
+        }
+    });
+    Ok(Audit {
+        engine: EngineJson::current(),
+        rubric: RubricJson {
+            id: rubric.id.get_ref().clone(),
+            version: rubric.version.clone(),
+            title: rubric.title.clone(),
+        },
+        case: AuditedCase {
+            id: scored.id.clone(),
+            title: scored.title.clone(),
+            kind: scored.kind.as_str(),
+            start: scored.start.to_string(),
+            end: scored.end.map(|e| e.to_string()),
+            coder: scored.coder.clone(),
+        },
+        policy: options.policy.map(|p| PolicyView {
+            source: p.path.to_string_lossy().replace('\\', "/"),
+            description: p.description.clone(),
+        }),
+        criteria,
+        total: scored.total.into(),
+        total_display: total_cell(&scored.total),
+        fail_under: options.fail_under.map(round2),
+        rank,
+        past_efforts: past
+            .iter()
+            .map(|(_, p)| PastEffort {
+                case: p.id.clone(),
+                title: p.title.clone(),
+                start: p.start.to_string(),
+                total: p.total.into(),
+                total_display: total_cell(&p.total),
+            })
+            .collect(),
+        unknowns: unknowns(rubric, record, &scored),
+        passed: failures.is_empty(),
+        failures,
+    })
+}
+
+/// Audits every `initiative` of the corpus coded against `rubric`, in time order: what
+/// `report` needs for its audit pages.
+pub fn audit_initiatives(
+    corpus: &Corpus,
+    rubric: &Rubric,
+    options: &Options,
+) -> Result<Vec<Audit>, Error> {
+    let mut records: Vec<&CaseRecord> = corpus
+        .cases
+        .iter()
+        .filter(|r| {
+            r.case.kind == Kind::Initiative && r.case.rubric.get_ref() == rubric.id.get_ref()
+        })
+        .collect();
+    records.sort_by(|a, b| (a.start, a.id(), a.coder()).cmp(&(b.start, b.id(), b.coder())));
+    records
+        .into_iter()
+        .map(|r| audit(corpus, r, options))
+        .collect()
+}
+
+fn criterion_audit(
+    corpus: &Corpus,
+    rubric: &Rubric,
+    record: &CaseRecord,
+    index: usize,
+    c: &CriterionScore,
+    past: &[(&CaseRecord, CaseScore)],
+    options: &Options,
+) -> CriterionAudit {
+    let criterion = rubric.criteria.get_ref().get(index);
+    let label_of = |level: usize| {
+        criterion
+            .and_then(|k| k.levels.get_ref().get(level))
+            .map(|l| l.label.clone())
+            .unwrap_or_default()
+    };
+    let gate = options
+        .policy
+        .and_then(|p| p.gate(&c.id))
+        .map(|g| GateView {
+            minimum: g.minimum,
+            minimum_label: label_of(g.minimum),
+            enforcement: g.enforcement,
+            verdict: if c.level >= g.minimum {
+                Verdict::Pass
+            } else if c.upper_level >= g.minimum {
+                Verdict::Open
+            } else {
+                Verdict::Fail
+            },
+        });
+    let observed = record.case.observations.get(c.id.as_str());
+    let indicators = criterion
+        .map(|k| {
+            k.indicators()
+                .map(|(level, i)| {
+                    let o = observed.and_then(|o| o.get(i.id.get_ref().as_str()));
+                    IndicatorView {
+                        id: i.id.get_ref().clone(),
+                        level,
+                        text: i.text.clone(),
+                        status: o.map_or(Status::Unknown, |o| o.status),
+                        evidence: o
+                            .map(|o| o.evidence.iter().map(|e| e.get_ref().clone()).collect())
+                            .unwrap_or_default(),
+                        note: o.and_then(|o| o.note.clone()),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let best_past = past
+        .iter()
+        .filter_map(|(r, s)| s.criteria.get(index).map(|k| (r, s, k)))
+        .max_by(|a, b| (a.2.level, a.1.start, &a.1.id).cmp(&(b.2.level, b.1.start, &b.1.id)))
+        .map(|(r, s, k)| best_past(corpus, rubric, index, r, s, k, record));
+    CriterionAudit {
+        id: c.id.clone(),
+        name: criterion.map(|k| k.name.clone()).unwrap_or_default(),
+        question: criterion.map(|k| k.question.clone()).unwrap_or_default(),
+        weight: c.weight,
+        level: c.level,
+        label: c.label.clone(),
+        top_level: c.top,
+        score: round2(c.interval.score),
+        lower: round2(c.interval.lower),
+        upper: round2(c.interval.upper),
+        lower_level: c.lower_level,
+        upper_level: c.upper_level,
+        unknown: c.unknown,
+        level_display: level_cell(c),
+        override_: c.overridden.as_ref().map(|o| OverrideJson {
+            level: c.level,
+            derived_level: o.derived_level,
+            derived_lower_level: o.derived_lower,
+            derived_upper_level: o.derived_upper,
+            justification: o.justification.clone(),
+        }),
+        flagged: gate.as_ref().is_some_and(|g| g.verdict != Verdict::Pass),
+        gate,
+        sin: criterion.and_then(|k| k.sin).map(|s| s.as_str()),
+        guidance: criterion.map(|k| k.guidance.clone()).unwrap_or_default(),
+        indicators,
+        best_past,
+    }
+}
+
+fn best_past(
+    corpus: &Corpus,
+    rubric: &Rubric,
+    index: usize,
+    record: &CaseRecord,
+    scored: &CaseScore,
+    c: &CriterionScore,
+    audited: &CaseRecord,
+) -> BestPast {
+    let observed = record.case.observations.get(c.id.as_str());
+    let mut met = Vec::new();
+    let mut cited: Vec<String> = Vec::new();
+    if let Some(criterion) = rubric.criteria.get_ref().get(index) {
+        for (level, indicator) in criterion.indicators() {
+            if level == 0 || level > c.level {
+                continue;
+            }
+            let Some(o) = observed.and_then(|o| o.get(indicator.id.get_ref().as_str())) else {
+                continue;
+            };
+            if o.status != Status::Met {
+                continue;
+            }
+            let evidence: Vec<String> = o.evidence.iter().map(|e| e.get_ref().clone()).collect();
+            for e in &evidence {
+                if !cited.contains(e) {
+                    cited.push(e.clone());
+                }
+            }
+            met.push(MetIndicator {
+                id: indicator.id.get_ref().clone(),
+                level,
+                text: indicator.text.clone(),
+                evidence,
+            });
+        }
+    }
+    let evidence = cited
+        .iter()
+        .filter_map(|id| record.case.evidence(id))
+        .map(|e| {
+            let key = e.source.get_ref();
+            let citation = corpus.bibliography.get(key).map_or_else(
+                || key.clone(),
+                |w| format!("{} ({})", w.short_authors(), w.year.get_ref()),
+            );
+            EvidenceView {
+                id: e.id.get_ref().clone(),
+                claim: e.claim.clone(),
+                quote: e.quote.as_ref().map(|q| q.get_ref().clone()),
+                source: key.clone(),
+                citation,
+                locator: e.locator.clone(),
+                cites: e.cites.clone(),
+            }
+        })
+        .collect();
+    BestPast {
+        case: scored.id.clone(),
+        title: scored.title.clone(),
+        start: scored.start.to_string(),
+        level: c.level,
+        label: c.label.clone(),
+        level_display: level_cell(c),
+        began_after: audited.start.certainly_before(&record.start),
+        override_justification: c.overridden.as_ref().map(|o| o.justification.clone()),
+        met,
+        evidence,
+    }
+}
+
+/// Every unknown indicator with its gain and what is at stake, sorted.
+fn unknowns(rubric: &Rubric, record: &CaseRecord, scored: &CaseScore) -> Vec<UnknownIndicator> {
+    let mut found: Vec<(usize, UnknownIndicator, f64, f64)> = Vec::new();
+    let mut order = 0;
+    for (index, coding) in record.coding.iter().enumerate() {
+        let Some(criterion) = rubric.criteria.get_ref().get(index) else {
+            continue;
+        };
+        let indicators: Vec<_> = criterion.indicators().collect();
+        let mut flat = 0;
+        for (level, row) in coding.statuses.iter().enumerate() {
+            for (k, status) in row.iter().enumerate() {
+                let this = flat;
+                flat += 1;
+                if *status != Status::Unknown {
+                    continue;
+                }
+                let with = |s: Status| {
+                    let mut changed = coding.clone();
+                    if let Some(cell) = changed.statuses.get_mut(level).and_then(|r| r.get_mut(k)) {
+                        *cell = s;
+                    }
+                    let replaced = score::score_criterion(rubric, index, &changed)?;
+                    let mut criteria = scored.criteria.clone();
+                    let level = replaced.level;
+                    *criteria.get_mut(index)? = replaced;
+                    Some((score::total(&criteria), level))
+                };
+                let (Some((if_met, level_if_met)), Some((if_unmet, _))) =
+                    (with(Status::Met), with(Status::Unmet))
+                else {
+                    continue;
+                };
+                let gain = if_met.score - scored.total.score;
+                let at_stake = scored.total.upper - if_unmet.upper;
+                let (id, text) = indicators
+                    .get(this)
+                    .map(|(_, i)| (i.id.get_ref().clone(), i.text.clone()))
+                    .unwrap_or_default();
+                found.push((
+                    order,
+                    UnknownIndicator {
+                        criterion: criterion.id.get_ref().clone(),
+                        indicator: id,
+                        level,
+                        text,
+                        gain: round2(gain),
+                        at_stake: round2(at_stake),
+                        level_if_met,
+                    },
+                    round2(gain),
+                    round2(at_stake),
+                ));
+                order += 1;
+            }
+        }
+    }
+    found.sort_by(|a, b| {
+        b.2.total_cmp(&a.2)
+            .then_with(|| b.3.total_cmp(&a.3))
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    found.into_iter().map(|(_, u, _, _)| u).collect()
+}

@@ -1,0 +1,121 @@
+//! Where `audit` and `new` find the corpus, and how the audited case joins it.
+//!
+//! The corpus is, in order of preference: the folder given with `--corpus DIR`
+//! (`DIR/rubrics/` and `DIR/cases/`); `rubrics/` and `cases/` when the current folder
+//! has `rubrics/` (like every other command); otherwise the corpus embedded in the
+//! binary ([`crate::embedded`]).
+//!
+//! The audited case file is read once: when it lies inside the corpus's `cases/` it is
+//! the copy read from there. When it has the id of another file of the corpus, it
+//! replaces that file, so an edited copy of a shipped case is audited in its place.
+
+use crate::error::Error;
+use crate::load::{FileKind, Inputs};
+use crate::validate::{self, Checked};
+use std::path::{Path, PathBuf};
+
+/// Where the corpus comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorpusSource {
+    /// A folder holding `rubrics/` and, usually, `cases/`.
+    Dir(PathBuf),
+    /// The corpus embedded in the binary.
+    Embedded,
+}
+
+impl CorpusSource {
+    /// `--corpus DIR` if given (it must hold `rubrics/`), else the current folder if it
+    /// holds `rubrics/`, else the embedded corpus.
+    pub fn resolve(flag: Option<&Path>) -> Result<CorpusSource, Error> {
+        match flag {
+            Some(dir) if dir.join("rubrics").is_dir() => Ok(CorpusSource::Dir(dir.to_path_buf())),
+            Some(dir) => Err(Error::Usage(format!(
+                "--corpus {}: no rubrics/ folder there",
+                dir.display()
+            ))),
+            None if Path::new("rubrics").is_dir() => Ok(CorpusSource::Dir(PathBuf::new())),
+            None => Ok(CorpusSource::Embedded),
+        }
+    }
+
+    /// The folders read for a [`CorpusSource::Dir`]: `rubrics/`, and `cases/` if it
+    /// exists. Empty for the embedded corpus.
+    pub fn folders(&self) -> Vec<PathBuf> {
+        match self {
+            CorpusSource::Dir(dir) => {
+                let mut folders = vec![dir.join("rubrics")];
+                let cases = dir.join("cases");
+                if cases.is_dir() {
+                    folders.push(cases);
+                }
+                folders
+            }
+            CorpusSource::Embedded => Vec::new(),
+        }
+    }
+
+    /// The corpus's files, parsed.
+    pub fn inputs(&self) -> Result<Inputs, Error> {
+        match self {
+            CorpusSource::Dir(_) => Inputs::read(&self.folders()),
+            CorpusSource::Embedded => Ok(crate::embedded::corpus()),
+        }
+    }
+}
+
+/// The validated corpus with the audited case in it.
+#[derive(Debug)]
+pub struct AuditInput {
+    /// Everything validated, the audited case included.
+    pub checked: Checked,
+    /// The path under which the audited case was loaded.
+    pub case_path: PathBuf,
+    /// Corpus files set aside because the audited case has their id.
+    pub replaced: Vec<PathBuf>,
+}
+
+/// Reads the corpus and the case at `case`, and validates them together.
+pub fn load(source: &CorpusSource, case: &Path) -> Result<AuditInput, Error> {
+    let bytes = std::fs::read(case).map_err(|source| Error::Io {
+        path: case.to_path_buf(),
+        source,
+    })?;
+    let mut inputs = source.inputs()?;
+    let case_path = match loaded_path(source, case) {
+        Some(path) if inputs.sources.text(&path).is_some() => path,
+        _ => {
+            inputs.add_bytes(case, &bytes, FileKind::Case);
+            case.to_path_buf()
+        }
+    };
+    let id = inputs
+        .cases
+        .iter()
+        .find(|c| c.path == case_path)
+        .map(|c| c.value.id.get_ref().clone());
+    let mut replaced = Vec::new();
+    if let Some(id) = id {
+        inputs.cases.retain(|c| {
+            let other = c.path != case_path && c.value.id.get_ref() == &id;
+            if other {
+                replaced.push(c.path.clone());
+            }
+            !other
+        });
+    }
+    Ok(AuditInput {
+        checked: validate::validate(inputs, &validate::Options::default()),
+        case_path,
+        replaced,
+    })
+}
+
+/// The path under which the corpus already read `case`, if it lies inside one of its
+/// folders.
+fn loaded_path(source: &CorpusSource, case: &Path) -> Option<PathBuf> {
+    let canonical = case.canonicalize().ok()?;
+    source.folders().into_iter().find_map(|folder| {
+        let rest = canonical.strip_prefix(folder.canonicalize().ok()?).ok()?;
+        Some(folder.join(rest))
+    })
+}
