@@ -8,13 +8,19 @@
 //!
 //! - [`kendall`]: Kendall's tau-b and its permutation test, for "is this effort's
 //!   score trending up?".
+//! - [`agreement`]: Krippendorff's alpha and a bootstrap interval for it, for "do the
+//!   coders agree?".
 //!
 //! This module does not decide what a result means (thresholds, wording, gating);
 //! callers do.
 
+pub mod agreement;
 pub mod kendall;
 pub mod seed;
 
+pub use agreement::{
+    AgreementError, AlphaInterval, BootstrapOptions, Metric, bootstrap_alpha, krippendorff_alpha,
+};
 pub use kendall::{
     EXACT_MAX_N, KendallError, KendallTest, MonteCarlo, PermutationMethod, Series, kendall_tau_b,
     kendall_test,
