@@ -10,17 +10,21 @@
 //!   score trending up?".
 //! - [`agreement`]: Krippendorff's alpha and a bootstrap interval for it, for "do the
 //!   coders agree?".
+//! - [`dirichlet`]: weight vectors drawn around given weights, for "does the ranking
+//!   survive other reasonable weights?".
 //!
 //! This module does not decide what a result means (thresholds, wording, gating);
 //! callers do.
 
 pub mod agreement;
+pub mod dirichlet;
 pub mod kendall;
 pub mod seed;
 
 pub use agreement::{
     AgreementError, AlphaInterval, BootstrapOptions, Metric, bootstrap_alpha, krippendorff_alpha,
 };
+pub use dirichlet::{CentredDirichlet, DirichletError};
 pub use kendall::{
     EXACT_MAX_N, KendallError, KendallTest, MonteCarlo, PermutationMethod, Series, kendall_tau_b,
     kendall_test,
