@@ -1,7 +1,7 @@
 //! Running a parsed command line: load, validate, act, print. The only module that
 //! writes to standard output and standard error.
 
-use crate::cli::{CheckArgs, Cli, Command, InputArgs, ScoreArgs, ScoreFormat};
+use crate::cli::{CheckArgs, Cli, Command, InputArgs, ReportArgs, ScoreArgs, ScoreFormat};
 use crate::error::Error;
 use crate::exit_code::ExitCode;
 use crate::validate::{Checked, Corpus};
@@ -13,6 +13,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(args),
         Command::Score(args) => score(args),
+        Command::Report(args) => report(args),
     };
     match result {
         Ok(code) => code,
@@ -82,5 +83,43 @@ fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
         ScoreFormat::Csv => crate::score_output::to_csv(&scores),
     };
     print!("{text}");
+    Ok(ExitCode::Success)
+}
+
+fn report(args: ReportArgs) -> Result<ExitCode, Error> {
+    // Templates first: a bad --templates folder is a usage error before any work.
+    let templates = crate::report::templates::Templates::load(args.templates.as_deref())?;
+    let corpus = load_valid(&args.input)?;
+    let rubric = crate::select_rubric(&corpus, args.rubric.as_deref())?;
+    let scores = crate::score::score(&corpus, rubric);
+    let extra = crate::report::Extra::default();
+    let output = crate::report::build(&corpus, rubric, &scores, &templates, &extra)?;
+    if args.check {
+        let stale = crate::report::write::stale(&args.out, &output);
+        if stale.is_empty() {
+            println!(
+                "{} is current ({} files)",
+                args.out.display(),
+                output.files().len()
+            );
+            return Ok(ExitCode::Success);
+        }
+        for file in &stale {
+            println!("stale: {file}");
+        }
+        return Err(Error::Stale(format!(
+            "{} of {} files in {} are stale: run `thirdside report` and commit the result",
+            stale.len(),
+            output.files().len() + 1,
+            args.out.display()
+        )));
+    }
+    crate::report::write::write(&args.out, &output)?;
+    println!(
+        "wrote {} files to {} ({} cases)",
+        output.files().len(),
+        args.out.display(),
+        scores.cases.len()
+    );
     Ok(ExitCode::Success)
 }

@@ -34,6 +34,7 @@ pub mod id;
 pub mod load;
 pub mod model;
 pub mod quote;
+pub mod report;
 pub mod score;
 pub mod score_output;
 pub mod validate;
