@@ -2,8 +2,8 @@
 //! writes to standard output and standard error.
 
 use crate::cli::{
-    AuditArgs, AuditFormat, CheckArgs, Cli, Command, InputArgs, NewArgs, NewKind, ScoreArgs,
-    ScoreFormat,
+    AuditArgs, AuditFormat, CheckArgs, Cli, Command, InputArgs, NewArgs, NewKind, ReportArgs,
+    ScoreArgs, ScoreFormat,
 };
 use crate::error::Error;
 use crate::exit_code::ExitCode;
@@ -18,6 +18,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Score(args) => score(args),
         Command::Audit(args) => audit(args),
         Command::New(args) => new(args),
+        Command::Report(args) => report(args),
     };
     match result {
         Ok(code) => code,
@@ -223,6 +224,44 @@ fn new(args: NewArgs) -> Result<ExitCode, Error> {
         path.display(),
         rubric.id.get_ref(),
         path.display()
+    );
+    Ok(ExitCode::Success)
+}
+
+fn report(args: ReportArgs) -> Result<ExitCode, Error> {
+    // Templates first: a bad --templates folder is a usage error before any work.
+    let templates = crate::report::templates::Templates::load(args.templates.as_deref())?;
+    let corpus = load_valid(&args.input)?;
+    let rubric = crate::select_rubric(&corpus, args.rubric.as_deref())?;
+    let scores = crate::score::score(&corpus, rubric);
+    let extra = crate::report::Extra::default();
+    let output = crate::report::build(&corpus, rubric, &scores, &templates, &extra)?;
+    if args.check {
+        let stale = crate::report::write::stale(&args.out, &output);
+        if stale.is_empty() {
+            println!(
+                "{} is current ({} files)",
+                args.out.display(),
+                output.files().len()
+            );
+            return Ok(ExitCode::Success);
+        }
+        for file in &stale {
+            println!("stale: {file}");
+        }
+        return Err(Error::Stale(format!(
+            "{} of {} files in {} are stale: run `thirdside report` and commit the result",
+            stale.len(),
+            output.files().len() + 1,
+            args.out.display()
+        )));
+    }
+    crate::report::write::write(&args.out, &output)?;
+    println!(
+        "wrote {} files to {} ({} cases)",
+        output.files().len(),
+        args.out.display(),
+        scores.cases.len()
     );
     Ok(ExitCode::Success)
 }

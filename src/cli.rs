@@ -59,6 +59,16 @@ policies/default.toml, built in too. Exit codes: 0 the audit passed; 1 an enforc
   thirdside new 2016-vatican-recoded --kind effort
   thirdside new mine && thirdside audit cases/mine.toml")]
     New(NewArgs),
+    /// Write the comparative report, a page per case, the chart, the codebook and the
+    /// data files into reports/ (or --out).
+    #[command(after_help = "Examples:
+  thirdside report                     write reports/
+  thirdside report --check             exit 1 naming the files in reports/ that are stale
+  thirdside report --templates my-theme --out /tmp/reports
+
+Templates: copy any of html/NAME.hbs or md/NAME.hbs from src/report/templates/ into
+DIR/html/ or DIR/md/ and edit it; each replaces the embedded template of that name.")]
+    Report(ReportArgs),
 }
 
 /// Where the input is.
@@ -92,6 +102,27 @@ pub struct ScoreArgs {
     #[arg(long, value_enum, default_value_t = ScoreFormat::Table)]
     pub format: ScoreFormat,
     /// The rubric to score against (needed only when several are loaded).
+    #[arg(long, value_name = "ID")]
+    pub rubric: Option<String>,
+}
+
+/// `thirdside report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The folder to write (created if missing; files thirdside did not write are kept).
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+    /// A folder of templates (html/NAME.hbs, md/NAME.hbs) replacing the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Write nothing; exit 1 naming every file in --out that differs from what would be
+    /// generated.
+    #[arg(long)]
+    pub check: bool,
+    /// The rubric to report on (needed only when several are loaded).
     #[arg(long, value_name = "ID")]
     pub rubric: Option<String>,
 }

@@ -23,6 +23,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod analysis;
 pub mod app;
 pub mod audit;
 pub mod audit_input;
@@ -38,6 +39,7 @@ pub mod load;
 pub mod model;
 pub mod policy;
 pub mod quote;
+pub mod report;
 pub mod scaffold;
 pub mod score;
 pub mod score_output;

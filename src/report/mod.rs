@@ -1,0 +1,131 @@
+//! `thirdside report`: the comparative report, a page per case, the chart, the codebook
+//! and the data files, rendered in memory from the scores and written atomically.
+//!
+//! Flow: [`crate::score::Scores`] → view models ([`view`]) → templates ([`templates`])
+//! and the chart ([`svg`]) → an [`write::Output`] in memory → [`write::write`] or
+//! [`write::stale`]. Nothing here scores or validates.
+
+pub mod escape;
+pub mod svg;
+pub mod templates;
+pub mod view;
+pub mod write;
+
+use crate::error::Error;
+use crate::model::{Kind, Rubric};
+use crate::score::{CaseScore, Scores};
+use crate::validate::Corpus;
+use templates::Templates;
+use view::{CodebookView, IndexView};
+use write::Output;
+
+/// Extra sections for the comparative report, already rendered (analysis results).
+#[derive(Debug, Clone, Default)]
+pub struct Extra {
+    /// Markdown, inserted before the overrides section.
+    pub markdown: String,
+    /// HTML, inserted at the same place; must be escaped already.
+    pub html: String,
+}
+
+/// Renders the whole report in memory.
+pub fn build(
+    corpus: &Corpus,
+    rubric: &Rubric,
+    scores: &Scores,
+    templates: &Templates,
+    extra: &Extra,
+) -> Result<Output, Error> {
+    let bibliography = &corpus.bibliography;
+    let efforts: Vec<&CaseScore> = scores
+        .cases
+        .iter()
+        .filter(|c| c.kind == Kind::Effort)
+        .collect();
+    let initiatives: Vec<&CaseScore> = scores
+        .cases
+        .iter()
+        .filter(|c| c.kind == Kind::Initiative)
+        .collect();
+    let criteria = view::criteria_views(rubric, bibliography);
+    let names: Vec<(String, String)> = criteria
+        .iter()
+        .map(|c| (c.id.clone(), c.name.clone()))
+        .collect();
+    let labels: Vec<(String, String)> = efforts
+        .iter()
+        .map(|e| (e.start.year.to_string(), e.title.clone()))
+        .collect();
+    let chart = svg::chart(
+        &format!("{}: progression across the efforts", rubric.title),
+        &labels,
+        &svg::series(&names, &efforts),
+    );
+    let observations: usize = scores
+        .cases
+        .iter()
+        .filter_map(|c| view::record_of(corpus, c))
+        .map(|r| {
+            r.coding
+                .iter()
+                .flat_map(|c| c.statuses.iter().flatten())
+                .count()
+        })
+        .sum();
+    let unknown: usize = scores
+        .cases
+        .iter()
+        .flat_map(|c| &c.criteria)
+        .map(|c| c.unknown)
+        .sum();
+    let index = IndexView {
+        rubric: view::rubric_view(rubric, bibliography),
+        engine_version: env!("CARGO_PKG_VERSION").to_string(),
+        criteria: criteria.clone(),
+        efforts: efforts
+            .iter()
+            .map(|c| view::row_view(c, view::record_of(corpus, c)))
+            .collect(),
+        initiatives: initiatives
+            .iter()
+            .map(|c| view::row_view(c, view::record_of(corpus, c)))
+            .collect(),
+        chart: chart.clone(),
+        progression: view::progression(rubric, corpus, &efforts),
+        overrides: view::overrides(rubric, scores),
+        unknowns: format!(
+            "{unknown} of {observations} indicator observations are unknown, because the sources are silent on them."
+        ),
+        analysis_md: extra.markdown.clone(),
+        analysis_html: extra.html.clone(),
+        bibliography: view::bibliography_views(bibliography),
+    };
+    let mut out = Output::new();
+    out.add("index.md", templates.markdown("index", &index)?)?;
+    out.add("index.html", templates.html("index", &index)?)?;
+    out.add("progression.svg", chart)?;
+    out.add("scores.json", crate::score_output::to_json(scores))?;
+    out.add("scores.csv", crate::score_output::to_csv(scores))?;
+    let codebook = CodebookView {
+        rubric: index.rubric.clone(),
+        engine_version: index.engine_version.clone(),
+        criteria,
+        bibliography: index.bibliography.clone(),
+    };
+    out.add("codebook.md", templates.markdown("codebook", &codebook)?)?;
+    for case in &scores.cases {
+        let Some(record) = view::record_of(corpus, case) else {
+            continue;
+        };
+        let page = view::case_view(rubric, corpus, case, record);
+        out.add(
+            view::case_page(&case.id, "md"),
+            templates.markdown("case", &page)?,
+        )?;
+        out.add(
+            view::case_page(&case.id, "html"),
+            templates.html("case", &page)?,
+        )?;
+    }
+    Ok(out)
+}

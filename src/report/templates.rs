@@ -1,0 +1,165 @@
+//! The report templates: Handlebars, embedded in the binary, overridable file by file.
+//!
+//! Two registries, one per output format, each in strict mode (a missing field is an
+//! error, not a blank): `html/*.hbs` escape with Handlebars' HTML escaping, `md/*.hbs`
+//! with [`escape::markdown`]. A user's folder (`--templates DIR`) holding `html/NAME.hbs`
+//! or `md/NAME.hbs` replaces the embedded template of that name, partials included, so a
+//! user overrides one piece rather than copying a whole page. A named folder that does
+//! not exist, or a file that replaces nothing, is an error rather than a silent fallback.
+
+use crate::error::Error;
+use crate::report::escape;
+use handlebars::Handlebars;
+use serde::Serialize;
+use std::path::Path;
+
+/// Embedded HTML templates: (name, source). Names without `.hbs`.
+pub const HTML: &[(&str, &str)] = &[
+    ("head", include_str!("templates/html/head.hbs")),
+    ("header", include_str!("templates/html/header.hbs")),
+    ("footer", include_str!("templates/html/footer.hbs")),
+    ("cell", include_str!("templates/html/cell.hbs")),
+    ("evidence", include_str!("templates/html/evidence.hbs")),
+    (
+        "bibliography",
+        include_str!("templates/html/bibliography.hbs"),
+    ),
+    ("index", include_str!("templates/html/index.hbs")),
+    ("case", include_str!("templates/html/case.hbs")),
+];
+
+/// Embedded Markdown templates: (name, source).
+pub const MARKDOWN: &[(&str, &str)] = &[
+    ("cell", include_str!("templates/md/cell.hbs")),
+    ("evidence", include_str!("templates/md/evidence.hbs")),
+    (
+        "bibliography",
+        include_str!("templates/md/bibliography.hbs"),
+    ),
+    ("index", include_str!("templates/md/index.hbs")),
+    ("case", include_str!("templates/md/case.hbs")),
+    ("codebook", include_str!("templates/md/codebook.hbs")),
+];
+
+/// The two registries.
+pub struct Templates {
+    html: Handlebars<'static>,
+    markdown: Handlebars<'static>,
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Templates")
+    }
+}
+
+fn registry(markdown: bool) -> Handlebars<'static> {
+    let mut h = Handlebars::new();
+    h.set_strict_mode(true);
+    h.set_prevent_indent(true);
+    if markdown {
+        h.register_escape_fn(escape::markdown);
+    }
+    h
+}
+
+fn register(
+    h: &mut Handlebars<'static>,
+    name: &str,
+    source: &str,
+    origin: &str,
+) -> Result<(), Error> {
+    h.register_template_string(name, source)
+        .map_err(|e| Error::Template(format!("{origin}: {e}")))
+}
+
+impl Templates {
+    /// The embedded templates, with any overrides from `dir`.
+    pub fn load(dir: Option<&Path>) -> Result<Templates, Error> {
+        let mut html = registry(false);
+        let mut markdown = registry(true);
+        for (name, source) in HTML {
+            register(
+                &mut html,
+                name,
+                source,
+                &format!("embedded html/{name}.hbs"),
+            )?;
+        }
+        for (name, source) in MARKDOWN {
+            register(
+                &mut markdown,
+                name,
+                source,
+                &format!("embedded md/{name}.hbs"),
+            )?;
+        }
+        if let Some(dir) = dir {
+            if !dir.is_dir() {
+                return Err(Error::Usage(format!(
+                    "--templates {}: no such folder",
+                    dir.display()
+                )));
+            }
+            let mut found = 0;
+            for (sub, known, registry) in
+                [("html", HTML, &mut html), ("md", MARKDOWN, &mut markdown)]
+            {
+                let folder = dir.join(sub);
+                if !folder.is_dir() {
+                    continue;
+                }
+                let entries = std::fs::read_dir(&folder).map_err(|source| Error::Io {
+                    path: folder.clone(),
+                    source,
+                })?;
+                let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                paths.sort();
+                for path in paths {
+                    if path.extension().is_none_or(|e| e != "hbs") {
+                        continue;
+                    }
+                    let name = path
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    if !known.iter().any(|(k, _)| *k == name) {
+                        let names: Vec<&str> = known.iter().map(|(k, _)| *k).collect();
+                        return Err(Error::Usage(format!(
+                            "{}: there is no {sub} template named `{name}` to replace (known: {})",
+                            path.display(),
+                            names.join(", ")
+                        )));
+                    }
+                    let source = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+                        path: path.clone(),
+                        source,
+                    })?;
+                    register(registry, &name, &source, &path.display().to_string())?;
+                    found += 1;
+                }
+            }
+            if found == 0 {
+                return Err(Error::Usage(format!(
+                    "--templates {}: no html/*.hbs or md/*.hbs template found to replace an embedded one",
+                    dir.display()
+                )));
+            }
+        }
+        Ok(Templates { html, markdown })
+    }
+
+    /// Renders an HTML template.
+    pub fn html<T: Serialize>(&self, name: &str, data: &T) -> Result<String, Error> {
+        self.html
+            .render(name, data)
+            .map_err(|e| Error::Template(format!("html/{name}.hbs: {e}")))
+    }
+
+    /// Renders a Markdown template.
+    pub fn markdown<T: Serialize>(&self, name: &str, data: &T) -> Result<String, Error> {
+        self.markdown
+            .render(name, data)
+            .map_err(|e| Error::Template(format!("md/{name}.hbs: {e}")))
+    }
+}

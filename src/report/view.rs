@@ -1,0 +1,808 @@
+//! View models: everything a report template shows, already computed and formatted.
+//!
+//! Templates hold layout, not logic, so every number reaches them here as a string, every
+//! list is in display order, and every choice ("is this interval open?") is a boolean.
+//! Text from case and rubric files is passed as it is; the templates' escaping makes it
+//! inert. Nothing here writes files or renders templates.
+
+use crate::model::{Bibliography, Case, Criterion, Kind, Rubric, Status};
+use crate::report::escape::linkable;
+use crate::score::{CaseScore, CriterionScore, Interval, Scores};
+use crate::score_output::fmt1;
+use crate::validate::{CaseRecord, Corpus};
+use serde::Serialize;
+
+/// The rubric, as shown at the top of every page.
+#[derive(Debug, Clone, Serialize)]
+pub struct RubricView {
+    /// Id.
+    pub id: String,
+    /// Version.
+    pub version: String,
+    /// Title.
+    pub title: String,
+    /// Description, or empty.
+    pub description: String,
+    /// Why the weights are what they are, or empty.
+    pub weights_rationale: String,
+    /// Citations of the rubric's sources.
+    pub sources: Vec<String>,
+}
+
+/// A criterion in a table header or the codebook.
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionView {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// The question it asks.
+    pub question: String,
+    /// Why it matters, or empty.
+    pub rationale: String,
+    /// The weight, as written.
+    pub weight: String,
+    /// The weight's share of the total, as a percentage.
+    pub weight_share: String,
+    /// The sin it guards against, or empty.
+    pub sin: String,
+    /// The UN Guidance fundamental, or empty.
+    pub un_fundamental: String,
+    /// Guidance for a low score.
+    pub guidance: String,
+    /// The rule, as written.
+    pub rule: String,
+    /// The top level.
+    pub top: String,
+    /// Citations of its sources.
+    pub sources: Vec<String>,
+    /// Its levels, lowest first.
+    pub levels: Vec<LevelView>,
+}
+
+/// One level of a scale, for the codebook.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelView {
+    /// Level number.
+    pub number: String,
+    /// Label.
+    pub label: String,
+    /// Descriptor.
+    pub descriptor: String,
+    /// Its indicators.
+    pub indicators: Vec<IndicatorHead>,
+}
+
+/// An indicator, for the codebook.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorHead {
+    /// Id.
+    pub id: String,
+    /// Statement.
+    pub text: String,
+}
+
+/// One score cell: a level (or total) with its interval and marks.
+#[derive(Debug, Clone, Serialize)]
+pub struct CellView {
+    /// The level, or the total's score.
+    pub value: String,
+    /// The level's label (empty for totals).
+    pub label: String,
+    /// The score on 0–100.
+    pub score: String,
+    /// "1–3" when the interval is open, else empty.
+    pub interval: String,
+    /// True when unknowns leave the interval open.
+    pub open: bool,
+    /// True when the coder overrode the derived level.
+    pub overridden: bool,
+    /// The whole cell as plain text: `2`, `1 [1–3]`, `0*`.
+    pub text: String,
+}
+
+/// One case in a comparative table.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowView {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// `effort` or `initiative`.
+    pub kind: String,
+    /// Start date.
+    pub start: String,
+    /// "2014-04 – 2014-05-13" or "2019-02-06 –".
+    pub dates: String,
+    /// Link to the HTML case page, relative to the index.
+    pub href_html: String,
+    /// Link to the Markdown case page, relative to the index.
+    pub href_md: String,
+    /// Link to the HTML audit page, or empty.
+    pub audit_html: String,
+    /// Link to the Markdown audit page, or empty.
+    pub audit_md: String,
+    /// Who coded it.
+    pub coder: String,
+    /// The total.
+    pub total: CellView,
+    /// One cell per criterion.
+    pub cells: Vec<CellView>,
+}
+
+/// A piece of evidence, fully resolved.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceView {
+    /// The case it belongs to.
+    pub case: String,
+    /// Its id.
+    pub id: String,
+    /// The claim.
+    pub claim: String,
+    /// The quotation, or empty.
+    pub quote: String,
+    /// The source key.
+    pub source_key: String,
+    /// "Smilde and Ramsey 2020".
+    pub source: String,
+    /// Locator.
+    pub locator: String,
+    /// The source's own citation, or empty.
+    pub cites: String,
+}
+
+/// How one criterion changed between two consecutive efforts.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepView {
+    /// Earlier effort's title.
+    pub from: String,
+    /// Later effort's title.
+    pub to: String,
+    /// Earlier level with label: "1 (Aware)".
+    pub from_level: String,
+    /// Later level with label.
+    pub to_level: String,
+    /// "+1", "−2" or "0".
+    pub change: String,
+    /// `up`, `down` or `same`.
+    pub direction: String,
+    /// Indicators whose status differs between the two, with the evidence on each side.
+    pub indicators: Vec<IndicatorChange>,
+}
+
+/// An indicator whose status changed between two efforts.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorChange {
+    /// The statement.
+    pub text: String,
+    /// Status in the earlier effort.
+    pub from_status: String,
+    /// Status in the later effort.
+    pub to_status: String,
+    /// Evidence the earlier effort cites for it.
+    pub from_evidence: Vec<EvidenceView>,
+    /// Evidence the later effort cites for it.
+    pub to_evidence: Vec<EvidenceView>,
+}
+
+/// The progression of one criterion across the efforts.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgressionView {
+    /// Criterion id.
+    pub id: String,
+    /// Criterion name.
+    pub name: String,
+    /// Levels in time order: "1 → 1 → 2 → 3".
+    pub path: String,
+    /// One step per consecutive pair.
+    pub steps: Vec<StepView>,
+}
+
+/// An override, listed where a reader of the index can see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct OverrideView {
+    /// Case title.
+    pub case: String,
+    /// Criterion name.
+    pub criterion: String,
+    /// Level assigned.
+    pub level: String,
+    /// Level derived.
+    pub derived_level: String,
+    /// Why.
+    pub justification: String,
+}
+
+/// A bibliography entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkView {
+    /// Key.
+    pub key: String,
+    /// Full citation.
+    pub citation: String,
+    /// URL, only when it is http or https; else empty.
+    pub url: String,
+}
+
+/// The comparative report.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexView {
+    /// The rubric.
+    pub rubric: RubricView,
+    /// The engine's version.
+    pub engine_version: String,
+    /// Criteria in rubric order.
+    pub criteria: Vec<CriterionView>,
+    /// Past efforts in time order.
+    pub efforts: Vec<RowView>,
+    /// Initiatives in time order.
+    pub initiatives: Vec<RowView>,
+    /// The progression chart, an SVG element (already escaped).
+    pub chart: String,
+    /// Per criterion, what changed from one effort to the next.
+    pub progression: Vec<ProgressionView>,
+    /// Every override.
+    pub overrides: Vec<OverrideView>,
+    /// "14 of 150 indicator observations are unknown."
+    pub unknowns: String,
+    /// Sections added by analyses (trend, sensitivity), rendered already.
+    pub analysis_md: String,
+    /// The same sections as HTML (already escaped).
+    pub analysis_html: String,
+    /// Every work cited.
+    pub bibliography: Vec<WorkView>,
+}
+
+/// The page of one case.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    /// The rubric.
+    pub rubric: RubricView,
+    /// The engine's version.
+    pub engine_version: String,
+    /// The case's row (id, title, dates, total, cells).
+    pub row: RowView,
+    /// Conflict.
+    pub conflict: String,
+    /// Mediators, joined.
+    pub mediators: String,
+    /// Parties, joined.
+    pub parties: String,
+    /// Host, or empty.
+    pub host: String,
+    /// Summary.
+    pub summary: String,
+    /// Outcome.
+    pub outcome: String,
+    /// Strategy.
+    pub strategy: String,
+    /// Why that strategy, or empty.
+    pub strategy_note: String,
+    /// Coding note, or empty.
+    pub coding_note: String,
+    /// Coding date.
+    pub coded: String,
+    /// Context entries: label and text.
+    pub context: Vec<LabelledText>,
+    /// Evidence behind the context.
+    pub context_evidence: Vec<EvidenceView>,
+    /// Criteria in rubric order.
+    pub criteria: Vec<CriterionDetail>,
+}
+
+/// A labelled piece of text.
+#[derive(Debug, Clone, Serialize)]
+pub struct LabelledText {
+    /// Label.
+    pub label: String,
+    /// Text.
+    pub text: String,
+}
+
+/// A criterion on a case page.
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionDetail {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// The question.
+    pub question: String,
+    /// The level cell.
+    pub cell: CellView,
+    /// The top level.
+    pub top: String,
+    /// The descriptor of the level reached.
+    pub descriptor: String,
+    /// The override's justification, or empty.
+    pub justification: String,
+    /// The derived level when overridden, or empty.
+    pub derived_level: String,
+    /// Every indicator with its status and evidence.
+    pub indicators: Vec<IndicatorView>,
+}
+
+/// An indicator on a case page.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorView {
+    /// The level it gates, with label.
+    pub level: String,
+    /// Id.
+    pub id: String,
+    /// Statement.
+    pub text: String,
+    /// `met`, `unmet` or `unknown`.
+    pub status: String,
+    /// The coder's note, or empty.
+    pub note: String,
+    /// The evidence cited.
+    pub evidence: Vec<EvidenceView>,
+}
+
+/// The codebook.
+#[derive(Debug, Clone, Serialize)]
+pub struct CodebookView {
+    /// The rubric.
+    pub rubric: RubricView,
+    /// The engine's version.
+    pub engine_version: String,
+    /// Criteria with their scales.
+    pub criteria: Vec<CriterionView>,
+    /// Every work cited.
+    pub bibliography: Vec<WorkView>,
+}
+
+/// "Smilde and Ramsey 2020", or the key when the work is unknown.
+pub fn short_citation(bibliography: &Bibliography, key: &str) -> String {
+    bibliography
+        .get(key)
+        .map(|w| format!("{} {}", w.short_authors(), w.year.get_ref()))
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// The rubric's header view.
+pub fn rubric_view(rubric: &Rubric, bibliography: &Bibliography) -> RubricView {
+    RubricView {
+        id: rubric.id.get_ref().clone(),
+        version: rubric.version.clone(),
+        title: rubric.title.clone(),
+        description: rubric.description.clone().unwrap_or_default(),
+        weights_rationale: rubric.weights_rationale.clone().unwrap_or_default(),
+        sources: rubric
+            .sources
+            .iter()
+            .map(|k| short_citation(bibliography, k.get_ref()))
+            .collect(),
+    }
+}
+
+/// Every criterion's header and scale.
+pub fn criteria_views(rubric: &Rubric, bibliography: &Bibliography) -> Vec<CriterionView> {
+    let criteria = rubric.criteria.get_ref();
+    let total_weight: f64 = criteria.iter().map(|c| *c.weight.get_ref()).sum();
+    criteria
+        .iter()
+        .map(|c| criterion_view(c, total_weight, bibliography))
+        .collect()
+}
+
+fn criterion_view(c: &Criterion, total_weight: f64, bibliography: &Bibliography) -> CriterionView {
+    let weight = *c.weight.get_ref();
+    CriterionView {
+        id: c.id.get_ref().clone(),
+        name: c.name.clone(),
+        question: c.question.clone(),
+        rationale: c.rationale.clone().unwrap_or_default(),
+        weight: format!("{weight}"),
+        weight_share: if total_weight > 0.0 {
+            format!("{:.0}%", 100.0 * weight / total_weight)
+        } else {
+            String::new()
+        },
+        sin: c.sin.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        un_fundamental: c
+            .un_fundamental
+            .map(|u| u.as_str().to_string())
+            .unwrap_or_default(),
+        guidance: c.guidance.clone(),
+        rule: "cumulative".to_string(),
+        top: c.top_level().to_string(),
+        sources: c
+            .sources
+            .iter()
+            .map(|k| short_citation(bibliography, k.get_ref()))
+            .collect(),
+        levels: c
+            .levels
+            .get_ref()
+            .iter()
+            .enumerate()
+            .map(|(n, l)| LevelView {
+                number: n.to_string(),
+                label: l.label.clone(),
+                descriptor: l.descriptor.clone(),
+                indicators: l
+                    .indicators
+                    .iter()
+                    .map(|i| IndicatorHead {
+                        id: i.id.get_ref().clone(),
+                        text: i.text.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// A criterion's cell.
+pub fn level_cell(c: &CriterionScore) -> CellView {
+    let open = c.upper_level > c.lower_level;
+    CellView {
+        value: c.level.to_string(),
+        label: c.label.clone(),
+        score: fmt1(c.interval.score),
+        interval: if open {
+            format!("{}–{}", c.lower_level, c.upper_level)
+        } else {
+            String::new()
+        },
+        open,
+        overridden: c.overridden.is_some(),
+        text: crate::score_output::level_cell(c),
+    }
+}
+
+/// A total's cell.
+pub fn total_cell(t: &Interval) -> CellView {
+    CellView {
+        value: fmt1(t.score),
+        label: String::new(),
+        score: fmt1(t.score),
+        interval: if t.is_open() {
+            format!("{}–{}", fmt1(t.lower), fmt1(t.upper))
+        } else {
+            String::new()
+        },
+        open: t.is_open(),
+        overridden: false,
+        text: crate::score_output::total_cell(t),
+    }
+}
+
+/// The path of a case page, relative to the report's root.
+pub fn case_page(id: &str, ext: &str) -> String {
+    format!("cases/{id}.{ext}")
+}
+
+/// The path of an audit page, relative to the report's root.
+pub fn audit_page(id: &str, ext: &str) -> String {
+    format!("audits/{id}.{ext}")
+}
+
+/// A case's row.
+pub fn row_view(score: &CaseScore, record: Option<&CaseRecord>) -> RowView {
+    let initiative = score.kind == Kind::Initiative;
+    let dates = match (&score.end, record) {
+        (Some(end), _) => format!("{} – {end}", score.start),
+        (None, _) => format!("{} –", score.start),
+    };
+    RowView {
+        id: score.id.clone(),
+        title: score.title.clone(),
+        kind: score.kind.as_str().to_string(),
+        start: score.start.to_string(),
+        dates,
+        href_html: case_page(&score.id, "html"),
+        href_md: case_page(&score.id, "md"),
+        audit_html: if initiative {
+            audit_page(&score.id, "html")
+        } else {
+            String::new()
+        },
+        audit_md: if initiative {
+            audit_page(&score.id, "md")
+        } else {
+            String::new()
+        },
+        coder: score.coder.clone(),
+        total: total_cell(&score.total),
+        cells: score.criteria.iter().map(level_cell).collect(),
+    }
+}
+
+/// The evidence records with these ids, resolved.
+pub fn evidence_views<'a>(
+    case: &Case,
+    ids: impl IntoIterator<Item = &'a str>,
+    bibliography: &Bibliography,
+) -> Vec<EvidenceView> {
+    ids.into_iter()
+        .filter_map(|id| case.evidence(id))
+        .map(|e| EvidenceView {
+            case: case.id.get_ref().clone(),
+            id: e.id.get_ref().clone(),
+            claim: e.claim.clone(),
+            quote: e
+                .quote
+                .as_ref()
+                .map(|q| q.get_ref().clone())
+                .unwrap_or_default(),
+            source_key: e.source.get_ref().clone(),
+            source: short_citation(bibliography, e.source.get_ref()),
+            locator: e.locator.clone(),
+            cites: e.cites.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// The evidence ids a case cites for one indicator.
+fn indicator_evidence<'a>(case: &'a Case, criterion: &str, indicator: &str) -> Vec<&'a str> {
+    case.observations
+        .get(criterion)
+        .and_then(|o| o.get(indicator))
+        .map(|o| o.evidence.iter().map(|e| e.get_ref().as_str()).collect())
+        .unwrap_or_default()
+}
+
+/// The status and note a case records for one indicator.
+fn indicator_status<'a>(case: &'a Case, criterion: &str, indicator: &str) -> (Status, &'a str) {
+    case.observations
+        .get(criterion)
+        .and_then(|o| o.get(indicator))
+        .map(|o| (o.status, o.note.as_deref().unwrap_or_default()))
+        .unwrap_or((Status::Unknown, ""))
+}
+
+/// The record behind a score.
+pub fn record_of<'a>(corpus: &'a Corpus, score: &CaseScore) -> Option<&'a CaseRecord> {
+    corpus
+        .cases
+        .iter()
+        .find(|r| r.id() == score.id && r.coder() == score.coder)
+}
+
+fn level_with_label(c: &CriterionScore) -> String {
+    format!("{} ({})", c.level, c.label)
+}
+
+/// What changed, criterion by criterion, between consecutive efforts.
+pub fn progression(
+    rubric: &Rubric,
+    corpus: &Corpus,
+    efforts: &[&CaseScore],
+) -> Vec<ProgressionView> {
+    let bibliography = &corpus.bibliography;
+    rubric
+        .criteria
+        .get_ref()
+        .iter()
+        .enumerate()
+        .map(|(k, criterion)| {
+            let cid = criterion.id.get_ref();
+            let path = efforts
+                .iter()
+                .filter_map(|e| e.criteria.get(k))
+                .map(crate::score_output::level_cell)
+                .collect::<Vec<_>>()
+                .join(" → ");
+            let steps = efforts
+                .windows(2)
+                .filter_map(|pair| {
+                    let (a, b) = (pair[0], pair[1]);
+                    let (ca, cb) = (a.criteria.get(k)?, b.criteria.get(k)?);
+                    let (ra, rb) = (record_of(corpus, a)?, record_of(corpus, b)?);
+                    let delta = cb.level as i64 - ca.level as i64;
+                    let indicators = criterion
+                        .indicators()
+                        .filter_map(|(_, indicator)| {
+                            let iid = indicator.id.get_ref();
+                            let (sa, _) = indicator_status(&ra.case, cid, iid);
+                            let (sb, _) = indicator_status(&rb.case, cid, iid);
+                            (sa != sb).then(|| IndicatorChange {
+                                text: indicator.text.clone(),
+                                from_status: sa.as_str().to_string(),
+                                to_status: sb.as_str().to_string(),
+                                from_evidence: evidence_views(
+                                    &ra.case,
+                                    indicator_evidence(&ra.case, cid, iid),
+                                    bibliography,
+                                ),
+                                to_evidence: evidence_views(
+                                    &rb.case,
+                                    indicator_evidence(&rb.case, cid, iid),
+                                    bibliography,
+                                ),
+                            })
+                        })
+                        .collect();
+                    Some(StepView {
+                        from: a.title.clone(),
+                        to: b.title.clone(),
+                        from_level: level_with_label(ca),
+                        to_level: level_with_label(cb),
+                        change: match delta {
+                            d if d > 0 => format!("+{d}"),
+                            d if d < 0 => format!("−{}", -d),
+                            _ => "0".to_string(),
+                        },
+                        direction: match delta {
+                            d if d > 0 => "up",
+                            d if d < 0 => "down",
+                            _ => "same",
+                        }
+                        .to_string(),
+                        indicators,
+                    })
+                })
+                .collect();
+            ProgressionView {
+                id: cid.clone(),
+                name: criterion.name.clone(),
+                path,
+                steps,
+            }
+        })
+        .collect()
+}
+
+/// Every override in the scores.
+pub fn overrides(rubric: &Rubric, scores: &Scores) -> Vec<OverrideView> {
+    scores
+        .cases
+        .iter()
+        .flat_map(|case| {
+            case.criteria.iter().enumerate().filter_map(move |(k, c)| {
+                c.overridden.as_ref().map(|o| OverrideView {
+                    case: case.title.clone(),
+                    criterion: rubric
+                        .criteria
+                        .get_ref()
+                        .get(k)
+                        .map(|c| c.name.clone())
+                        .unwrap_or_default(),
+                    level: c.level.to_string(),
+                    derived_level: o.derived_level.to_string(),
+                    justification: o.justification.clone(),
+                })
+            })
+        })
+        .collect()
+}
+
+/// The bibliography, in key order.
+pub fn bibliography_views(bibliography: &Bibliography) -> Vec<WorkView> {
+    bibliography
+        .works
+        .iter()
+        .map(|(key, w)| {
+            let url = w
+                .url
+                .as_ref()
+                .map(|u| u.get_ref().clone())
+                .filter(|u| linkable(u))
+                .unwrap_or_default();
+            WorkView {
+                key: key.get_ref().clone(),
+                citation: format!(
+                    "{} ({}). {}. {}.",
+                    w.authors.join("; "),
+                    w.year.get_ref(),
+                    w.title.trim_end_matches('.'),
+                    w.published.trim_end_matches('.')
+                ),
+                url,
+            }
+        })
+        .collect()
+}
+
+/// The case page.
+pub fn case_view(
+    rubric: &Rubric,
+    corpus: &Corpus,
+    score: &CaseScore,
+    record: &CaseRecord,
+) -> CaseView {
+    let bibliography = &corpus.bibliography;
+    let case = &record.case;
+    let mut context = Vec::new();
+    let mut context_evidence = Vec::new();
+    if let Some(c) = &case.context {
+        for (label, text) in [
+            (
+                "The government's alternative to agreement",
+                &c.government_alternative,
+            ),
+            (
+                "The opposition's alternative to agreement",
+                &c.opposition_alternative,
+            ),
+            ("Spoilers", &c.spoilers),
+            ("International sponsors", &c.sponsors),
+        ] {
+            if let Some(text) = text {
+                context.push(LabelledText {
+                    label: label.to_string(),
+                    text: text.clone(),
+                });
+            }
+        }
+        context_evidence = evidence_views(
+            case,
+            c.evidence.iter().map(|e| e.get_ref().as_str()),
+            bibliography,
+        );
+    }
+    let criteria = rubric
+        .criteria
+        .get_ref()
+        .iter()
+        .zip(&score.criteria)
+        .map(|(criterion, c)| {
+            let cid = criterion.id.get_ref();
+            let levels = criterion.levels.get_ref();
+            CriterionDetail {
+                id: cid.clone(),
+                name: criterion.name.clone(),
+                question: criterion.question.clone(),
+                cell: level_cell(c),
+                top: criterion.top_level().to_string(),
+                descriptor: levels
+                    .get(c.level)
+                    .map(|l| l.descriptor.clone())
+                    .unwrap_or_default(),
+                justification: c
+                    .overridden
+                    .as_ref()
+                    .map(|o| o.justification.clone())
+                    .unwrap_or_default(),
+                derived_level: c
+                    .overridden
+                    .as_ref()
+                    .map(|o| o.derived_level.to_string())
+                    .unwrap_or_default(),
+                indicators: criterion
+                    .indicators()
+                    .map(|(n, indicator)| {
+                        let iid = indicator.id.get_ref();
+                        let (status, note) = indicator_status(case, cid, iid);
+                        IndicatorView {
+                            level: format!(
+                                "{} ({})",
+                                n,
+                                levels.get(n).map(|l| l.label.as_str()).unwrap_or_default()
+                            ),
+                            id: iid.clone(),
+                            text: indicator.text.clone(),
+                            status: status.as_str().to_string(),
+                            note: note.to_string(),
+                            evidence: evidence_views(
+                                case,
+                                indicator_evidence(case, cid, iid),
+                                bibliography,
+                            ),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    CaseView {
+        rubric: rubric_view(rubric, bibliography),
+        engine_version: env!("CARGO_PKG_VERSION").to_string(),
+        row: row_view(score, Some(record)),
+        conflict: case.conflict.clone(),
+        mediators: case.mediators.join("; "),
+        parties: case.parties.join("; "),
+        host: case.host.clone().unwrap_or_default(),
+        summary: case.summary.clone(),
+        outcome: case.outcome.clone(),
+        strategy: case.strategy.as_str().to_string(),
+        strategy_note: case.strategy_note.clone().unwrap_or_default(),
+        coding_note: case.coding.note.clone().unwrap_or_default(),
+        coded: case.coding.date.get_ref().clone(),
+        context,
+        context_evidence,
+        criteria,
+    }
+}
