@@ -13,7 +13,8 @@
 //! - the **best past effort** on a criterion has the highest level; ties go to the most
 //!   recent start (then the later id), since a later effort could learn from the earlier;
 //!   its **evidence** is the records cited by its `met` indicators of levels 1 to its
-//!   level;
+//!   level; when it began after the audited case, the best of the efforts that began
+//!   before is given too (`best_earlier`);
 //! - a criterion is **flagged** when its level (unknown counted as unmet) is below its
 //!   gate's minimum; the gate's verdict is `open` when the upper level reaches the
 //!   minimum (finding out could clear it) and `fail` when even that does not;
@@ -189,6 +190,9 @@ pub struct CriterionAudit {
     pub indicators: Vec<IndicatorView>,
     /// The past effort that did best, or null when there are none.
     pub best_past: Option<BestPast>,
+    /// When the best past effort began after the audited case: the best of those that
+    /// began before it (what could have been learnt at the time), or null.
+    pub best_earlier: Option<BestPast>,
 }
 
 /// One indicator as the audited case codes it.
@@ -493,11 +497,18 @@ fn criterion_audit(
                 .collect()
         })
         .unwrap_or_default();
-    let best_past = past
-        .iter()
-        .filter_map(|(r, s)| s.criteria.get(index).map(|k| (r, s, k)))
-        .max_by(|a, b| (a.2.level, a.1.start, &a.1.id).cmp(&(b.2.level, b.1.start, &b.1.id)))
-        .map(|(r, s, k)| best_past(corpus, rubric, index, r, s, k, record));
+    let best_among = |earlier_only: bool| {
+        past.iter()
+            .filter(|(r, _)| !(earlier_only && record.start.certainly_before(&r.start)))
+            .filter_map(|(r, s)| s.criteria.get(index).map(|k| (r, s, k)))
+            .max_by(|a, b| (a.2.level, a.1.start, &a.1.id).cmp(&(b.2.level, b.1.start, &b.1.id)))
+            .map(|(r, s, k)| best_past(corpus, rubric, index, r, s, k, record))
+    };
+    let best_past = best_among(false);
+    let best_earlier = best_past
+        .as_ref()
+        .filter(|b| b.began_after)
+        .and_then(|_| best_among(true));
     CriterionAudit {
         id: c.id.clone(),
         name: criterion.map(|k| k.name.clone()).unwrap_or_default(),
@@ -526,6 +537,7 @@ fn criterion_audit(
         guidance: criterion.map(|k| k.guidance.clone()).unwrap_or_default(),
         indicators,
         best_past,
+        best_earlier,
     }
 }
 

@@ -66,6 +66,19 @@ fn comparison(c: &CriterionAudit, best: &BestPast) -> &'static str {
     }
 }
 
+/// The evidence ids of a best effort, or `none` (it stayed at level 0).
+fn evidence_ids(b: &BestPast) -> String {
+    if b.evidence.is_empty() {
+        "none".to_string()
+    } else {
+        b.evidence
+            .iter()
+            .map(|e| e.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// Wraps prose to [`WIDTH`]: the first line starts with `indent`, the others with
 /// `indent` and two more spaces.
 fn wrap(text: &str, indent: &str) -> String {
@@ -240,6 +253,19 @@ pub fn to_text(audit: &Audit) -> String {
                 }
             }
         }
+        if let Some(e) = &c.best_earlier {
+            out.push_str(&wrap(
+                &format!(
+                    "best before this case: {} ({}), level {} ({}); its evidence: {}",
+                    e.case,
+                    e.start,
+                    e.level_display,
+                    e.label,
+                    evidence_ids(e)
+                ),
+                "  ",
+            ));
+        }
         out.push_str(&wrap(&format!("guidance: {}", c.guidance), "  "));
     }
     out.push('\n');
@@ -301,8 +327,7 @@ pub fn to_text(audit: &Audit) -> String {
         let _ = writeln!(out, "\nThreshold on the total: {}", fmt1(t));
     }
     out.push('\n');
-    out.push_str(&verdict_line(audit));
-    out.push('\n');
+    out.push_str(&wrap(&verdict_line(audit), ""));
     out
 }
 
@@ -483,6 +508,18 @@ pub fn to_markdown(audit: &Audit) -> String {
                     out.push('\n');
                 }
             }
+        }
+        if let Some(e) = &c.best_earlier {
+            let _ = writeln!(
+                out,
+                "**Best before this case**: `{}`, {} ({}), level {} ({}); its evidence: {}.\n",
+                e.case,
+                escape_md(&e.title),
+                e.start,
+                e.level_display,
+                escape_md(&e.label),
+                escape_md(&evidence_ids(e))
+            );
         }
         let _ = writeln!(out, "**Guidance**: {}", escape_md(&c.guidance));
     }

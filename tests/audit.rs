@@ -153,6 +153,12 @@ fn the_best_past_effort_is_the_highest_level_and_ties_go_to_the_most_recent() {
     assert_eq!(best["case"], "2020-c");
     assert_eq!(best["level"], 2);
     assert_eq!(best["began_after"], true);
+    // What could have been learnt at the time: 2015-a's agenda.
+    let earlier = &criterion(&json, "concreteness")["best_earlier"];
+    assert_eq!(earlier["case"], "2015-a");
+    assert_eq!(earlier["level"], 1);
+    assert_eq!(earlier["evidence"][0]["id"], "a3");
+    assert!(criterion(&json, "history")["best_earlier"].is_null());
 }
 
 #[test]
