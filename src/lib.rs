@@ -3,7 +3,11 @@
 //! evidence, and renders comparative reports.
 //!
 //! Data flows one way: files → [`model`] ([`load`]) → a checked [`validate::Corpus`]
-//! ([`validate`]) → [`score::Scores`] ([`score`]) → text ([`score_output`]).
+//! ([`validate`]) → [`score::Scores`] ([`score`]) → text ([`score_output`]). An
+//! initiative is audited against its rubric, a [`policy`] and the past efforts by
+//! [`audit`] into an [`audit::Audit`] view model, rendered by [`audit_output`];
+//! [`embedded`] holds the shipped corpus and default policy, [`scaffold`] writes new
+//! case files.
 //!
 //! ```no_run
 //! use std::path::PathBuf;

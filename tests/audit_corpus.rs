@@ -96,3 +96,27 @@ fn the_binary_audits_alone_with_the_embedded_corpus() {
         .args(["audit", "cases/nothing.toml"])
         .code(2);
 }
+
+#[test]
+fn the_readme_policy_example_fits_the_shipped_rubric() {
+    let readme = fs::read_to_string(root_dir().join("README.md")).expect("README");
+    let start = readme.find("```toml\nrubric = ").expect("a policy example") + 8;
+    let end = start + readme[start..].find("```").expect("end of block");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let policy = dir.path().join("policy.toml");
+    fs::write(&policy, &readme[start..end]).expect("write");
+    let out = Test::new()
+        .current_dir(root_dir())
+        .args([
+            "audit",
+            "cases/2019-montevideo-mechanism.toml",
+            "--format",
+            "json",
+            "--policy",
+        ])
+        .arg(policy.to_str().expect("utf-8 path"))
+        .code(1);
+    assert!(!out.stderr.contains("error:"), "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(json["policy"]["description"], "Why these gates.");
+}
