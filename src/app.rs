@@ -258,10 +258,15 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
     }
     crate::report::write::write(&args.out, &output)?;
     println!(
-        "wrote {} files to {} ({} cases)",
+        "wrote {} files to {} ({} {})",
         output.files().len(),
         args.out.display(),
-        scores.cases.len()
+        scores.cases.len(),
+        if scores.cases.len() == 1 {
+            "case"
+        } else {
+            "cases"
+        }
     );
     Ok(ExitCode::Success)
 }

@@ -127,17 +127,17 @@ impl SourceMap {
                     start.line, start.column, diagnostic.message
                 );
                 let line_text = line_at(text, span.start);
-                let shown: String = line_text.chars().map(visible).collect();
+                let width = caret_width(text, span, line_text.len() + line_start(text, span.start));
+                let (shown, column) = window(line_text, start.column);
                 let number = start.line.to_string();
                 let gutter = " ".repeat(number.len());
-                let width = caret_width(text, span, line_text.len() + line_start(text, span.start));
                 let _ = writeln!(out, "{gutter} |");
                 let _ = writeln!(out, "{number} | {}", shown.trim_end());
                 let _ = writeln!(
                     out,
                     "{gutter} | {}{}",
-                    " ".repeat(start.column - 1),
-                    "^".repeat(width)
+                    " ".repeat(column - 1),
+                    "^".repeat(width.min(WINDOW))
                 );
             }
             None => {
@@ -149,6 +149,31 @@ impl SourceMap {
         }
         out
     }
+}
+
+/// The most characters of a line shown around a caret.
+const WINDOW: usize = 120;
+
+/// The part of a long line around `column` (1-based, in characters), with `…` where it
+/// was cut, and the caret's column within it.
+fn window(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().map(visible).collect();
+    if chars.len() <= WINDOW {
+        return (chars.into_iter().collect(), column);
+    }
+    let from = column.saturating_sub(1).saturating_sub(WINDOW / 3);
+    let to = (from + WINDOW).min(chars.len());
+    let mut shown = String::new();
+    let mut caret = column - from;
+    if from > 0 {
+        shown.push('…');
+        caret += 1;
+    }
+    shown.extend(&chars[from..to]);
+    if to < chars.len() {
+        shown.push('…');
+    }
+    (shown, caret)
 }
 
 /// Replaces characters that would garble a terminal line with visible stand-ins.
@@ -233,6 +258,22 @@ mod tests {
         let map = SourceMap::new();
         let d = Diagnostic::error(Path::new("x.toml"), None, "cannot read");
         assert_eq!(map.render(&d), "x.toml: error: cannot read\n");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let mut map = SourceMap::new();
+        let path = Path::new("a.toml");
+        let line = format!("id = \"{}x{}\"", "a".repeat(500), "b".repeat(500));
+        map.insert(path, line.clone());
+        let at = line.find('x').unwrap_or(0);
+        let shown = map.render(&Diagnostic::error(path, Some(at..at + 1), "here"));
+        let lines: Vec<&str> = shown.lines().collect();
+        assert!(lines[2].chars().count() < 140, "{}", lines[2]);
+        let code = lines[2].split_once(" | ").map(|x| x.1).unwrap_or_default();
+        let caret = lines[3].split_once(" | ").map(|x| x.1).unwrap_or_default();
+        let col = caret.chars().take_while(|c| *c == ' ').count();
+        assert_eq!(code.chars().nth(col), Some('x'), "{shown}");
     }
 
     #[test]

@@ -280,3 +280,21 @@ fn help_shows_examples_and_exit_codes() {
         assert!(out.stdout.contains("Examples:"), "{command}");
     }
 }
+
+#[test]
+fn a_very_large_file_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().expect("temp");
+    let path = dir.path().join("huge.toml");
+    let text = format!("id = \"{}\"\n", "a".repeat(9 * 1024 * 1024));
+    fs::write(&path, text).expect("write");
+    let out = Test::new()
+        .args(["check", path.to_str().expect("utf-8")])
+        .code(1);
+    assert!(
+        out.stdout.contains(
+            "huge.toml: error: the file is 9437192 bytes, more than the limit of 8388608 bytes"
+        ),
+        "{}",
+        out.stdout
+    );
+}

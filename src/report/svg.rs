@@ -188,11 +188,11 @@ pub fn chart(title: &str, labels: &[(String, String)], series: &[Series]) -> Str
             if p.is_open() {
                 let _ = writeln!(
                     svg,
-                    r#"<line class="interval" x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" stroke="{colour}" stroke-width="{iw}" stroke-opacity="0.45"/>"#,
+                    r#"<line class="interval" x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" stroke="{colour}" stroke-width="{iw}" stroke-opacity="0.35"/>"#,
                     x = fmt(x),
                     y1 = fmt(y_of(p.lower)),
                     y2 = fmt(y_of(p.upper)),
-                    iw = if is_total { 6.0 } else { 4.0 },
+                    iw = if is_total { 4.0 } else { 2.5 },
                 );
             }
             let _ = writeln!(
@@ -244,7 +244,7 @@ pub fn chart(title: &str, labels: &[(String, String)], series: &[Series]) -> Str
             w = if is_total { 3.0 } else { 1.8 },
             tx = fmt(lx + 32.0),
             ty = fmt(y + 4.0),
-            name = xml(&truncate(&line.name, 24)),
+            name = xml(&truncate(&line.id, 24)),
         );
     }
     let _ = writeln!(

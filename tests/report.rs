@@ -1,0 +1,346 @@
+//! `thirdside report` through the binary: what it writes, determinism, `--check`,
+//! templates, escaping, and that a failure never loses or half-writes output.
+
+mod common;
+
+use common::{Test, root_dir};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+/// Every file under a folder, path → bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).expect("list").flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p
+                    .strip_prefix(dir)
+                    .expect("inside")
+                    .to_string_lossy()
+                    .into_owned();
+                files.insert(rel, fs::read(&p).expect("read"));
+            }
+        }
+    }
+    files
+}
+
+fn report(out: &Path, input: &[&str]) -> Test {
+    Test::new()
+        .arg("report")
+        .args(input)
+        .args(["--out", out.to_str().expect("utf-8 path")])
+}
+
+const FIXTURES: &[&str] = &["fixtures/rubrics", "fixtures/valid"];
+
+#[test]
+fn writes_every_page_and_data_file() {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("reports");
+    let run = report(&out, FIXTURES).success();
+    assert!(run.stdout.contains("wrote 12 files"), "{}", run.stdout);
+    let files = snapshot(&out);
+    for name in [
+        "index.md",
+        "index.html",
+        "progression.svg",
+        "scores.json",
+        "scores.csv",
+        "codebook.md",
+        "cases/all-met.md",
+        "cases/all-met.html",
+        "cases/override.html",
+        "cases/unknowns.md",
+        ".thirdside-manifest",
+    ] {
+        assert!(
+            files.contains_key(name),
+            "{name} missing: {:?}",
+            files.keys()
+        );
+    }
+    // The data files are the same contract as `score`.
+    let json = Test::new()
+        .args(["score", "--format", "json"])
+        .args(FIXTURES)
+        .success();
+    assert_eq!(files["scores.json"], json.stdout.as_bytes());
+    let csv = Test::new()
+        .args(["score", "--format", "csv"])
+        .args(FIXTURES)
+        .success();
+    assert_eq!(files["scores.csv"], csv.stdout.as_bytes());
+    let index = String::from_utf8_lossy(&files["index.html"]);
+    assert!(index.contains("<table class=\"scores\" id=\"scores\">"));
+    assert!(
+        index.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+        "chart inline"
+    );
+    assert!(!index.contains("<script"), "no JavaScript");
+    assert!(
+        !index.contains("http://") || !index.contains("src=\"http"),
+        "no external requests"
+    );
+    assert!(index.contains("href=\"cases/unknowns.html\""));
+    assert!(index.contains("href=\"audits/unknowns.html\"") || !index.contains("audits/"));
+    // Overrides and unknowns are marked.
+    assert!(index.contains("class=\"override\""));
+    assert!(index.contains("[1–3]"));
+    let case = String::from_utf8_lossy(&files["cases/override.md"]);
+    assert!(
+        case.contains("**Override:** the rule derives level 1; the coder assigns 0."),
+        "{case}"
+    );
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    report(&a, FIXTURES).success();
+    report(&b, FIXTURES).success();
+    assert_eq!(snapshot(&a), snapshot(&b));
+}
+
+#[test]
+fn check_names_stale_files_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("reports");
+    let missing = report(&out, FIXTURES).arg("--check").code(1);
+    assert!(
+        missing.stdout.contains("index.html (missing)"),
+        "{}",
+        missing.stdout
+    );
+    assert!(!out.exists(), "--check writes nothing");
+    report(&out, FIXTURES).success();
+    let current = report(&out, FIXTURES).arg("--check").success();
+    assert!(current.stdout.contains("is current"), "{}", current.stdout);
+    fs::write(out.join("index.md"), "edited by hand").expect("edit");
+    let stale = report(&out, FIXTURES).arg("--check").code(1);
+    assert!(
+        stale.stdout.contains("index.md (differs)"),
+        "{}",
+        stale.stdout
+    );
+    assert!(stale.stderr.contains("stale"), "{}", stale.stderr);
+    assert_eq!(
+        fs::read_to_string(out.join("index.md")).expect("read"),
+        "edited by hand"
+    );
+}
+
+#[test]
+fn files_thirdside_did_not_write_are_kept() {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("reports");
+    fs::create_dir_all(out.join("cases")).expect("mkdir");
+    fs::write(out.join("notes.txt"), "mine").expect("write");
+    fs::write(out.join("cases/draft.md"), "mine too").expect("write");
+    report(&out, FIXTURES).success();
+    // A case removed from the input disappears from the report; the user's files stay.
+    report(&out, &["fixtures/rubrics", "fixtures/valid/all-met.toml"]).success();
+    assert!(!out.join("cases/unknowns.md").exists());
+    assert!(out.join("cases/all-met.md").exists());
+    assert_eq!(
+        fs::read_to_string(out.join("notes.txt")).expect("read"),
+        "mine"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("cases/draft.md")).expect("read"),
+        "mine too"
+    );
+}
+
+#[test]
+fn a_failure_leaves_the_previous_output_untouched() {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("reports");
+    report(&out, FIXTURES).success();
+    let before = snapshot(&out);
+
+    // Invalid input.
+    report(
+        &out,
+        &[
+            "fixtures/rubrics",
+            "fixtures/invalid/met-without-evidence.toml",
+        ],
+    )
+    .code(1);
+    assert_eq!(snapshot(&out), before);
+
+    // A template that does not parse, and one that names a missing field (strict mode).
+    let broken = dir.path().join("broken");
+    fs::create_dir_all(broken.join("md")).expect("mkdir");
+    fs::write(
+        broken.join("md/cell.hbs"),
+        "{{#if text}}mismatched{{/each}}",
+    )
+    .expect("write");
+    let run = report(&out, FIXTURES)
+        .args(["--templates", broken.to_str().expect("path")])
+        .code(1);
+    assert!(run.stderr.contains("md/cell.hbs"), "{}", run.stderr);
+    assert_eq!(snapshot(&out), before);
+    fs::write(broken.join("md/cell.hbs"), "{{no_such_field}}").expect("write");
+    let run = report(&out, FIXTURES)
+        .args(["--templates", broken.to_str().expect("path")])
+        .code(1);
+    assert!(run.stderr.contains("no_such_field"), "{}", run.stderr);
+    assert_eq!(snapshot(&out), before);
+
+    // A folder that cannot be written: its parent is a file.
+    let blocker = dir.path().join("file");
+    fs::write(&blocker, "x").expect("write");
+    report(&blocker.join("reports"), FIXTURES).code(2);
+    assert_eq!(fs::read_to_string(&blocker).expect("read"), "x");
+
+    let leftovers: Vec<String> = fs::read_dir(dir.path())
+        .expect("list")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("thirdside-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn templates_are_overridable_one_file_at_a_time() {
+    let dir = tempfile::tempdir().expect("temp");
+    let theme = dir.path().join("theme");
+    fs::create_dir_all(theme.join("html")).expect("mkdir");
+    fs::write(
+        theme.join("html/footer.hbs"),
+        "<footer>Our own footer for {{rubric.id}}</footer>",
+    )
+    .expect("write");
+    let out = dir.path().join("reports");
+    report(&out, FIXTURES)
+        .args(["--templates", theme.to_str().expect("path")])
+        .success();
+    let index = fs::read_to_string(out.join("index.html")).expect("read");
+    assert!(index.contains("<footer>Our own footer for mini</footer>"));
+    assert!(
+        index.contains("<table class=\"scores\""),
+        "the rest is still embedded"
+    );
+
+    // A folder that does not exist, or a file that replaces nothing, is an error.
+    report(&out, FIXTURES)
+        .args(["--templates", "no/such/theme"])
+        .code(2);
+    fs::write(theme.join("html/footr.hbs"), "x").expect("write");
+    let run = report(&out, FIXTURES)
+        .args(["--templates", theme.to_str().expect("path")])
+        .code(2);
+    assert!(
+        run.stderr.contains("no html template named `footr`"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Tags in markup that carry an `on…=` event attribute.
+fn event_attributes(markup: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (i, _) in markup.match_indices('<') {
+        let rest = &markup[i + 1..];
+        if !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+        let lower = tag.to_ascii_lowercase();
+        if lower
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .skip(1)
+            .any(|attr| attr.starts_with("on") && attr.contains('='))
+        {
+            found.push(tag.to_string());
+        }
+    }
+    found
+}
+
+#[test]
+fn text_from_case_and_rubric_files_is_inert() {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("reports");
+    report(&out, &["fixtures/hostile"]).success();
+    for (name, bytes) in snapshot(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        if name.ends_with(".html") || name.ends_with(".svg") {
+            assert!(!text.contains("<script"), "{name}: script tag");
+            assert!(!text.contains("<img"), "{name}: img tag");
+            assert_eq!(event_attributes(&text), Vec::<String>::new(), "{name}");
+            assert!(
+                !text.contains("href=\"javascript"),
+                "{name}: javascript link"
+            );
+        }
+        if name.ends_with(".md") {
+            assert!(!text.contains("<script"), "{name}: script tag");
+            assert!(!text.contains("<img"), "{name}: img tag");
+            let unescaped = text.replace("\\]", "");
+            assert!(
+                !unescaped.contains("](javascript"),
+                "{name}: javascript link"
+            );
+        }
+    }
+    let case = fs::read_to_string(out.join("cases/unknowns.html")).expect("read");
+    assert!(case.contains("&lt;script&gt;alert"), "shown as text");
+    assert!(
+        case.contains("{{rubric.id}}"),
+        "Handlebars syntax in data is not evaluated"
+    );
+    let md = fs::read_to_string(out.join("cases/unknowns.md")).expect("read");
+    assert!(
+        md.contains("a \\| pipe and a new line"),
+        "a pipe cannot break a table"
+    );
+    let index = fs::read_to_string(out.join("index.md")).expect("read");
+    // Every table row still has as many cells as its table's header.
+    let cells = |l: &str| l.replace("\\|", "").matches('|').count();
+    let lines: Vec<&str> = index.lines().collect();
+    let mut header = None;
+    let mut rows = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if !line.starts_with('|') {
+            header = None;
+            continue;
+        }
+        if lines
+            .get(i + 1)
+            .is_some_and(|next| next.starts_with("|---"))
+        {
+            header = Some(cells(line));
+        } else if let Some(expected) = header
+            && !line.starts_with("|---")
+        {
+            assert_eq!(cells(line), expected, "{line}");
+            rows += 1;
+        }
+    }
+    assert!(rows >= 1, "the hostile case's row was checked");
+    // Only http(s) URLs are linked.
+    let html = fs::read_to_string(out.join("index.html")).expect("read");
+    assert!(
+        !html.contains("javascript:alert"),
+        "the javascript: URL is not even shown as a link"
+    );
+}
+
+#[test]
+fn the_committed_reports_are_current() {
+    Test::new()
+        .current_dir(root_dir())
+        .args(["report", "--check"])
+        .success();
+}
