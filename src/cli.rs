@@ -16,6 +16,9 @@ use std::path::PathBuf;
   thirdside check --sources ../shared/sources
                                        also verify every quotation
   thirdside score --format json        scores as JSON, the machine-readable contract
+  thirdside new my-initiative          scaffold cases/my-initiative.toml
+  thirdside audit cases/my-initiative.toml
+                                       audit it against the rubric and the past efforts
 
 Exit codes: 0 success; 1 invalid input (or a failed audit, or stale reports); 2 usage or I/O error.")]
 pub struct Cli {

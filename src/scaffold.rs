@@ -199,7 +199,10 @@ pub fn write_new(path: &Path, text: &str) -> Result<(), Error> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    std::fs::create_dir_all(&dir).map_err(io)?;
+    std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
+        path: dir.clone(),
+        source,
+    })?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
