@@ -234,7 +234,13 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
     let corpus = load_valid(&args.input)?;
     let rubric = crate::select_rubric(&corpus, args.rubric.as_deref())?;
     let scores = crate::score::score(&corpus, rubric);
-    let extra = crate::report::Extra::default();
+    // Audit pages apply the shipped default policy when it was written for this rubric.
+    let extra = crate::report::Extra {
+        policy: crate::embedded::default_policy(rubric)
+            .and_then(Result::ok)
+            .map(|(policy, _)| policy),
+        ..crate::report::Extra::default()
+    };
     let output = crate::report::build(&corpus, rubric, &scores, &templates, &extra)?;
     if args.check {
         let stale = crate::report::write::stale(&args.out, &output);

@@ -333,18 +333,8 @@ pub fn to_text(audit: &Audit) -> String {
 
 /// Escapes text from case files for Markdown prose and table cells.
 pub fn escape_md(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' | '\t' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    // One escaping for every Markdown page: the report's.
+    crate::report::escape::markdown(text)
 }
 
 /// Markdown: a summary table, a section per criterion, the total and rank, and what to
@@ -596,7 +586,7 @@ mod tests {
     fn markdown_escapes_what_would_break_a_table_or_inject_html() {
         assert_eq!(
             escape_md("a | b <script>*x*\nnext"),
-            "a \\| b \\<script\\>\\*x\\* next"
+            "a \\| b &lt;script&gt;\\*x\\* next"
         );
     }
 

@@ -26,6 +26,8 @@ pub struct Extra {
     pub markdown: String,
     /// HTML, inserted at the same place; must be escaped already.
     pub html: String,
+    /// The policy the initiatives' audit pages apply (none: no gates).
+    pub policy: Option<crate::policy::Policy>,
 }
 
 /// Renders the whole report in memory.
@@ -125,6 +127,21 @@ pub fn build(
         out.add(
             view::case_page(&case.id, "html"),
             templates.html("case", &page)?,
+        )?;
+    }
+    let options = crate::audit::Options {
+        policy: extra.policy.as_ref(),
+        fail_under: None,
+    };
+    for audit in crate::audit::audit_initiatives(corpus, rubric, &options)? {
+        let page = view::audit_view(&audit, &index);
+        out.add(
+            view::audit_page(&audit.case.id, "md"),
+            crate::audit_output::to_markdown(&audit),
+        )?;
+        out.add(
+            view::audit_page(&audit.case.id, "html"),
+            templates.html("audit", &page)?,
         )?;
     }
     Ok(out)

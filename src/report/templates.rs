@@ -26,6 +26,7 @@ pub const HTML: &[(&str, &str)] = &[
     ),
     ("index", include_str!("templates/html/index.hbs")),
     ("case", include_str!("templates/html/case.hbs")),
+    ("audit", include_str!("templates/html/audit.hbs")),
 ];
 
 /// Embedded Markdown templates: (name, source).

@@ -806,3 +806,68 @@ pub fn case_view(
         criteria,
     }
 }
+
+/// An audit page: the audit and what the page shows around it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditPageView<'a> {
+    /// The audit itself (its JSON contract).
+    pub audit: &'a crate::audit::Audit,
+    /// The rubric.
+    pub rubric: RubricView,
+    /// The engine's version.
+    pub engine_version: String,
+    /// "Passes the policy" or "Fails the policy".
+    pub verdict: String,
+    /// Where the total would rank among the past efforts, in words.
+    pub rank: String,
+    /// The unknowns, with their gain formatted.
+    pub unknowns: Vec<UnknownView>,
+}
+
+/// An unknown indicator on an audit page.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnknownView {
+    /// Criterion id.
+    pub criterion: String,
+    /// The level it gates.
+    pub level: String,
+    /// The statement.
+    pub text: String,
+    /// What it would add to the total if met.
+    pub gain: String,
+}
+
+/// The audit page's view.
+pub fn audit_view<'a>(audit: &'a crate::audit::Audit, index: &IndexView) -> AuditPageView<'a> {
+    let rank = match &audit.rank {
+        Some(r) => format!(
+            "On its total it would rank {} of {} among the past efforts and itself ({} at its lower bound, {} at its upper bound).",
+            crate::audit_output::ordinal(r.score),
+            r.of,
+            crate::audit_output::ordinal(r.lower),
+            crate::audit_output::ordinal(r.upper)
+        ),
+        None => "There are no past efforts to rank it against.".to_string(),
+    };
+    AuditPageView {
+        audit,
+        rubric: index.rubric.clone(),
+        engine_version: index.engine_version.clone(),
+        verdict: if audit.passed {
+            "Passes the policy".to_string()
+        } else {
+            "Fails the policy".to_string()
+        },
+        rank,
+        unknowns: audit
+            .unknowns
+            .iter()
+            .map(|u| UnknownView {
+                criterion: u.criterion.clone(),
+                level: u.level.to_string(),
+                text: u.text.clone(),
+                gain: fmt1(u.gain),
+            })
+            .collect(),
+    }
+}
