@@ -1,0 +1,60 @@
+//! The analysis commands and several coders, through the binary.
+
+mod common;
+
+use common::Test;
+
+const CODERS: [&str; 2] = ["fixtures/rubrics", "fixtures/coders"];
+
+#[test]
+fn check_accepts_second_codings_by_other_coders() {
+    let out = Test::new().arg("check").args(CODERS).success();
+    assert!(out.stdout.contains("0 errors"), "{}", out.stdout);
+}
+
+#[test]
+fn score_combines_codings_by_median_level_and_widest_interval() {
+    let out = Test::new()
+        .args(["score", "--format", "json"])
+        .args(CODERS)
+        .success();
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let cases = json["cases"].as_array().expect("cases");
+    assert_eq!(cases.len(), 3, "one score per case id");
+    let alpha = &cases[0];
+    assert_eq!(alpha["id"], "alpha");
+    assert_eq!(alpha["combined"], true);
+    assert_eq!(alpha["coder"], "Ann Coder; Ben Coder; Cy Coder");
+    // history: levels 2, 1, 3 → median 2; bounds 1..3.
+    let history = &alpha["criteria"][0];
+    assert_eq!(history["level"], 2);
+    assert_eq!(history["lower_level"], 1);
+    assert_eq!(history["upper_level"], 3);
+    // concreteness: levels 1, 2, 1 (Cy's upper 2) → median 1; bounds 1..2.
+    let concreteness = &alpha["criteria"][1];
+    assert_eq!(concreteness["level"], 1);
+    assert_eq!(concreteness["upper_level"], 2);
+    assert_eq!(alpha["total"]["score"], 55.56);
+    assert_eq!(alpha["total"]["lower"], 44.44);
+    assert_eq!(alpha["total"]["upper"], 100.0);
+    // beta: two coders, levels 1 and 2 → the lower median, 1.
+    let beta = &cases[1];
+    assert_eq!(beta["criteria"][0]["level"], 1);
+    assert_eq!(beta["criteria"][0]["upper_level"], 2);
+    assert_eq!(cases[2]["combined"], false);
+}
+
+#[test]
+fn score_table_and_csv_mark_combined_cases() {
+    let table = Test::new().arg("score").args(CODERS).success();
+    assert!(table.stdout.contains("alpha †"), "{}", table.stdout);
+    assert!(table.stdout.contains("† beta: 2 codings combined"));
+    let csv = Test::new()
+        .args(["score", "--format", "csv"])
+        .args(CODERS)
+        .success();
+    assert!(
+        csv.stdout
+            .contains("Ann Coder; Ben Coder; Cy Coder,true,history")
+    );
+}
