@@ -1,7 +1,10 @@
 //! Running a parsed command line: load, validate, act, print. The only module that
 //! writes to standard output and standard error.
 
-use crate::cli::{CheckArgs, Cli, Command, InputArgs, ReportArgs, ScoreArgs, ScoreFormat};
+use crate::cli::{
+    AnalysisFormat, CheckArgs, Cli, Command, InputArgs, ReportArgs, ScoreArgs, ScoreFormat,
+    TrendArgs,
+};
 use crate::error::Error;
 use crate::exit_code::ExitCode;
 use crate::validate::{Checked, Corpus};
@@ -14,6 +17,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check(args),
         Command::Score(args) => score(args),
         Command::Report(args) => report(args),
+        Command::Trend(args) => trend(args),
     };
     match result {
         Ok(code) => code,
@@ -121,5 +125,18 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
         args.out.display(),
         scores.cases.len()
     );
+    Ok(ExitCode::Success)
+}
+
+fn trend(args: TrendArgs) -> Result<ExitCode, Error> {
+    let corpus = load_valid(&args.input)?;
+    let rubric = crate::select_rubric(&corpus, args.rubric.as_deref())?;
+    let scores = crate::score::score(&corpus, rubric);
+    let trend = crate::trend::trend(&scores);
+    let text = match args.format {
+        AnalysisFormat::Text => crate::trend::to_text(&scores, &trend),
+        AnalysisFormat::Json => crate::trend::to_json(&scores, &trend),
+    };
+    print!("{text}");
     Ok(ExitCode::Success)
 }

@@ -49,6 +49,16 @@ pub enum Command {
 Templates: copy any of html/NAME.hbs or md/NAME.hbs from src/report/templates/ into
 DIR/html/ or DIR/md/ and edit it; each replaces the embedded template of that name.")]
     Report(ReportArgs),
+    /// The progression across the efforts in time order: the change between consecutive
+    /// efforts and Kendall's tau-b against time, per criterion and for the total.
+    #[command(after_help = "Examples:
+  thirdside trend
+  thirdside trend --format json
+
+tau is 1 when every effort scores above the one before. p is the exact one-sided
+permutation p-value for an increasing trend; with n efforts it cannot fall below 1/n!
+(1/24 for four efforts), however steady the rise.")]
+    Trend(TrendArgs),
 }
 
 /// Where the input is.
@@ -116,4 +126,27 @@ pub enum ScoreFormat {
     Json,
     /// One row per case and criterion.
     Csv,
+}
+
+/// `thirdside trend`.
+#[derive(Debug, clap::Args)]
+pub struct TrendArgs {
+    /// Input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
+    pub format: AnalysisFormat,
+    /// The rubric to analyse (needed only when several are loaded).
+    #[arg(long, value_name = "ID")]
+    pub rubric: Option<String>,
+}
+
+/// Formats of the analysis commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AnalysisFormat {
+    /// Aligned text for people.
+    Text,
+    /// JSON for programs.
+    Json,
 }

@@ -58,3 +58,23 @@ fn score_table_and_csv_mark_combined_cases() {
             .contains("Ann Coder; Ben Coder; Cy Coder,true,history")
     );
 }
+
+#[test]
+fn trend_on_the_shipped_corpus() {
+    let out = Test::new()
+        .current_dir(common::root_dir())
+        .arg("trend")
+        .success();
+    assert!(out.stdout.contains("1/24"), "{}", out.stdout);
+    insta::assert_snapshot!("trend_text", out.stdout);
+    let json = Test::new()
+        .current_dir(common::root_dir())
+        .args(["trend", "--format", "json"])
+        .success();
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(v["total"]["tau"], 1.0);
+    assert_eq!(v["total"]["p_value"], 0.0417);
+    assert_eq!(v["criteria"].as_array().map(Vec::len), Some(6));
+    assert!(v["criteria"][0]["id"].is_string());
+    insta::assert_snapshot!("trend_json", json.stdout);
+}
