@@ -3,7 +3,7 @@
 
 use crate::cli::{
     AnalysisFormat, CheckArgs, Cli, Command, InputArgs, ReportArgs, ScoreArgs, ScoreFormat,
-    TrendArgs,
+    SensitivityArgs, TrendArgs,
 };
 use crate::error::Error;
 use crate::exit_code::ExitCode;
@@ -18,6 +18,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Score(args) => score(args),
         Command::Report(args) => report(args),
         Command::Trend(args) => trend(args),
+        Command::Sensitivity(args) => sensitivity(args),
     };
     match result {
         Ok(code) => code,
@@ -136,6 +137,25 @@ fn trend(args: TrendArgs) -> Result<ExitCode, Error> {
     let text = match args.format {
         AnalysisFormat::Text => crate::trend::to_text(&scores, &trend),
         AnalysisFormat::Json => crate::trend::to_json(&scores, &trend),
+    };
+    print!("{text}");
+    Ok(ExitCode::Success)
+}
+
+fn sensitivity(args: SensitivityArgs) -> Result<ExitCode, Error> {
+    let corpus = load_valid(&args.input)?;
+    let rubric = crate::select_rubric(&corpus, args.rubric.as_deref())?;
+    let scores = crate::score::score(&corpus, rubric);
+    let settings = crate::sensitivity::Settings {
+        samples: usize::try_from(args.samples)
+            .map_err(|_| Error::Usage("--samples is too large".to_string()))?,
+        seed: args.seed,
+        concentration: args.concentration,
+    };
+    let result = crate::sensitivity::sensitivity(&scores, settings)?;
+    let text = match args.format {
+        AnalysisFormat::Text => crate::sensitivity::to_text(&scores, &result),
+        AnalysisFormat::Json => crate::sensitivity::to_json(&scores, &result),
     };
     print!("{text}");
     Ok(ExitCode::Success)

@@ -37,6 +37,7 @@ pub mod quote;
 pub mod report;
 pub mod score;
 pub mod score_output;
+pub mod sensitivity;
 pub mod trend;
 pub mod validate;
 

@@ -78,3 +78,57 @@ fn trend_on_the_shipped_corpus() {
     assert!(v["criteria"][0]["id"].is_string());
     insta::assert_snapshot!("trend_json", json.stdout);
 }
+
+fn sensitivity(args: &[&str]) -> String {
+    Test::new()
+        .current_dir(common::root_dir())
+        .arg("sensitivity")
+        .args(args)
+        .success()
+        .stdout
+}
+
+#[test]
+fn sensitivity_same_seed_same_bytes_different_seed_different_draws() {
+    let a = sensitivity(&["--samples", "2500", "--seed", "7", "--format", "json"]);
+    let b = sensitivity(&["--samples", "2500", "--seed", "7", "--format", "json"]);
+    let c = sensitivity(&["--samples", "2500", "--seed", "8", "--format", "json"]);
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    let v: serde_json::Value = serde_json::from_str(&a).expect("json");
+    assert_eq!(v["samples"], 2500);
+    assert_eq!(v["ranked_among"], "all cases");
+    let cases = v["cases"].as_array().expect("cases");
+    for case in cases {
+        let sum: f64 = case["rank_probabilities"]
+            .as_array()
+            .expect("probabilities")
+            .iter()
+            .filter_map(|p| p.as_f64())
+            .sum();
+        assert!((sum - 1.0).abs() < 1e-3, "{case}");
+    }
+    let p = v["progression"]["first_below_last"]
+        .as_f64()
+        .expect("share");
+    assert!(p >= v["progression"]["monotone"].as_f64().expect("share"));
+}
+
+#[test]
+fn sensitivity_text_on_the_shipped_corpus() {
+    let out = sensitivity(&["--samples", "2000"]);
+    insta::assert_snapshot!("sensitivity_text", out);
+}
+
+#[test]
+fn sensitivity_rejects_a_bad_concentration_and_zero_samples() {
+    let out = Test::new()
+        .current_dir(common::root_dir())
+        .args(["sensitivity", "--concentration", "0"])
+        .code(2);
+    assert!(out.stderr.contains("concentration"), "{}", out.stderr);
+    Test::new()
+        .current_dir(common::root_dir())
+        .args(["sensitivity", "--samples", "0"])
+        .code(2);
+}
