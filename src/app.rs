@@ -2,8 +2,8 @@
 //! writes to standard output and standard error.
 
 use crate::cli::{
-    AnalysisFormat, CheckArgs, Cli, Command, InputArgs, ReportArgs, ScoreArgs, ScoreFormat,
-    SensitivityArgs, TrendArgs,
+    AgreementArgs, AnalysisFormat, CheckArgs, Cli, Command, InputArgs, ReportArgs, ScoreArgs,
+    ScoreFormat, SensitivityArgs, TrendArgs,
 };
 use crate::error::Error;
 use crate::exit_code::ExitCode;
@@ -19,6 +19,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Report(args) => report(args),
         Command::Trend(args) => trend(args),
         Command::Sensitivity(args) => sensitivity(args),
+        Command::Agreement(args) => agreement(args),
     };
     match result {
         Ok(code) => code,
@@ -156,6 +157,18 @@ fn sensitivity(args: SensitivityArgs) -> Result<ExitCode, Error> {
     let text = match args.format {
         AnalysisFormat::Text => crate::sensitivity::to_text(&scores, &result),
         AnalysisFormat::Json => crate::sensitivity::to_json(&scores, &result),
+    };
+    print!("{text}");
+    Ok(ExitCode::Success)
+}
+
+fn agreement(args: AgreementArgs) -> Result<ExitCode, Error> {
+    let corpus = load_valid(&args.input)?;
+    let rubric = crate::select_rubric(&corpus, args.rubric.as_deref())?;
+    let result = crate::coder_agreement::agreement(&corpus, rubric);
+    let text = match args.format {
+        AnalysisFormat::Text => crate::coder_agreement::to_text(rubric, &result),
+        AnalysisFormat::Json => crate::coder_agreement::to_json(rubric, &result),
     };
     print!("{text}");
     Ok(ExitCode::Success)

@@ -70,6 +70,17 @@ Each draw recomputes every total from the criterion scores with the drawn weight
 Cases are ranked among all cases (rank 1 = highest). The same seed gives the same
 output, byte for byte, whatever the number of threads.")]
     Sensitivity(SensitivityArgs),
+    /// Agreement between coders of cases coded more than once: Krippendorff's alpha per
+    /// criterion and overall, with a bootstrap interval, and every disagreement.
+    #[command(after_help = "Examples:
+  thirdside agreement
+  thirdside agreement --format json
+  thirdside agreement rubrics/ cases/ second-coding/
+
+A second coding is a case file with the same case id and a different coding.coder.
+Levels use ordinal alpha; indicators use nominal alpha on met/unmet, with unknown
+treated as missing.")]
+    Agreement(AgreementArgs),
 }
 
 /// Where the input is.
@@ -178,6 +189,20 @@ pub struct SensitivityArgs {
     /// number).
     #[arg(long, value_name = "K", default_value_t = 50.0)]
     pub concentration: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
+    pub format: AnalysisFormat,
+    /// The rubric to analyse (needed only when several are loaded).
+    #[arg(long, value_name = "ID")]
+    pub rubric: Option<String>,
+}
+
+/// `thirdside agreement`.
+#[derive(Debug, clap::Args)]
+pub struct AgreementArgs {
+    /// Input.
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
     pub format: AnalysisFormat,

@@ -26,6 +26,7 @@
 pub mod analysis;
 pub mod app;
 pub mod cli;
+pub mod coder_agreement;
 pub mod date;
 pub mod diagnostic;
 pub mod error;

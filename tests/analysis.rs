@@ -132,3 +132,41 @@ fn sensitivity_rejects_a_bad_concentration_and_zero_samples() {
         .args(["sensitivity", "--samples", "0"])
         .code(2);
 }
+
+#[test]
+fn agreement_on_the_shipped_corpus_says_there_is_none_to_measure() {
+    let out = Test::new()
+        .current_dir(common::root_dir())
+        .arg("agreement")
+        .success();
+    assert!(
+        out.stdout.contains("No case has two codings"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// The alphas were checked with Python's `krippendorff` 0.9.0 on the same units:
+/// ordinal history −0.1778, concreteness 0.2000, overall 0.1191; nominal (unknown as
+/// missing) history −0.1667, concreteness −0.2000, overall −0.2353.
+#[test]
+fn agreement_on_the_coder_fixtures() {
+    let text = Test::new().arg("agreement").args(CODERS).success();
+    insta::assert_snapshot!("agreement_text", text.stdout);
+    let json = Test::new()
+        .args(["agreement", "--format", "json"])
+        .args(CODERS)
+        .success();
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(v["cases"], serde_json::json!(["alpha", "beta"]));
+    let alpha = |kind: &str, i: usize| v[kind][i]["alpha"].as_f64().expect("alpha");
+    assert_eq!(alpha("levels", 0), -0.1778);
+    assert_eq!(alpha("levels", 1), 0.2);
+    assert_eq!(alpha("levels", 2), 0.1191);
+    assert_eq!(v["levels"][2]["id"], "overall");
+    assert_eq!(alpha("indicators", 0), -0.1667);
+    assert_eq!(alpha("indicators", 1), -0.2);
+    assert_eq!(alpha("indicators", 2), -0.2353);
+    assert_eq!(v["disagreements"].as_array().map(Vec::len), Some(12));
+    insta::assert_snapshot!("agreement_json", json.stdout);
+}
