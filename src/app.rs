@@ -98,7 +98,7 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
     let corpus = load_valid(&args.input)?;
     let rubric = crate::select_rubric(&corpus, args.rubric.as_deref())?;
     let scores = crate::score::score(&corpus, rubric);
-    let extra = crate::report::Extra::default();
+    let extra = crate::report::analysis::extra(&scores)?;
     let output = crate::report::build(&corpus, rubric, &scores, &templates, &extra)?;
     if args.check {
         let stale = crate::report::write::stale(&args.out, &output);

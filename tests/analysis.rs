@@ -170,3 +170,19 @@ fn agreement_on_the_coder_fixtures() {
     assert_eq!(v["disagreements"].as_array().map(Vec::len), Some(12));
     insta::assert_snapshot!("agreement_json", json.stdout);
 }
+
+#[test]
+fn the_report_has_the_trend_and_sensitivity_section() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    Test::new()
+        .current_dir(common::root_dir())
+        .args(["report", "--out"])
+        .arg(dir.path().to_string_lossy())
+        .success();
+    let md = std::fs::read_to_string(dir.path().join("index.md")).expect("index.md");
+    assert!(md.contains("## Trend and weight sensitivity"));
+    assert!(md.contains("| total | 1.000 | 0.042 |"), "{md}");
+    assert!(md.contains("first effort scores below the last"));
+    let html = std::fs::read_to_string(dir.path().join("index.html")).expect("index.html");
+    assert!(html.contains("<h2 id=\"analysis\">Trend and weight sensitivity</h2>"));
+}
