@@ -2,8 +2,8 @@
 //! writes to standard output and standard error.
 
 use crate::cli::{
-    AuditArgs, AuditFormat, CheckArgs, Cli, Command, InputArgs, NewArgs, NewKind, ReportArgs,
-    ScoreArgs, ScoreFormat,
+    AgreementArgs, AnalysisFormat, AuditArgs, AuditFormat, CheckArgs, Cli, Command, InputArgs,
+    NewArgs, NewKind, ReportArgs, ScoreArgs, ScoreFormat, SensitivityArgs, TrendArgs,
 };
 use crate::error::Error;
 use crate::exit_code::ExitCode;
@@ -19,6 +19,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Audit(args) => audit(args),
         Command::New(args) => new(args),
         Command::Report(args) => report(args),
+        Command::Trend(args) => trend(args),
+        Command::Sensitivity(args) => sensitivity(args),
+        Command::Agreement(args) => agreement(args),
     };
     match result {
         Ok(code) => code,
@@ -239,7 +242,7 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
         policy: crate::embedded::default_policy(rubric)
             .and_then(Result::ok)
             .map(|(policy, _)| policy),
-        ..crate::report::Extra::default()
+        ..crate::report::analysis::extra(&scores)?
     };
     let output = crate::report::build(&corpus, rubric, &scores, &templates, &extra)?;
     if args.check {
@@ -274,5 +277,49 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
             "cases"
         }
     );
+    Ok(ExitCode::Success)
+}
+
+fn trend(args: TrendArgs) -> Result<ExitCode, Error> {
+    let corpus = load_valid(&args.input)?;
+    let rubric = crate::select_rubric(&corpus, args.rubric.as_deref())?;
+    let scores = crate::score::score(&corpus, rubric);
+    let trend = crate::trend::trend(&scores);
+    let text = match args.format {
+        AnalysisFormat::Text => crate::trend::to_text(&scores, &trend),
+        AnalysisFormat::Json => crate::trend::to_json(&scores, &trend),
+    };
+    print!("{text}");
+    Ok(ExitCode::Success)
+}
+
+fn sensitivity(args: SensitivityArgs) -> Result<ExitCode, Error> {
+    let corpus = load_valid(&args.input)?;
+    let rubric = crate::select_rubric(&corpus, args.rubric.as_deref())?;
+    let scores = crate::score::score(&corpus, rubric);
+    let settings = crate::sensitivity::Settings {
+        samples: usize::try_from(args.samples)
+            .map_err(|_| Error::Usage("--samples is too large".to_string()))?,
+        seed: args.seed,
+        concentration: args.concentration,
+    };
+    let result = crate::sensitivity::sensitivity(&scores, settings)?;
+    let text = match args.format {
+        AnalysisFormat::Text => crate::sensitivity::to_text(&scores, &result),
+        AnalysisFormat::Json => crate::sensitivity::to_json(&scores, &result),
+    };
+    print!("{text}");
+    Ok(ExitCode::Success)
+}
+
+fn agreement(args: AgreementArgs) -> Result<ExitCode, Error> {
+    let corpus = load_valid(&args.input)?;
+    let rubric = crate::select_rubric(&corpus, args.rubric.as_deref())?;
+    let result = crate::coder_agreement::agreement(&corpus, rubric);
+    let text = match args.format {
+        AnalysisFormat::Text => crate::coder_agreement::to_text(rubric, &result),
+        AnalysisFormat::Json => crate::coder_agreement::to_json(rubric, &result),
+    };
+    print!("{text}");
     Ok(ExitCode::Success)
 }

@@ -72,6 +72,38 @@ policies/default.toml, built in too. Exit codes: 0 the audit passed; 1 an enforc
 Templates: copy any of html/NAME.hbs or md/NAME.hbs from src/report/templates/ into
 DIR/html/ or DIR/md/ and edit it; each replaces the embedded template of that name.")]
     Report(ReportArgs),
+    /// The progression across the efforts in time order: the change between consecutive
+    /// efforts and Kendall's tau-b against time, per criterion and for the total.
+    #[command(after_help = "Examples:
+  thirdside trend
+  thirdside trend --format json
+
+tau is 1 when every effort scores above the one before. p is the exact one-sided
+permutation p-value for an increasing trend; with n efforts it cannot fall below 1/n!
+(1/24 for four efforts), however steady the rise.")]
+    Trend(TrendArgs),
+    /// How often the ranking and the progression survive other weights, drawn from a
+    /// Dirichlet distribution centred on the rubric's.
+    #[command(after_help = "Examples:
+  thirdside sensitivity
+  thirdside sensitivity --samples 100000 --seed 7
+  thirdside sensitivity --concentration 10 --format json
+
+Each draw recomputes every total from the criterion scores with the drawn weights.
+Cases are ranked among all cases (rank 1 = highest). The same seed gives the same
+output, byte for byte, whatever the number of threads.")]
+    Sensitivity(SensitivityArgs),
+    /// Agreement between coders of cases coded more than once: Krippendorff's alpha per
+    /// criterion and overall, with a bootstrap interval, and every disagreement.
+    #[command(after_help = "Examples:
+  thirdside agreement
+  thirdside agreement --format json
+  thirdside agreement rubrics/ cases/ second-coding/
+
+A second coding is a case file with the same case id and a different coding.coder.
+Levels use ordinal alpha; indicators use nominal alpha on met/unmet, with unknown
+treated as missing.")]
+    Agreement(AgreementArgs),
 }
 
 /// Where the input is.
@@ -204,4 +236,65 @@ pub enum NewKind {
     Initiative,
     /// A past peacemaking process.
     Effort,
+}
+
+/// `thirdside trend`.
+#[derive(Debug, clap::Args)]
+pub struct TrendArgs {
+    /// Input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
+    pub format: AnalysisFormat,
+    /// The rubric to analyse (needed only when several are loaded).
+    #[arg(long, value_name = "ID")]
+    pub rubric: Option<String>,
+}
+
+/// Formats of the analysis commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AnalysisFormat {
+    /// Aligned text for people.
+    Text,
+    /// JSON for programs.
+    Json,
+}
+
+/// `thirdside sensitivity`.
+#[derive(Debug, clap::Args)]
+pub struct SensitivityArgs {
+    /// Input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Number of weight vectors to draw.
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub samples: u64,
+    /// Seed of the generator; the same seed gives the same output.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// How closely the draws follow the rubric's weights: higher = closer (a positive
+    /// number).
+    #[arg(long, value_name = "K", default_value_t = 50.0)]
+    pub concentration: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
+    pub format: AnalysisFormat,
+    /// The rubric to analyse (needed only when several are loaded).
+    #[arg(long, value_name = "ID")]
+    pub rubric: Option<String>,
+}
+
+/// `thirdside agreement`.
+#[derive(Debug, clap::Args)]
+pub struct AgreementArgs {
+    /// Input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
+    pub format: AnalysisFormat,
+    /// The rubric to analyse (needed only when several are loaded).
+    #[arg(long, value_name = "ID")]
+    pub rubric: Option<String>,
 }

@@ -33,6 +33,7 @@ pub mod audit;
 pub mod audit_input;
 pub mod audit_output;
 pub mod cli;
+pub mod coder_agreement;
 pub mod date;
 pub mod diagnostic;
 pub mod embedded;
@@ -47,6 +48,8 @@ pub mod report;
 pub mod scaffold;
 pub mod score;
 pub mod score_output;
+pub mod sensitivity;
+pub mod trend;
 pub mod validate;
 
 use error::Error;

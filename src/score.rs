@@ -7,6 +7,17 @@
 //! met. Criterion scores run from 0 to 100 (`100 × level / top level`); the total is the
 //! mean weighted by the rubric's weights. A coder's override replaces the derived level
 //! (and collapses its interval to that level); the derived level is kept alongside.
+//!
+//! **Several coders.** When a case is coded by more than one coder (the same case id in
+//! several files, each with its own `coding.coder`), [`score`] combines the codings
+//! into one [`CaseScore`]: per criterion the level is the **median** of the coders'
+//! levels (the *lower* median when the number of coders is even), the interval runs
+//! from the lowest coder's lower level to the highest coder's upper level, and the
+//! total is recomputed from the combined criteria. A coder's override enters the
+//! combination as that coder's level (and interval); the combined criterion itself
+//! carries no override. The combined case is marked ([`CaseScore::combined`]) and
+//! lists its coders ([`CaseScore::coders`]).
+//!
 //! This module computes numbers only; formatting them is [`crate::score_output`]'s job.
 
 use crate::date::PartialDate;
@@ -58,9 +69,13 @@ pub struct CaseScore {
     pub start: PartialDate,
     /// End date.
     pub end: Option<PartialDate>,
-    /// Who coded it.
+    /// Who coded it; for a combined case, the coders joined by `; `.
     pub coder: String,
-    /// The file it came from.
+    /// Every coder, sorted; one entry unless the case is combined.
+    pub coders: Vec<String>,
+    /// True when several codings were combined into this score.
+    pub combined: bool,
+    /// The file it came from (for a combined case, the first coder's file).
     pub path: PathBuf,
     /// The weighted total.
     pub total: Interval,
@@ -224,19 +239,105 @@ pub fn score_case(rubric: &Rubric, record: &CaseRecord) -> CaseScore {
         start: record.start,
         end: record.end,
         coder: record.coder().to_string(),
+        coders: vec![record.coder().to_string()],
+        combined: false,
         path: record.path.clone(),
         total: total(&criteria),
         criteria,
     }
 }
 
-/// Scores every case of the corpus coded against `rubric`, in time order.
+/// The lower median of `values` (the middle value, or the lower of the two middle
+/// values when their number is even); `None` when empty.
+pub fn lower_median(values: &[usize]) -> Option<usize> {
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    sorted.get(sorted.len().saturating_sub(1) / 2).copied()
+}
+
+/// Combines several coders' scores of one case (sorted by coder) into one: per
+/// criterion the lower median level, the interval from the lowest lower level to the
+/// highest upper level, the most unknown indicators any coder left, no override; the
+/// total recomputed. One score is returned as it is.
+pub fn combine(rubric: &Rubric, mut codings: Vec<CaseScore>) -> Option<CaseScore> {
+    codings.sort_by(|a, b| a.coder.cmp(&b.coder));
+    if codings.len() < 2 {
+        return codings.pop();
+    }
+    let first = codings.first()?.clone();
+    let criteria: Vec<CriterionScore> = first
+        .criteria
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let of_coders: Vec<&CriterionScore> =
+                codings.iter().filter_map(|k| k.criteria.get(i)).collect();
+            let levels: Vec<usize> = of_coders.iter().map(|k| k.level).collect();
+            let level = lower_median(&levels).unwrap_or(c.level);
+            let lower_level = of_coders
+                .iter()
+                .map(|k| k.lower_level)
+                .min()
+                .unwrap_or(level);
+            let upper_level = of_coders
+                .iter()
+                .map(|k| k.upper_level)
+                .max()
+                .unwrap_or(level);
+            let label = rubric
+                .criteria
+                .get_ref()
+                .get(i)
+                .and_then(|k| k.levels.get_ref().get(level))
+                .map(|l| l.label.clone())
+                .unwrap_or_default();
+            CriterionScore {
+                id: c.id.clone(),
+                level,
+                label,
+                top: c.top,
+                weight: c.weight,
+                lower_level,
+                upper_level,
+                interval: Interval {
+                    score: level_score(level, c.top),
+                    lower: level_score(lower_level, c.top),
+                    upper: level_score(upper_level, c.top),
+                },
+                unknown: of_coders.iter().map(|k| k.unknown).max().unwrap_or(0),
+                overridden: None,
+            }
+        })
+        .collect();
+    let coders: Vec<String> = codings.iter().map(|k| k.coder.clone()).collect();
+    Some(CaseScore {
+        coder: coders.join("; "),
+        coders,
+        combined: true,
+        total: total(&criteria),
+        criteria,
+        ..first
+    })
+}
+
+/// Scores every case of the corpus coded against `rubric`, in time order; several
+/// codings of one case are combined ([`combine`]).
 pub fn score(corpus: &Corpus, rubric: &Rubric) -> Scores {
-    let mut cases: Vec<CaseScore> = corpus
+    let mut by_id: std::collections::BTreeMap<&str, Vec<CaseScore>> =
+        std::collections::BTreeMap::new();
+    for record in corpus
         .cases
         .iter()
         .filter(|r| r.case.rubric.get_ref() == rubric.id.get_ref())
-        .map(|r| score_case(rubric, r))
+    {
+        by_id
+            .entry(record.id())
+            .or_default()
+            .push(score_case(rubric, record));
+    }
+    let mut cases: Vec<CaseScore> = by_id
+        .into_values()
+        .filter_map(|codings| combine(rubric, codings))
         .collect();
     cases.sort_by(|a, b| (a.start, &a.id, &a.coder).cmp(&(b.start, &b.id, &b.coder)));
     Scores {
@@ -277,6 +378,14 @@ mod tests {
         let blocked = levels(&[&[Unknown], &[Unmet], &[Unknown]]);
         assert_eq!(derive_level(Rule::Cumulative, &blocked, Unmet), 0);
         assert_eq!(derive_level(Rule::Cumulative, &blocked, Met), 1);
+    }
+
+    #[test]
+    fn the_lower_median_takes_the_lower_middle_value() {
+        assert_eq!(lower_median(&[3, 1, 2]), Some(2));
+        assert_eq!(lower_median(&[4, 1]), Some(1));
+        assert_eq!(lower_median(&[0, 4, 2, 3]), Some(2));
+        assert_eq!(lower_median(&[]), None);
     }
 
     #[test]

@@ -73,8 +73,13 @@ pub struct CaseJson {
     pub start: String,
     /// End date as written, or null.
     pub end: Option<String>,
-    /// The coder.
+    /// The coder; for a combined case, the coders joined by `; `.
     pub coder: String,
+    /// Every coder.
+    pub coders: Vec<String>,
+    /// True when several codings were combined (median level; interval spanning the
+    /// coders' bounds).
+    pub combined: bool,
     /// The weighted total.
     pub total: IntervalJson,
     /// One entry per criterion.
@@ -181,6 +186,8 @@ impl From<&CaseScore> for CaseJson {
             start: c.start.to_string(),
             end: c.end.map(|e| e.to_string()),
             coder: c.coder.clone(),
+            coders: c.coders.clone(),
+            combined: c.combined,
             total: c.total.into(),
             criteria: c.criteria.iter().map(CriterionJson::from).collect(),
         }
@@ -222,6 +229,7 @@ pub fn to_csv(scores: &Scores) -> String {
         "start",
         "end",
         "coder",
+        "combined",
         "criterion",
         "weight",
         "level",
@@ -249,6 +257,7 @@ pub fn to_csv(scores: &Scores) -> String {
                 case.start.to_string(),
                 case.end.map(|e| e.to_string()).unwrap_or_default(),
                 case.coder.clone(),
+                case.combined.to_string(),
                 c.id.clone(),
                 c.weight.to_string(),
                 c.level.to_string(),
@@ -322,7 +331,11 @@ pub fn to_table(scores: &Scores) -> String {
     let mut rows = vec![header];
     for case in &scores.cases {
         let mut row = vec![
-            case.id.clone(),
+            if case.combined {
+                format!("{} †", case.id)
+            } else {
+                case.id.clone()
+            },
             case.kind.as_str().to_string(),
             case.start.to_string(),
         ];
@@ -361,6 +374,26 @@ pub fn to_table(scores: &Scores) -> String {
             })
         })
         .collect();
+    let combined: Vec<String> = scores
+        .cases
+        .iter()
+        .filter(|c| c.combined)
+        .map(|c| {
+            format!(
+                "† {}: {} codings combined ({}): median level (the lower median for an even number of coders), interval from the lowest to the highest coder's bound.",
+                c.id,
+                c.coders.len(),
+                c.coder
+            )
+        })
+        .collect();
+    if !combined.is_empty() {
+        out.push('\n');
+        for line in combined {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
     if !overrides.is_empty() {
         out.push('\n');
         for line in overrides {

@@ -5,6 +5,7 @@
 //! and the chart ([`svg`]) → an [`write::Output`] in memory → [`write::write`] or
 //! [`write::stale`]. Nothing here scores or validates.
 
+pub mod analysis;
 pub mod escape;
 pub mod svg;
 pub mod templates;

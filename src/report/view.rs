@@ -504,7 +504,14 @@ pub fn row_view(score: &CaseScore, record: Option<&CaseRecord>) -> RowView {
         } else {
             String::new()
         },
-        coder: score.coder.clone(),
+        coder: if score.combined {
+            format!(
+                "{} (codings combined: median level, interval spanning the coders' bounds)",
+                score.coder
+            )
+        } else {
+            score.coder.clone()
+        },
         total: total_cell(&score.total),
         cells: score.criteria.iter().map(level_cell).collect(),
     }
@@ -559,6 +566,15 @@ pub fn record_of<'a>(corpus: &'a Corpus, score: &CaseScore) -> Option<&'a CaseRe
         .cases
         .iter()
         .find(|r| r.id() == score.id && r.coder() == score.coder)
+        .or_else(|| {
+            // A combined case: its evidence is shown from the first coder's file.
+            score.coders.first().and_then(|first| {
+                corpus
+                    .cases
+                    .iter()
+                    .find(|r| r.id() == score.id && r.coder() == first)
+            })
+        })
 }
 
 fn level_with_label(c: &CriterionScore) -> String {
