@@ -16,6 +16,9 @@ use std::path::PathBuf;
   thirdside check --sources ../shared/sources
                                        also verify every quotation
   thirdside score --format json        scores as JSON, the machine-readable contract
+  thirdside trend                      the progression across the efforts
+  thirdside sensitivity --seed 7       how the ranking fares under other weights
+  thirdside agreement                  agreement between coders of cases coded twice
 
 Exit codes: 0 success; 1 invalid input (or a failed audit, or stale reports); 2 usage or I/O error.")]
 pub struct Cli {

@@ -4,6 +4,8 @@
 //!
 //! Data flows one way: files → [`model`] ([`load`]) → a checked [`validate::Corpus`]
 //! ([`validate`]) → [`score::Scores`] ([`score`]) → text ([`score_output`]).
+//! The analyses read scores ([`trend`], [`sensitivity`]) or the codings themselves
+//! ([`coder_agreement`]); their statistics are in [`analysis`].
 //!
 //! ```no_run
 //! use std::path::PathBuf;
