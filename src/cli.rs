@@ -19,6 +19,9 @@ use std::path::PathBuf;
   thirdside new my-initiative          scaffold cases/my-initiative.toml
   thirdside audit cases/my-initiative.toml
                                        audit it against the rubric and the past efforts
+  thirdside trend                      the progression across the efforts
+  thirdside sensitivity --seed 7       how the ranking fares under other weights
+  thirdside agreement                  agreement between coders of cases coded twice
 
 Exit codes: 0 success; 1 invalid input (or a failed audit, or stale reports); 2 usage or I/O error.")]
 pub struct Cli {

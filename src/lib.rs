@@ -8,6 +8,8 @@
 //! [`audit`] into an [`audit::Audit`] view model, rendered by [`audit_output`];
 //! [`embedded`] holds the shipped corpus and default policy, [`scaffold`] writes new
 //! case files.
+//! The analyses read scores ([`trend`], [`sensitivity`]) or the codings themselves
+//! ([`coder_agreement`]); their statistics are in [`analysis`].
 //!
 //! ```no_run
 //! use std::path::PathBuf;

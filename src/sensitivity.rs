@@ -489,6 +489,34 @@ pub fn to_json(scores: &Scores, s: &Sensitivity) -> String {
 mod tests {
     use super::*;
 
+    fn fixture_scores() -> Scores {
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let checked = crate::load(
+            &[root.join("rubrics"), root.join("cases")],
+            &crate::validate::Options::default(),
+        )
+        .expect("loads");
+        let rubric = crate::select_rubric(&checked.corpus, None).expect("one rubric");
+        crate::score::score(&checked.corpus, rubric)
+    }
+
+    #[test]
+    fn the_result_does_not_depend_on_the_number_of_threads() {
+        let scores = fixture_scores();
+        let settings = Settings {
+            samples: 3_500,
+            ..Settings::default()
+        };
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("pool")
+                .install(|| sensitivity(&scores, settings).expect("runs"))
+        };
+        assert_eq!(run(1), run(3));
+    }
+
     #[test]
     fn ties_share_the_better_rank() {
         assert_eq!(ranks(&[10.0, 30.0, 30.0, 5.0]), vec![3, 1, 1, 4]);

@@ -186,3 +186,20 @@ fn the_report_has_the_trend_and_sensitivity_section() {
     let html = std::fs::read_to_string(dir.path().join("index.html")).expect("index.html");
     assert!(html.contains("<h2 id=\"analysis\">Trend and weight sensitivity</h2>"));
 }
+
+#[test]
+fn the_report_marks_combined_cases() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    Test::new()
+        .arg("report")
+        .args(CODERS)
+        .arg("--out")
+        .arg(dir.path().to_string_lossy())
+        .success();
+    let index = std::fs::read_to_string(dir.path().join("index.md")).expect("index.md");
+    assert!(
+        index.contains("Alpha talks (codings by 3 coders combined)"),
+        "{index}"
+    );
+    assert!(!index.contains("Gamma talks (codings"));
+}

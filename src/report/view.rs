@@ -488,7 +488,15 @@ pub fn row_view(score: &CaseScore, record: Option<&CaseRecord>) -> RowView {
     };
     RowView {
         id: score.id.clone(),
-        title: score.title.clone(),
+        title: if score.combined {
+            format!(
+                "{} (codings by {} coders combined)",
+                score.title,
+                score.coders.len()
+            )
+        } else {
+            score.title.clone()
+        },
         kind: score.kind.as_str().to_string(),
         start: score.start.to_string(),
         dates,
