@@ -17,8 +17,8 @@
 use crate::analysis::{AlphaInterval, BootstrapOptions, Metric, bootstrap_alpha};
 use crate::model::{Rubric, Status};
 use crate::score::score_case;
+use crate::score_output::align;
 use crate::score_output::{EngineJson, RubricJson};
-use crate::trend::align;
 use crate::validate::{CaseRecord, Corpus};
 use serde::Serialize;
 use std::collections::BTreeMap;

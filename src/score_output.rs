@@ -289,6 +289,30 @@ pub fn to_csv(scores: &Scores) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
+/// Rows of cells as aligned columns, two spaces apart, trailing spaces trimmed.
+pub fn align(rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w.saturating_sub(c.chars().count()))))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 /// A level with its interval: `2`, `1–3`, or `2*` when overridden.
 pub fn level_cell(c: &CriterionScore) -> String {
     if c.overridden.is_some() {
@@ -343,23 +367,7 @@ pub fn to_table(scores: &Scores) -> String {
         row.push(total_cell(&case.total));
         rows.push(row);
     }
-    let widths: Vec<usize> = (0..rows[0].len())
-        .map(|i| {
-            rows.iter()
-                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    for row in &rows {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
+    out.push_str(&align(&rows));
     let overrides: Vec<String> = scores
         .cases
         .iter()

@@ -25,8 +25,8 @@ use crate::analysis::{CentredDirichlet, seeded_rng};
 use crate::error::Error;
 use crate::model::Kind;
 use crate::score::Scores;
+use crate::score_output::align;
 use crate::score_output::{EngineJson, RubricJson};
-use crate::trend::align;
 use rayon::prelude::*;
 use serde::Serialize;
 

@@ -16,6 +16,7 @@
 use crate::analysis::{KendallTest, MonteCarlo, kendall_tau_b, kendall_test};
 use crate::model::Kind;
 use crate::score::{CaseScore, Interval, Scores};
+use crate::score_output::align;
 use crate::score_output::{EngineJson, RubricJson, fmt1, round2};
 use serde::Serialize;
 
@@ -204,30 +205,6 @@ pub fn min_p_sentence(trend: &Trend) -> String {
 fn fraction(n: usize) -> String {
     let factorial: u128 = (1..=n as u128).product();
     format!("1/{factorial}")
-}
-
-/// Aligned columns.
-pub fn align(rows: &[Vec<String>]) -> String {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..columns)
-        .map(|i| {
-            rows.iter()
-                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for row in rows {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c}{}", " ".repeat(w.saturating_sub(c.chars().count()))))
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 /// `thirdside trend` for people.

@@ -147,17 +147,7 @@ pub fn chart(title: &str, labels: &[(String, String)], series: &[Series]) -> Str
     let count = series.len();
     for (s, line) in series.iter().enumerate() {
         let is_total = line.id == "total";
-        let colour = if is_total {
-            "#000000"
-        } else {
-            COLOURS[s % COLOURS.len()]
-        };
-        let dash = if is_total {
-            ""
-        } else {
-            DASHES[s % DASHES.len()]
-        };
-        let width = if is_total { 3.0 } else { 1.8 };
+        let (colour, dash_attr, width) = style(s, is_total);
         let dodge = (s as f64 - (count as f64 - 1.0) / 2.0) * 4.0;
         let _ = writeln!(
             svg,
@@ -172,11 +162,6 @@ pub fn chart(title: &str, labels: &[(String, String)], series: &[Series]) -> Str
             .map(|(i, p)| format!("{},{}", fmt(x_of(i) + dodge), fmt(y_of(p.score))))
             .collect();
         if points.len() > 1 {
-            let dash_attr = if dash.is_empty() {
-                String::new()
-            } else {
-                format!(r#" stroke-dasharray="{dash}""#)
-            };
             let _ = writeln!(
                 svg,
                 r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="{width}"{dash_attr}/>"#,
@@ -218,30 +203,15 @@ pub fn chart(title: &str, labels: &[(String, String)], series: &[Series]) -> Str
         y = fmt(TOP + 4.0)
     );
     for (s, line) in series.iter().enumerate() {
-        let is_total = line.id == "total";
-        let colour = if is_total {
-            "#000000"
-        } else {
-            COLOURS[s % COLOURS.len()]
-        };
-        let dash = if is_total {
-            ""
-        } else {
-            DASHES[s % DASHES.len()]
-        };
+        let (colour, dash_attr, width) = style(s, line.id == "total");
         let y = TOP + 24.0 + 20.0 * s as f64;
-        let dash_attr = if dash.is_empty() {
-            String::new()
-        } else {
-            format!(r#" stroke-dasharray="{dash}""#)
-        };
         let _ = writeln!(
             svg,
             r#"<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="{colour}" stroke-width="{w}"{dash_attr}/><text x="{tx}" y="{ty}">{name}</text>"#,
             x1 = fmt(lx),
             x2 = fmt(lx + 26.0),
             y = fmt(y),
-            w = if is_total { 3.0 } else { 1.8 },
+            w = width,
             tx = fmt(lx + 32.0),
             ty = fmt(y + 4.0),
             name = xml(&truncate(&line.id, 24)),
@@ -267,6 +237,21 @@ pub fn chart(title: &str, labels: &[(String, String)], series: &[Series]) -> Str
     }
     svg.push_str("</svg>\n");
     svg
+}
+
+/// Colour, dash attribute and stroke width of the s-th series; the total is black,
+/// solid and thick. One place, so the lines and the legend always agree.
+fn style(s: usize, is_total: bool) -> (&'static str, String, f64) {
+    if is_total {
+        return ("#000000", String::new(), 3.0);
+    }
+    let dash = DASHES[s % DASHES.len()];
+    let dash_attr = if dash.is_empty() {
+        String::new()
+    } else {
+        format!(r#" stroke-dasharray="{dash}""#)
+    };
+    (COLOURS[s % COLOURS.len()], dash_attr, 1.8)
 }
 
 fn interval_text(p: &Interval) -> String {
