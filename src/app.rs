@@ -236,15 +236,7 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
     let templates = crate::report::templates::Templates::load(args.templates.as_deref())?;
     let corpus = load_valid(&args.input)?;
     let rubric = crate::select_rubric(&corpus, args.rubric.as_deref())?;
-    let scores = crate::score::score(&corpus, rubric);
-    // Audit pages apply the shipped default policy when it was written for this rubric.
-    let extra = crate::report::Extra {
-        policy: crate::embedded::default_policy(rubric)
-            .and_then(Result::ok)
-            .map(|(policy, _)| policy),
-        ..crate::report::analysis::extra(&scores)?
-    };
-    let output = crate::report::build(&corpus, rubric, &scores, &templates, &extra)?;
+    let (scores, output) = crate::report::render(&corpus, rubric, &templates)?;
     if args.check {
         let stale = crate::report::write::stale(&args.out, &output);
         if stale.is_empty() {

@@ -6,7 +6,7 @@
 //! audit embed the same contract.
 
 use crate::score::{CaseScore, CriterionScore, Interval, Scores};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Rounds to two decimals, the precision of every score output.
 pub fn round2(x: f64) -> f64 {
@@ -20,26 +20,26 @@ pub fn fmt1(x: f64) -> String {
 }
 
 /// The engine that produced an output.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EngineJson {
     /// Always `thirdside`.
-    pub name: &'static str,
+    pub name: String,
     /// The crate version.
-    pub version: &'static str,
+    pub version: String,
 }
 
 impl EngineJson {
     /// This build.
     pub fn current() -> Self {
         EngineJson {
-            name: "thirdside",
-            version: env!("CARGO_PKG_VERSION"),
+            name: "thirdside".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
         }
     }
 }
 
 /// The rubric scores refer to.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RubricJson {
     /// Id.
     pub id: String,
@@ -50,7 +50,7 @@ pub struct RubricJson {
 }
 
 /// `thirdside score --format json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScoresJson {
     /// The engine.
     pub engine: EngineJson,
@@ -61,14 +61,14 @@ pub struct ScoresJson {
 }
 
 /// One case in the JSON contract.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseJson {
     /// Id.
     pub id: String,
     /// Title.
     pub title: String,
     /// `effort` or `initiative`.
-    pub kind: &'static str,
+    pub kind: String,
     /// Start date as written.
     pub start: String,
     /// End date as written, or null.
@@ -87,7 +87,7 @@ pub struct CaseJson {
 }
 
 /// A rounded interval.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct IntervalJson {
     /// On the evidence recorded.
     pub score: f64,
@@ -108,7 +108,7 @@ impl From<Interval> for IntervalJson {
 }
 
 /// One criterion in the JSON contract.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CriterionJson {
     /// Criterion id.
     pub id: String,
@@ -138,7 +138,7 @@ pub struct CriterionJson {
 }
 
 /// An override in the JSON contract.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OverrideJson {
     /// The level the coder assigned.
     pub level: usize,
@@ -182,7 +182,7 @@ impl From<&CaseScore> for CaseJson {
         CaseJson {
             id: c.id.clone(),
             title: c.title.clone(),
-            kind: c.kind.as_str(),
+            kind: c.kind.as_str().to_string(),
             start: c.start.to_string(),
             end: c.end.map(|e| e.to_string()),
             coder: c.coder.clone(),
@@ -206,6 +206,14 @@ impl From<&Scores> for ScoresJson {
             cases: s.cases.iter().map(CaseJson::from).collect(),
         }
     }
+}
+
+/// Reads `thirdside score --format json` (or a report's `scores.json`) back.
+///
+/// # Errors
+/// When the text is not JSON of that shape.
+pub fn from_json(text: &str) -> Result<ScoresJson, serde_json::Error> {
+    serde_json::from_str(text)
 }
 
 /// Pretty JSON with a final newline.

@@ -31,7 +31,26 @@ pub struct Extra {
     pub policy: Option<crate::policy::Policy>,
 }
 
-/// Renders the whole report in memory.
+/// Scores the corpus against `rubric` and renders the whole report in memory, with the
+/// analysis section and, when it is written for this rubric, the shipped default
+/// policy on the initiatives' audit pages: what `thirdside report` writes.
+pub fn render(
+    corpus: &Corpus,
+    rubric: &Rubric,
+    templates: &Templates,
+) -> Result<(Scores, Output), Error> {
+    let scores = crate::score::score(corpus, rubric);
+    let extra = Extra {
+        policy: crate::embedded::default_policy(rubric)
+            .and_then(Result::ok)
+            .map(|(policy, _)| policy),
+        ..analysis::extra(&scores)?
+    };
+    let output = build(corpus, rubric, &scores, templates, &extra)?;
+    Ok((scores, output))
+}
+
+/// Renders the whole report in memory from scores already computed.
 pub fn build(
     corpus: &Corpus,
     rubric: &Rubric,
