@@ -9,7 +9,8 @@
 //! [`embedded`] holds the shipped corpus and default policy, [`scaffold`] writes new
 //! case files.
 //! The analyses read scores ([`trend`], [`sensitivity`]) or the codings themselves
-//! ([`coder_agreement`]); their statistics are in [`analysis`].
+//! ([`coder_agreement`]); their statistics are in [`analysis`]. [`synth`] builds
+//! synthetic corpora of any size for benchmarks and tests.
 //!
 //! ```no_run
 //! use std::path::PathBuf;
@@ -51,6 +52,7 @@ pub mod scaffold;
 pub mod score;
 pub mod score_output;
 pub mod sensitivity;
+pub mod synth;
 pub mod trend;
 pub mod validate;
 

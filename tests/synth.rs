@@ -1,0 +1,70 @@
+//! The synthetic corpus generator: what it writes passes `check` clean, has the promised
+//! shape, scores, and depends on the seed alone.
+
+use std::path::PathBuf;
+use thirdside::synth;
+use thirdside::validate::Options;
+
+#[test]
+fn a_written_corpus_checks_clean_and_scores() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let corpus = synth::generate(25, 7);
+    synth::write(&corpus, dir.path()).expect("the corpus is written");
+    let checked = thirdside::load(
+        &[dir.path().join("rubrics"), dir.path().join("cases")],
+        &Options::default(),
+    )
+    .expect("the corpus is read");
+    assert!(
+        checked.errors() == 0 && checked.warnings() == 0,
+        "{}",
+        checked.report()
+    );
+    assert_eq!(checked.files, 27);
+    assert_eq!(checked.corpus.cases.len(), 25);
+    let works = checked.corpus.bibliography.works.len();
+    assert!((18..=22).contains(&works), "{works} works");
+
+    let rubric = thirdside::select_rubric(&checked.corpus, None).expect("one rubric");
+    assert_eq!(rubric.id.get_ref(), synth::RUBRIC_ID);
+    let criteria = rubric.criteria.get_ref();
+    assert_eq!(criteria.len(), 6);
+    let indicators: usize = criteria.iter().map(|c| c.indicators().count()).sum();
+    assert!((20..=30).contains(&indicators), "{indicators} indicators");
+    assert!(criteria.iter().all(|c| c.levels.get_ref().len() == 5));
+
+    for record in &checked.corpus.cases {
+        let evidence = record.case.evidence.len();
+        assert!((26..=34).contains(&evidence), "{}: {evidence}", record.id());
+        let observed: usize = record.case.observations.values().map(|o| o.len()).sum();
+        assert_eq!(observed, indicators, "{}", record.id());
+    }
+
+    let scores = thirdside::score::score(&checked.corpus, rubric);
+    assert_eq!(scores.cases.len(), 25);
+}
+
+#[test]
+fn the_files_have_realistic_sizes() {
+    let corpus = synth::generate(25, 7);
+    for (path, text) in &corpus.files {
+        if path.starts_with("cases") {
+            let kb = text.len() / 1024;
+            assert!((12..=32).contains(&kb), "{}: {kb} KB", path.display());
+        }
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_files() {
+    let a = synth::generate(25, 7);
+    assert_eq!(a, synth::generate(25, 7));
+    assert_ne!(a, synth::generate(25, 8));
+    assert_eq!(a.cases(), 25);
+    let paths: Vec<&PathBuf> = a.files.iter().map(|(p, _)| p).collect();
+    assert_eq!(paths[0], &PathBuf::from("rubrics/synth.toml"));
+    assert_eq!(paths[1], &PathBuf::from("rubrics/bibliography.toml"));
+    assert_eq!(paths[2], &PathBuf::from("cases/synth-00001.toml"));
+    // A smaller corpus is a prefix of a larger one with the same seed.
+    assert_eq!(synth::generate(5, 7).files[..], a.files[..7]);
+}
