@@ -43,20 +43,7 @@ fn paths(input: &InputArgs) -> Vec<PathBuf> {
 
 /// Loads and validates the input.
 fn load(input: &InputArgs) -> Result<Checked, Error> {
-    if let Some(dir) = &input.sources
-        && !dir.is_dir()
-    {
-        return Err(Error::Usage(format!(
-            "--sources {}: no such folder",
-            dir.display()
-        )));
-    }
-    crate::load(
-        &paths(input),
-        &crate::validate::Options {
-            sources_dir: input.sources.clone(),
-        },
-    )
+    crate::load(&paths(input), &options(input)?)
 }
 
 /// Loads, validates and insists on a valid corpus; prints the problems otherwise.
@@ -71,8 +58,51 @@ fn load_valid(input: &InputArgs) -> Result<Corpus, Error> {
     Ok(checked.corpus)
 }
 
+/// The validation options of the input arguments.
+fn options(input: &InputArgs) -> Result<crate::validate::Options, Error> {
+    if let Some(dir) = &input.sources
+        && !dir.is_dir()
+    {
+        return Err(Error::Usage(format!(
+            "--sources {}: no such folder",
+            dir.display()
+        )));
+    }
+    Ok(crate::validate::Options {
+        sources_dir: input.sources.clone(),
+    })
+}
+
+/// Loads and validates the input, scoring each case as it is checked and keeping only
+/// the scores: what the commands that read scores alone need, in memory that does not
+/// grow with the case files' text. Prints the problems when the input has errors.
+fn load_scores(input: &InputArgs, rubric: Option<&str>) -> Result<crate::score::Scores, Error> {
+    let mut codings: Vec<(String, crate::score::CaseScore)> = Vec::new();
+    let checked =
+        crate::validate::validate_each(&paths(input), &options(input)?, |corpus, record| {
+            let id = record.case.rubric.get_ref();
+            if let Some(rubric) = corpus.rubric(id) {
+                codings.push((id.clone(), crate::score::score_case(rubric, &record)));
+            }
+        })?;
+    if checked.errors() > 0 {
+        let _ = write!(std::io::stderr(), "{}", checked.report());
+        return Err(Error::Invalid(
+            "the input has errors; run `thirdside check` for the full list".to_string(),
+        ));
+    }
+    let rubric = crate::select_rubric(&checked.corpus, rubric)?;
+    let codings = codings
+        .into_iter()
+        .filter(|(id, _)| id == rubric.id.get_ref())
+        .map(|(_, score)| score)
+        .collect();
+    Ok(crate::score::from_codings(rubric, codings))
+}
+
 fn check(args: CheckArgs) -> Result<ExitCode, Error> {
-    let checked = load(&args.input)?;
+    let checked =
+        crate::validate::validate_each(&paths(&args.input), &options(&args.input)?, |_, _| {})?;
     print!("{}", checked.report());
     Ok(if checked.errors() > 0 {
         ExitCode::Failure
@@ -82,9 +112,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, Error> {
 }
 
 fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
-    let corpus = load_valid(&args.input)?;
-    let rubric = crate::select_rubric(&corpus, args.rubric.as_deref())?;
-    let scores = crate::score::score(&corpus, rubric);
+    let scores = load_scores(&args.input, args.rubric.as_deref())?;
     let text = match args.format {
         ScoreFormat::Table => crate::score_output::to_table(&scores),
         ScoreFormat::Json => crate::score_output::to_json(&scores),
@@ -273,9 +301,7 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
 }
 
 fn trend(args: TrendArgs) -> Result<ExitCode, Error> {
-    let corpus = load_valid(&args.input)?;
-    let rubric = crate::select_rubric(&corpus, args.rubric.as_deref())?;
-    let scores = crate::score::score(&corpus, rubric);
+    let scores = load_scores(&args.input, args.rubric.as_deref())?;
     let trend = crate::trend::trend(&scores);
     let text = match args.format {
         AnalysisFormat::Text => crate::trend::to_text(&scores, &trend),
@@ -286,9 +312,7 @@ fn trend(args: TrendArgs) -> Result<ExitCode, Error> {
 }
 
 fn sensitivity(args: SensitivityArgs) -> Result<ExitCode, Error> {
-    let corpus = load_valid(&args.input)?;
-    let rubric = crate::select_rubric(&corpus, args.rubric.as_deref())?;
-    let scores = crate::score::score(&corpus, rubric);
+    let scores = load_scores(&args.input, args.rubric.as_deref())?;
     let settings = crate::sensitivity::Settings {
         samples: usize::try_from(args.samples)
             .map_err(|_| Error::Usage("--samples is too large".to_string()))?,

@@ -62,12 +62,16 @@ use std::path::PathBuf;
 use validate::{Checked, Corpus, Options};
 
 /// Reads every file under `paths` and validates the lot, collecting every problem.
+/// Case files are parsed in parallel; see [`validate::validate_each`] to check a
+/// corpus too large to hold.
 ///
 /// An unreadable path is an [`Error`]; problems in the files are diagnostics in the
 /// returned [`Checked`].
 pub fn load(paths: &[PathBuf], options: &Options) -> Result<Checked, Error> {
-    let inputs = load::Inputs::read(paths)?;
-    Ok(validate::validate(inputs, options))
+    let mut cases = Vec::new();
+    let mut checked = validate::validate_each(paths, options, |_, record| cases.push(record))?;
+    checked.corpus.cases = cases;
+    Ok(checked)
 }
 
 /// The rubric to score against: the one named, or the only one loaded.

@@ -74,74 +74,107 @@ impl Inputs {
     /// Reads every `.toml` file under the given paths (files or folders, searched
     /// recursively in name order).
     pub fn read(paths: &[PathBuf]) -> Result<Inputs, Error> {
-        let mut files = Vec::new();
-        for path in paths {
-            collect(path, &mut files)?;
-        }
         let mut inputs = Inputs::default();
-        for path in files {
-            let bytes = std::fs::read(&path).map_err(|source| Error::Io {
-                path: path.clone(),
-                source,
-            })?;
-            inputs.add_bytes(&path, &bytes, FileKind::of(&path));
+        for path in files(paths)? {
+            inputs.add_file(&path)?;
         }
         Ok(inputs)
+    }
+
+    /// Reads and adds one file, of the kind its name and place say.
+    pub fn add_file(&mut self, path: &Path) -> Result<(), Error> {
+        let bytes = read(path)?;
+        self.add_bytes(path, &bytes, FileKind::of(path));
+        Ok(())
     }
 
     /// Adds one file's bytes, as if read from `path`.
     pub fn add_bytes(&mut self, path: &Path, bytes: &[u8], kind: FileKind) {
         self.files += 1;
-        match decode(path, bytes) {
-            Ok(text) => self.add_text(path, text, kind),
-            Err(diagnostic) => {
-                self.sources
-                    .insert(path, String::from_utf8_lossy(bytes).into_owned());
-                self.diagnostics.push(diagnostic);
+        match kind {
+            FileKind::Bibliography => {
+                let (text, value) = parse_bytes(path, bytes);
+                self.keep(path, text, value, |s| &mut s.bibliographies);
+            }
+            FileKind::Rubric => {
+                let (text, value) = parse_bytes(path, bytes);
+                self.keep(path, text, value, |s| &mut s.rubrics);
+            }
+            FileKind::Case => {
+                let (text, value) = parse_bytes(path, bytes);
+                self.keep(path, text, value, |s| &mut s.cases);
             }
         }
     }
 
-    /// Parses one file's text as the given kind.
-    fn add_text(&mut self, path: &Path, text: String, kind: FileKind) {
-        match kind {
-            FileKind::Bibliography => {
-                if let Some(value) = self.parse::<Bibliography>(path, &text) {
-                    self.bibliographies.push(Loaded {
-                        path: path.to_path_buf(),
-                        value,
-                    });
-                }
-            }
-            FileKind::Rubric => {
-                if let Some(value) = self.parse::<Rubric>(path, &text) {
-                    self.rubrics.push(Loaded {
-                        path: path.to_path_buf(),
-                        value,
-                    });
-                }
-            }
-            FileKind::Case => {
-                if let Some(value) = self.parse::<Case>(path, &text) {
-                    self.cases.push(Loaded {
-                        path: path.to_path_buf(),
-                        value,
-                    });
-                }
-            }
+    fn keep<T>(
+        &mut self,
+        path: &Path,
+        text: String,
+        value: Result<T, Diagnostic>,
+        list: impl FnOnce(&mut Self) -> &mut Vec<Loaded<T>>,
+    ) {
+        match value {
+            Ok(value) => list(self).push(Loaded {
+                path: path.to_path_buf(),
+                value,
+            }),
+            Err(diagnostic) => self.diagnostics.push(diagnostic),
         }
         self.sources.insert(path, text);
     }
+}
 
-    fn parse<T: DeserializeOwned>(&mut self, path: &Path, text: &str) -> Option<T> {
-        match toml::from_str::<T>(text) {
-            Ok(value) => Some(value),
-            Err(err) => {
-                self.diagnostics.push(toml_diagnostic(path, text, &err));
-                None
-            }
+/// One file read and parsed on its own, with its text for rendering diagnostics.
+#[derive(Debug)]
+pub struct Parsed<T> {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// Its text (lossily decoded when it is not UTF-8).
+    pub text: String,
+    /// Its content, or why it could not be read as one.
+    pub value: Result<T, Diagnostic>,
+}
+
+/// Reads and parses one file as a `T`. Only an unreadable file is an error.
+pub fn parse_file<T: DeserializeOwned>(path: &Path) -> Result<Parsed<T>, Error> {
+    let bytes = read(path)?;
+    let (text, value) = parse_bytes(path, &bytes);
+    Ok(Parsed {
+        path: path.to_path_buf(),
+        text,
+        value,
+    })
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Decodes and parses `bytes`: the text (lossy when it is not UTF-8) and the value or
+/// the diagnostic that stopped it.
+fn parse_bytes<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> (String, Result<T, Diagnostic>) {
+    match decode(path, bytes) {
+        Ok(text) => {
+            let value =
+                toml::from_str::<T>(&text).map_err(|err| toml_diagnostic(path, &text, &err));
+            (text, value)
         }
+        Err(diagnostic) => (String::from_utf8_lossy(bytes).into_owned(), Err(diagnostic)),
     }
+}
+
+/// Every `.toml` file under the given paths (files or folders, searched recursively in
+/// name order).
+pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut files = Vec::new();
+    for path in paths {
+        collect(path, &mut files)?;
+    }
+    Ok(files)
 }
 
 /// Turns a TOML error into a diagnostic with its span and, where it helps, a hint.

@@ -4,6 +4,11 @@
 
 use clap::Parser;
 
+/// mimalloc: parsing thousands of case files is mostly small allocations, which it
+/// serves faster than the system allocator (measured in the README's performance table).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = match thirdside::cli::Cli::try_parse() {
         Ok(cli) => cli,

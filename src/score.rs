@@ -323,17 +323,22 @@ pub fn combine(rubric: &Rubric, mut codings: Vec<CaseScore>) -> Option<CaseScore
 /// Scores every case of the corpus coded against `rubric`, in time order; several
 /// codings of one case are combined ([`combine`]).
 pub fn score(corpus: &Corpus, rubric: &Rubric) -> Scores {
-    let mut by_id: std::collections::BTreeMap<&str, Vec<CaseScore>> =
-        std::collections::BTreeMap::new();
-    for record in corpus
+    let codings = corpus
         .cases
         .iter()
         .filter(|r| r.case.rubric.get_ref() == rubric.id.get_ref())
-    {
-        by_id
-            .entry(record.id())
-            .or_default()
-            .push(score_case(rubric, record));
+        .map(|record| score_case(rubric, record))
+        .collect();
+    from_codings(rubric, codings)
+}
+
+/// The scores of codings already scored against `rubric` ([`score_case`]), in time
+/// order, several codings of one case combined ([`combine`]).
+pub fn from_codings(rubric: &Rubric, codings: Vec<CaseScore>) -> Scores {
+    let mut by_id: std::collections::BTreeMap<String, Vec<CaseScore>> =
+        std::collections::BTreeMap::new();
+    for coding in codings {
+        by_id.entry(coding.id.clone()).or_default().push(coding);
     }
     let mut cases: Vec<CaseScore> = by_id
         .into_values()

@@ -91,6 +91,8 @@ pub struct Checked {
     pub sources: SourceMap,
     /// How many files were read.
     pub files: usize,
+    /// How many cases passed (also those handed to a visitor and not kept).
+    pub valid_cases: usize,
 }
 
 impl Checked {
@@ -131,7 +133,7 @@ impl Checked {
             files_with_errors.len(),
             plural(self.files, "file"),
             plural(self.corpus.rubrics.len(), "rubric"),
-            plural(self.corpus.cases.len(), "valid case"),
+            plural(self.valid_cases, "valid case"),
         ));
         out
     }
@@ -155,30 +157,163 @@ pub fn validate(inputs: Inputs, options: &Options) -> Checked {
         diagnostics,
         files,
     } = inputs;
-    let mut v = Validator {
-        diagnostics,
-        quotes: QuoteChecker::new(options.sources_dir.clone()),
-    };
-    let bibliography = v.bibliography(bibliographies);
-    let rubrics = v.rubrics(rubrics, &bibliography);
-    let cases = v.cases(cases, &rubrics, &bibliography);
-    let mut diagnostics = v.diagnostics;
-    diagnostics.sort_by(|a, b| {
-        (&a.path, a.span.as_ref().map(|s| s.start), a.severity).cmp(&(
-            &b.path,
-            b.span.as_ref().map(|s| s.start),
-            b.severity,
-        ))
-    });
-    Checked {
-        corpus: Corpus {
-            bibliography: bibliography.map(|b| b.value).unwrap_or_default(),
-            rubrics,
-            cases,
-        },
-        diagnostics,
+    let mut session = Session::new(bibliographies, rubrics, diagnostics, sources, options);
+    session.files = files;
+    let mut kept = Vec::new();
+    for loaded in cases {
+        if let Some(record) = session.case(loaded) {
+            kept.push(record);
+        }
+    }
+    session.finish(kept)
+}
+
+/// Reads and validates the files under `paths` like [`crate::load`], but hands every
+/// valid case to `visit` as soon as it is checked instead of keeping it, so memory
+/// does not grow with the number of cases: a file's text is kept only when it has a
+/// diagnostic to show. Case files are read and parsed in parallel, a chunk at a time,
+/// and checked in path order, so the diagnostics are those of [`crate::load`].
+///
+/// The returned [`Checked`] has no cases; `visit` receives the rubrics and the
+/// bibliography in the [`Corpus`] it is given.
+pub fn validate_each(
+    paths: &[PathBuf],
+    options: &Options,
+    mut visit: impl FnMut(&Corpus, CaseRecord),
+) -> Result<Checked, crate::error::Error> {
+    use rayon::prelude::*;
+    /// Files parsed in parallel before their cases are checked in order: enough to keep
+    /// both cores busy, few enough that their texts take little memory.
+    const CHUNK: usize = 256;
+    let files = crate::load::files(paths)?;
+    let (case_files, other_files): (Vec<PathBuf>, Vec<PathBuf>) = files
+        .into_iter()
+        .partition(|p| crate::load::FileKind::of(p) == crate::load::FileKind::Case);
+    let mut inputs = Inputs::default();
+    for path in &other_files {
+        inputs.add_file(path)?;
+    }
+    let Inputs {
         sources,
+        bibliographies,
+        rubrics,
+        diagnostics,
         files,
+        ..
+    } = inputs;
+    let mut session = Session::new(bibliographies, rubrics, diagnostics, sources, options);
+    session.files = files;
+    for chunk in case_files.chunks(CHUNK) {
+        let parsed: Vec<_> = chunk
+            .par_iter()
+            .map(|path| crate::load::parse_file::<Case>(path))
+            .collect();
+        for file in parsed {
+            let file = file?;
+            session.files += 1;
+            let before = session.validator.diagnostics.len();
+            match file.value {
+                Ok(case) => {
+                    let loaded = Loaded {
+                        path: file.path.clone(),
+                        value: case,
+                    };
+                    if let Some(record) = session.case(loaded) {
+                        session.valid_cases += 1;
+                        visit(&session.corpus, record);
+                    }
+                }
+                Err(diagnostic) => session.validator.diagnostics.push(diagnostic),
+            }
+            if session.validator.diagnostics.len() > before {
+                session.sources.insert(&file.path, file.text);
+            }
+        }
+    }
+    Ok(session.finish(Vec::new()))
+}
+
+/// What validation knows across cases: the checked rubrics and bibliography, and the
+/// cases seen so far.
+struct Session {
+    validator: Validator,
+    bibliography: Option<Loaded<Bibliography>>,
+    corpus: Corpus,
+    seen: Seen,
+    sources: SourceMap,
+    files: usize,
+    valid_cases: usize,
+}
+
+/// Cases seen so far: (id, coder) → file, and id → rubric.
+#[derive(Default)]
+struct Seen {
+    cases: HashMap<(String, String), PathBuf>,
+    rubrics: HashMap<String, String>,
+}
+
+impl Session {
+    /// Checks the bibliography and rubrics; cases come one at a time after.
+    fn new(
+        bibliographies: Vec<Loaded<Bibliography>>,
+        rubrics: Vec<Loaded<Rubric>>,
+        diagnostics: Vec<Diagnostic>,
+        sources: SourceMap,
+        options: &Options,
+    ) -> Session {
+        let mut validator = Validator {
+            diagnostics,
+            quotes: QuoteChecker::new(options.sources_dir.clone()),
+        };
+        let bibliography = validator.bibliography(bibliographies);
+        let rubrics = validator.rubrics(rubrics, &bibliography);
+        Session {
+            validator,
+            corpus: Corpus {
+                bibliography: bibliography
+                    .as_ref()
+                    .map(|b| b.value.clone())
+                    .unwrap_or_default(),
+                rubrics,
+                cases: Vec::new(),
+            },
+            bibliography,
+            seen: Seen::default(),
+            sources,
+            files: 0,
+            valid_cases: 0,
+        }
+    }
+
+    fn case(&mut self, loaded: Loaded<Case>) -> Option<CaseRecord> {
+        self.validator.case(
+            loaded,
+            &self.corpus,
+            self.bibliography.as_ref(),
+            &mut self.seen,
+        )
+    }
+
+    /// The outcome, with `cases` as the corpus's cases.
+    fn finish(self, cases: Vec<CaseRecord>) -> Checked {
+        let mut diagnostics = self.validator.diagnostics;
+        diagnostics.sort_by(|a, b| {
+            (&a.path, a.span.as_ref().map(|s| s.start), a.severity).cmp(&(
+                &b.path,
+                b.span.as_ref().map(|s| s.start),
+                b.severity,
+            ))
+        });
+        Checked {
+            valid_cases: self.valid_cases.max(cases.len()),
+            corpus: Corpus {
+                cases,
+                ..self.corpus
+            },
+            diagnostics,
+            sources: self.sources,
+            files: self.files,
+        }
     }
 }
 
@@ -411,28 +546,27 @@ impl Validator {
         kept
     }
 
-    fn cases(
+    /// Checks one case against the rubrics, the bibliography and the cases checked
+    /// before it; the case when it has no error.
+    fn case(
         &mut self,
-        cases: Vec<Loaded<Case>>,
-        rubrics: &[Loaded<Rubric>],
-        bibliography: &Option<Loaded<Bibliography>>,
-    ) -> Vec<CaseRecord> {
-        let by_id: HashMap<&str, &Rubric> = rubrics
-            .iter()
-            .map(|r| (r.value.id.get_ref().as_str(), &r.value))
-            .collect();
-        let mut seen: HashMap<(String, String), PathBuf> = HashMap::new();
-        let mut first_rubric: HashMap<String, String> = HashMap::new();
-        let mut kept = Vec::new();
-        for loaded in cases {
+        loaded: Loaded<Case>,
+        corpus: &Corpus,
+        bibliography: Option<&Loaded<Bibliography>>,
+        seen: &mut Seen,
+    ) -> Option<CaseRecord> {
+        let by_id = |id: &str| corpus.rubric(id);
+        let seen_cases = &mut seen.cases;
+        let first_rubric = &mut seen.rubrics;
+        {
             let Loaded { path, value: case } = loaded;
-            let errors_before = self.error_count();
+            let diagnostics_before = self.diagnostics.len();
             self.check_id(&path, "case id", &case.id);
             let key = (
                 case.id.get_ref().clone(),
                 case.coding.coder.get_ref().trim().to_string(),
             );
-            if let Some(first) = seen.get(&key) {
+            if let Some(first) = seen_cases.get(&key) {
                 let first = first.display().to_string();
                 self.error(
                     &path,
@@ -444,7 +578,7 @@ impl Validator {
                 );
                 self.help("give the case its own id, or, for a second coding of the same case, a different coding.coder");
             } else {
-                seen.insert(key, path.clone());
+                seen_cases.insert(key, path.clone());
             }
             if case.coding.coder.get_ref().trim().is_empty() {
                 self.error(&path, &case.coding.coder, "the coder is empty");
@@ -480,7 +614,7 @@ impl Validator {
                     );
                     self.help("give each evidence record its own id");
                 }
-                self.check_source(&path, bibliography.as_ref(), &evidence.source);
+                self.check_source(&path, bibliography, &evidence.source);
                 if evidence.claim.trim().is_empty() {
                     self.error(
                         &path,
@@ -507,19 +641,22 @@ impl Validator {
             }
 
             // Rubric and observations.
-            let Some(rubric) = by_id.get(case.rubric.get_ref().as_str()).copied() else {
+            let Some(rubric) = by_id(case.rubric.get_ref()) else {
                 self.error(
                     &path,
                     &case.rubric,
                     format!("rubric `{}` is not among the inputs", case.rubric.get_ref()),
                 );
-                let near = nearest(case.rubric.get_ref(), by_id.keys().copied());
+                let near = nearest(
+                    case.rubric.get_ref(),
+                    corpus.rubrics.iter().map(|r| r.value.id.get_ref().as_str()),
+                );
                 self.help(match near {
                     Some(n) => format!("did you mean `{n}`?"),
                     None => "check the rubric id, and that rubrics/ is among the paths checked"
                         .to_string(),
                 });
-                continue;
+                return None;
             };
             match first_rubric.get(case.id.get_ref()) {
                 Some(r) if r != rubric.id.get_ref() => {
@@ -701,26 +838,20 @@ impl Validator {
                     );
                 }
             }
-            if self.error_count() == errors_before
-                && let Some(start) = start
-            {
-                kept.push(CaseRecord {
+            let errors = self.diagnostics[diagnostics_before..]
+                .iter()
+                .any(|d| d.severity == Severity::Error);
+            match start {
+                Some(start) if !errors => Some(CaseRecord {
                     path,
                     case,
                     start,
                     end,
                     coding,
-                });
+                }),
+                _ => None,
             }
         }
-        kept
-    }
-
-    fn error_count(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
     }
 
     fn check_reference(&mut self, path: &Path, ids: &HashSet<&str>, reference: &Spanned<String>) {
