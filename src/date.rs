@@ -136,7 +136,7 @@ mod tests {
 
     #[test]
     fn parses_each_precision_and_round_trips() {
-        for text in ["2014", "2014-04", "2014-04-10", "2000-02-29"] {
+        for text in ["2014", "2014-04", "2014-04-10", "2000-02-29", "2024-02-29"] {
             let date = PartialDate::parse(text).expect("valid date");
             assert_eq!(date.to_string(), text);
         }
@@ -147,7 +147,13 @@ mod tests {
         for text in [
             "2019-02-30",
             "2019-02-29",
+            "2023-02-29",
             "1900-02-29",
+            "2100-02-29",
+            "2019-05-00",
+            "0000",
+            "2019-05-01T10:00",
+            "2019-05-01 ",
             "2019-13",
             "2019-00",
             "2019-04-31",

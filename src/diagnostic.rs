@@ -124,7 +124,9 @@ impl SourceMap {
                 let _ = writeln!(
                     out,
                     "{path}:{}:{}: {severity}: {}",
-                    start.line, start.column, diagnostic.message
+                    start.line,
+                    start.column,
+                    clip(&diagnostic.message)
                 );
                 let line_text = line_at(text, span.start);
                 let width = caret_width(text, span, line_text.len() + line_start(text, span.start));
@@ -141,11 +143,11 @@ impl SourceMap {
                 );
             }
             None => {
-                let _ = writeln!(out, "{path}: {severity}: {}", diagnostic.message);
+                let _ = writeln!(out, "{path}: {severity}: {}", clip(&diagnostic.message));
             }
         }
         if let Some(help) = &diagnostic.help {
-            let _ = writeln!(out, "  = help: {help}");
+            let _ = writeln!(out, "  = help: {}", clip(help));
         }
         out
     }
@@ -153,6 +155,22 @@ impl SourceMap {
 
 /// The most characters of a line shown around a caret.
 const WINDOW: usize = 120;
+
+/// The most characters of a message or help shown: they quote ids and dates from the
+/// file, which hostile input can make a megabyte long.
+const MESSAGE: usize = 300;
+
+/// The message with its middle cut out when it is longer than [`MESSAGE`] characters:
+/// the start says what was found, the end what is wrong with it.
+fn clip(message: &str) -> std::borrow::Cow<'_, str> {
+    let count = message.chars().count();
+    if count <= MESSAGE {
+        return message.into();
+    }
+    let head: String = message.chars().take(MESSAGE * 2 / 3).collect();
+    let tail: String = message.chars().skip(count - MESSAGE / 3).collect();
+    format!("{head}…{tail}").into()
+}
 
 /// The part of a long line around `column` (1-based, in characters), with `…` where it
 /// was cut, and the caret's column within it.
@@ -258,6 +276,26 @@ mod tests {
         let map = SourceMap::new();
         let d = Diagnostic::error(Path::new("x.toml"), None, "cannot read");
         assert_eq!(map.render(&d), "x.toml: error: cannot read\n");
+    }
+
+    #[test]
+    fn long_messages_are_cut_in_the_middle() {
+        let mut sources = SourceMap::new();
+        let id = "a".repeat(1 << 20);
+        let text = format!("id = \"{id}\"\n");
+        sources.insert(Path::new("a.toml"), text);
+        let d = Diagnostic::error(
+            Path::new("a.toml"),
+            Some(5..id.len() + 7),
+            format!("case id `{id}`: too long"),
+        )
+        .with_help(format!("did you mean `{id}`?"));
+        let out = sources.render(&d);
+        assert!(out.len() < 4 * 1024, "{} bytes", out.len());
+        assert!(out.starts_with("a.toml:1:6: error: case id `aaa"), "{out}");
+        assert!(out.contains("a`: too long\n"), "{out}");
+        assert!(out.contains("a`?\n"), "{out}");
+        assert_eq!(out.matches("a…a").count(), 2, "{out}");
     }
 
     #[test]

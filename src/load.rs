@@ -179,9 +179,22 @@ pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
 
 /// Turns a TOML error into a diagnostic with its span and, where it helps, a hint.
 fn toml_diagnostic(path: &Path, text: &str, err: &toml::de::Error) -> Diagnostic {
-    let message = err.message().trim().to_string();
+    let mut message = err.message().trim().to_string();
     let span = err.span();
-    let help = if message.starts_with("unknown field") {
+    // toml hands a bare date (`start = 2019-05-01`) to serde as a map.
+    let bare_date = message == "invalid type: map, expected a string"
+        && span
+            .as_ref()
+            .and_then(|s| text.get(s.clone()))
+            .is_some_and(|s| s.starts_with(|c: char| c.is_ascii_digit()));
+    if bare_date {
+        message = "a TOML date where a quoted string is expected".to_string();
+    }
+    let help = if bare_date {
+        Some("put the date in quotes, as in \"2019-05-01\"")
+    } else if let Some(help) = syntax_help(&message) {
+        Some(help)
+    } else if message.starts_with("unknown field") {
         Some("remove the field or fix its spelling; see cases/README.md or rubrics/README.md")
     } else if message.starts_with("missing field") {
         Some("add the field; see cases/README.md or rubrics/README.md for every required field")
@@ -197,6 +210,28 @@ fn toml_diagnostic(path: &Path, text: &str, err: &toml::de::Error) -> Diagnostic
         d = d.with_help(help);
     }
     d
+}
+
+/// What would fix a TOML syntax or number error, for the messages toml gives without one.
+fn syntax_help(message: &str) -> Option<&'static str> {
+    let unclosed = message.ends_with("expected `\"`") || message.ends_with("expected `'`");
+    if unclosed && message.starts_with("invalid multi-line basic string") {
+        Some(r#"a string opened with """ is never closed: end it with """"#)
+    } else if unclosed && message.starts_with("invalid multi-line literal string") {
+        Some("a string opened with ''' is never closed: end it with '''")
+    } else if unclosed && message.contains(" string") {
+        Some("close the string on the line where it starts, with the quote it opens with")
+    } else if message.contains(" string") && message.contains("visible characters") {
+        Some(
+            "remove the control character; in a \"...\" string, write it as an escape such as \\u0000",
+        )
+    } else if message.contains("expected i64") {
+        Some("write a whole number without a decimal point, as small as the field needs")
+    } else if message.contains("floating-point number overflowed") {
+        Some("write a finite number of ordinary size, such as 1.0")
+    } else {
+        None
+    }
 }
 
 /// Checks size and encoding; drops a leading byte-order mark.

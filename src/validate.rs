@@ -338,11 +338,12 @@ impl Validator {
         match id::problem(value.get_ref()) {
             None => true,
             Some(problem) => {
-                self.error(
-                    path,
-                    value,
-                    format!("{what} `{}`: {problem}", value.get_ref()),
-                );
+                let message = if value.get_ref().is_empty() {
+                    format!("{what}: {problem}")
+                } else {
+                    format!("{what} `{}`: {problem}", value.get_ref())
+                };
+                self.error(path, value, message);
                 self.help(id::HELP);
                 false
             }
@@ -893,10 +894,21 @@ pub(crate) fn nearest<'a>(
     word: &str,
     candidates: impl Iterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // Ids are at most id::MAX_ID_LEN characters, so nothing longer is a typo of one;
+    // and the edit distance is quadratic, so a megabyte-long word must not reach it.
+    // Candidates whose length alone puts them too far are skipped for the same reason.
+    let length = word.chars().count();
+    if length > 2 * id::MAX_ID_LEN {
+        return None;
+    }
+    let limit = 2.max(word.len() / 4);
     // Ties go to the alphabetically first candidate, so the hint never depends on the
     // order candidates come in.
-    let (distance, best) = candidates.map(|c| (edit_distance(word, c), c)).min()?;
-    (distance > 0 && distance <= 2.max(word.len() / 4)).then_some(best)
+    let (distance, best) = candidates
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
+        .map(|c| (edit_distance(word, c), c))
+        .min()?;
+    (distance > 0 && distance <= limit).then_some(best)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -930,5 +942,14 @@ mod tests {
         assert_eq!(nearest("histroy", ids.iter().copied()), Some("history"));
         assert_eq!(nearest("zzz", ids.iter().copied()), None);
         assert_eq!(nearest("history", ids.iter().copied()), None);
+    }
+
+    #[test]
+    fn huge_words_get_no_suggestion_and_take_no_time() {
+        let long = "e".repeat(4 << 20);
+        let longer = format!("{long}x");
+        let ids = [long.as_str(), "e1"];
+        assert_eq!(nearest(&longer, ids.iter().copied()), None);
+        assert_eq!(nearest("e2", ids.iter().copied()), Some("e1"));
     }
 }

@@ -1,7 +1,8 @@
 //! Snapshot of `check` on every invalid fixture: one per validation rule at least.
 //! A fixture `x.toml` is checked with the fixture rubric and, if present, the files in
 //! `x.d/` beside it. Rubric fixtures under `invalid/rubrics/` are checked with the
-//! fixture bibliography alone.
+//! fixture bibliography alone. Bibliography fixtures, `invalid/bibliographies/NAME/
+//! bibliography.toml` (the name makes a file a bibliography), are checked alone.
 
 mod common;
 
@@ -40,4 +41,17 @@ fn invalid_rubrics() {
         assert!(out.stdout.contains(&format!("{file}:")));
         insta::assert_snapshot!(out.stdout);
     });
+}
+
+#[test]
+fn invalid_bibliographies() {
+    insta::glob!(
+        "fixtures/invalid/bibliographies/*/bibliography.toml",
+        |path| {
+            let file = relative(path);
+            let out = Test::new().args(["check", file.as_str()]).code(1);
+            assert!(out.stdout.contains(&format!("{file}:")));
+            insta::assert_snapshot!(out.stdout);
+        }
+    );
 }

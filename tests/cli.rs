@@ -298,3 +298,70 @@ fn a_very_large_file_is_refused_with_a_clear_message() {
         out.stdout
     );
 }
+
+/// A megabyte-long string within the file-size limit: accepted where any text is, and
+/// refused in a few lines, not a megabyte of output, where it is an id or a date.
+#[test]
+fn a_megabyte_string_is_accepted_or_refused_in_bounded_output() {
+    let dir = tempfile::tempdir().expect("temp");
+    let case = fs::read_to_string(common::tests_dir().join("fixtures/valid/unknowns.toml"))
+        .expect("fixture");
+    let big = "a".repeat(1 << 20);
+    let write = |name: &str, edits: &[(&str, String)]| {
+        let mut text = case.clone();
+        for (from, to) in edits {
+            assert!(text.contains(from), "{from}");
+            text = text.replacen(from, to, 1);
+        }
+        let path = dir.path().join(name);
+        fs::write(&path, text).expect("write");
+        path.to_str().expect("utf-8").to_string()
+    };
+    let summary = write(
+        "summary.toml",
+        &[("A fixture with unknown indicators.", big.clone())],
+    );
+    let out = Test::new()
+        .args(["check", "fixtures/rubrics", summary.as_str()])
+        .success();
+    assert!(out.stdout.len() < 1024, "{} bytes", out.stdout.len());
+    let refused: [(&str, Vec<(&str, String)>); 4] = [
+        (
+            "id.toml",
+            vec![("id = \"unknowns\"", format!("id = \"{big}\""))],
+        ),
+        (
+            "start.toml",
+            vec![("start = \"2019-02\"", format!("start = \"{big}\""))],
+        ),
+        (
+            "rubric.toml",
+            vec![("rubric = \"mini\"", format!("rubric = \"{big}\""))],
+        ),
+        // A megabyte-long evidence id and a reference one character longer: the "did
+        // you mean" search must not compare them (edit distance is quadratic).
+        (
+            "evidence.toml",
+            vec![
+                ("id = \"e2\"", format!("id = \"{big}\"")),
+                ("evidence = [\"e2\"]", format!("evidence = [\"{big}b\"]")),
+            ],
+        ),
+    ];
+    for (name, edits) in refused {
+        let path = write(name, &edits);
+        let out = Test::new()
+            .args(["check", "fixtures/rubrics", path.as_str()])
+            .code(1);
+        assert!(
+            out.stdout.contains(&format!("{name}:")),
+            "{name}: {}",
+            &out.stdout[..out.stdout.len().min(2000)]
+        );
+        assert!(
+            out.stdout.len() < 8 * 1024,
+            "{name}: {} bytes of output",
+            out.stdout.len()
+        );
+    }
+}
