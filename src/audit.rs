@@ -22,6 +22,8 @@
 //!   `fail_under`;
 //! - **rank** `r` of `n`: one plus the number of past efforts whose total is strictly
 //!   higher (ties share a rank), among the past efforts and this case;
+//! - the past efforts are **listed** with their totals when there are at most
+//!   [`PAST_LISTED`]; with more, the ones nearest this case's total are listed;
 //! - an unknown indicator's **gain** is how much the total would rise were it met, the
 //!   others held at their recorded values; its **at stake** is how much the total's upper
 //!   bound would fall were it unmet. Unknowns sort by gain, then at stake, then rubric
@@ -71,7 +73,9 @@ pub struct Audit {
     pub fail_under: Option<f64>,
     /// Where the total would rank among the past efforts; null when there are none.
     pub rank: Option<Rank>,
-    /// The past efforts compared with, in time order.
+    /// The past efforts listed, in time order: all of them, or, when there are more
+    /// than [`PAST_LISTED`], those nearest this case's total (`rank.of − 1` says how
+    /// many there are).
     pub past_efforts: Vec<PastEffort>,
     /// Every unknown indicator, those that would move the total most first.
     pub unknowns: Vec<UnknownIndicator>,
@@ -317,33 +321,63 @@ pub struct UnknownIndicator {
     pub level_if_met: usize,
 }
 
+/// At most this many past efforts are listed with their totals: all of them when
+/// there are no more, otherwise those nearest the audited case's total. The rank and
+/// the best past effort per criterion always consider every past effort.
+pub const PAST_LISTED: usize = 20;
+
 /// Audits `record` against its rubric, the options' policy and the corpus's past
 /// efforts.
 ///
 /// Errors only when the case's rubric is not in the corpus, which validation rules out.
 pub fn audit(corpus: &Corpus, record: &CaseRecord, options: &Options) -> Result<Audit, Error> {
-    let rubric = corpus.rubric(record.case.rubric.get_ref()).ok_or_else(|| {
+    let rubric = rubric_of(corpus, record)?;
+    audit_against(
+        corpus,
+        rubric,
+        record,
+        options,
+        &past_efforts(corpus, rubric),
+    )
+}
+
+fn rubric_of<'a>(corpus: &'a Corpus, record: &CaseRecord) -> Result<&'a Rubric, Error> {
+    corpus.rubric(record.case.rubric.get_ref()).ok_or_else(|| {
         Error::Invalid(format!(
             "rubric `{}` of case `{}` is not loaded",
             record.case.rubric.get_ref(),
             record.id()
         ))
-    })?;
+    })
+}
+
+/// Every effort of the corpus coded against `rubric`, scored, in time order.
+fn past_efforts<'a>(corpus: &'a Corpus, rubric: &Rubric) -> Vec<(&'a CaseRecord, CaseScore)> {
+    let mut past: Vec<(&CaseRecord, CaseScore)> = corpus
+        .cases
+        .iter()
+        .filter(|r| r.case.kind == Kind::Effort && r.case.rubric.get_ref() == rubric.id.get_ref())
+        .map(|r| (r, score::score_case(rubric, r)))
+        .collect();
+    past.sort_by(|a, b| (a.1.start, &a.1.id).cmp(&(b.1.start, &b.1.id)));
+    past
+}
+
+/// The audit of `record` against `efforts` (from [`past_efforts`]; the case itself is
+/// left out here).
+fn audit_against(
+    corpus: &Corpus,
+    rubric: &Rubric,
+    record: &CaseRecord,
+    options: &Options,
+    efforts: &[(&CaseRecord, CaseScore)],
+) -> Result<Audit, Error> {
     let scored = score::score_case(rubric, record);
-    let past: Vec<(&CaseRecord, CaseScore)> = {
-        let mut past: Vec<(&CaseRecord, CaseScore)> = corpus
-            .cases
-            .iter()
-            .filter(|r| {
-                r.case.kind == Kind::Effort
-                    && r.case.rubric.get_ref() == rubric.id.get_ref()
-                    && r.id() != record.id()
-            })
-            .map(|r| (r, score::score_case(rubric, r)))
-            .collect();
-        past.sort_by(|a, b| (a.1.start, &a.1.id).cmp(&(b.1.start, &b.1.id)));
-        past
-    };
+    let past: Vec<(&CaseRecord, CaseScore)> = efforts
+        .iter()
+        .filter(|(r, _)| r.id() != record.id())
+        .map(|(r, s)| (*r, s.clone()))
+        .collect();
     let criteria: Vec<CriterionAudit> = scored
         .criteria
         .iter()
@@ -409,9 +443,9 @@ pub fn audit(corpus: &Corpus, record: &CaseRecord, options: &Options) -> Result<
         total_display: total_cell(&scored.total),
         fail_under: options.fail_under.map(round2),
         rank,
-        past_efforts: past
-            .iter()
-            .map(|(_, p)| PastEffort {
+        past_efforts: listed(&past, scored.total.score)
+            .into_iter()
+            .map(|p| PastEffort {
                 case: p.id.clone(),
                 title: p.title.clone(),
                 start: p.start.to_string(),
@@ -440,10 +474,26 @@ pub fn audit_initiatives(
         })
         .collect();
     records.sort_by(|a, b| (a.start, a.id(), a.coder()).cmp(&(b.start, b.id(), b.coder())));
+    let efforts = past_efforts(corpus, rubric);
     records
         .into_iter()
-        .map(|r| audit(corpus, r, options))
+        .map(|r| audit_against(corpus, rubric, r, options, &efforts))
         .collect()
+}
+
+/// The past efforts to list ([`PAST_LISTED`]), in time order.
+fn listed<'a>(past: &'a [(&CaseRecord, CaseScore)], total: f64) -> Vec<&'a CaseScore> {
+    let mut chosen: Vec<(usize, &CaseScore)> = past.iter().map(|(_, p)| p).enumerate().collect();
+    if chosen.len() > PAST_LISTED {
+        // Nearest in total first; ties to the later effort, as for the best past effort.
+        chosen.sort_by(|(i, a), (j, b)| {
+            let (da, db) = ((a.total.score - total).abs(), (b.total.score - total).abs());
+            da.total_cmp(&db).then(j.cmp(i))
+        });
+        chosen.truncate(PAST_LISTED);
+        chosen.sort_by_key(|(i, _)| *i);
+    }
+    chosen.into_iter().map(|(_, p)| p).collect()
 }
 
 fn criterion_audit(

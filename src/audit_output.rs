@@ -122,6 +122,17 @@ fn verdict_line(audit: &Audit) -> String {
     }
 }
 
+/// When not every past effort is listed, a sentence saying which are.
+pub fn listing_note(audit: &Audit) -> Option<String> {
+    let all = audit.rank.as_ref().map_or(0, |r| r.of - 1);
+    (audit.past_efforts.len() < all).then(|| {
+        format!(
+            "The {} past efforts nearest this total are listed, of {all}.",
+            audit.past_efforts.len()
+        )
+    })
+}
+
 /// The rank in words.
 fn rank_words(audit: &Audit) -> String {
     match &audit.rank {
@@ -271,6 +282,9 @@ pub fn to_text(audit: &Audit) -> String {
     out.push('\n');
     let _ = writeln!(out, "Total: {} of 100", audit.total_display);
     let _ = writeln!(out, "Rank: {}", rank_words(audit));
+    if let Some(note) = listing_note(audit) {
+        let _ = writeln!(out, "{note}");
+    }
     if !audit.past_efforts.is_empty() {
         let width = audit
             .past_efforts
@@ -520,6 +534,9 @@ pub fn to_markdown(audit: &Audit) -> String {
         audit.total_display,
         rank_words(audit)
     );
+    if let Some(note) = listing_note(audit) {
+        let _ = writeln!(out, "{note}\n");
+    }
     if !audit.past_efforts.is_empty() {
         out.push_str("| past effort | start | total |\n|---|---|---|\n");
         for p in &audit.past_efforts {

@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::model::{Kind, Rubric};
 use crate::score::{CaseScore, Scores};
 use crate::validate::Corpus;
+use rayon::prelude::*;
 use templates::Templates;
 use view::{CodebookView, IndexView};
 use write::Output;
@@ -83,10 +84,11 @@ pub fn build(
         &labels,
         &svg::series(&names, &efforts),
     );
+    let records = view::Records::new(corpus);
     let observations: usize = scores
         .cases
         .iter()
-        .filter_map(|c| view::record_of(corpus, c))
+        .filter_map(|c| records.of(c))
         .map(|r| {
             r.coding
                 .iter()
@@ -106,14 +108,15 @@ pub fn build(
         criteria: criteria.clone(),
         efforts: efforts
             .iter()
-            .map(|c| view::row_view(c, view::record_of(corpus, c)))
+            .map(|c| view::row_view(c, records.of(c)))
             .collect(),
         initiatives: initiatives
             .iter()
-            .map(|c| view::row_view(c, view::record_of(corpus, c)))
+            .map(|c| view::row_view(c, records.of(c)))
             .collect(),
         chart: chart.clone(),
-        progression: view::progression(rubric, corpus, &efforts),
+        progression: view::progression(rubric, corpus, &records, &efforts),
+        progression_note: view::progression_note(efforts.len()),
         overrides: view::overrides(rubric, scores),
         unknowns: format!(
             "{unknown} of {observations} indicator observations are unknown, because the sources are silent on them."
@@ -135,19 +138,25 @@ pub fn build(
         bibliography: index.bibliography.clone(),
     };
     out.add("codebook.md", templates.markdown("codebook", &codebook)?)?;
-    for case in &scores.cases {
-        let Some(record) = view::record_of(corpus, case) else {
-            continue;
-        };
-        let page = view::case_view(rubric, corpus, case, record);
-        out.add(
-            view::case_page(&case.id, "md"),
-            templates.markdown("case", &page)?,
-        )?;
-        out.add(
-            view::case_page(&case.id, "html"),
-            templates.html("case", &page)?,
-        )?;
+    // Case pages are independent of each other: rendered in parallel, added in order.
+    let pages = scores
+        .cases
+        .par_iter()
+        .map(|case| {
+            let Some(record) = records.of(case) else {
+                return Ok(None);
+            };
+            let page = view::case_view(rubric, corpus, case, record);
+            Ok(Some((
+                case.id.clone(),
+                templates.markdown("case", &page)?,
+                templates.html("case", &page)?,
+            )))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    for (id, md, html) in pages.into_iter().flatten() {
+        out.add(view::case_page(&id, "md"), md)?;
+        out.add(view::case_page(&id, "html"), html)?;
     }
     let options = crate::audit::Options {
         policy: extra.policy.as_ref(),

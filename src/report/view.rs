@@ -241,6 +241,8 @@ pub struct IndexView {
     pub chart: String,
     /// Per criterion, what changed from one effort to the next.
     pub progression: Vec<ProgressionView>,
+    /// Why the steps are left out, when there are too many efforts; empty otherwise.
+    pub progression_note: String,
     /// Every override.
     pub overrides: Vec<OverrideView>,
     /// "14 of 150 indicator observations are unknown."
@@ -568,31 +570,63 @@ fn indicator_status<'a>(case: &'a Case, criterion: &str, indicator: &str) -> (St
         .unwrap_or((Status::Unknown, ""))
 }
 
-/// The record behind a score.
-pub fn record_of<'a>(corpus: &'a Corpus, score: &CaseScore) -> Option<&'a CaseRecord> {
-    corpus
-        .cases
-        .iter()
-        .find(|r| r.id() == score.id && r.coder() == score.coder)
-        .or_else(|| {
-            // A combined case: its evidence is shown from the first coder's file.
-            score.coders.first().and_then(|first| {
-                corpus
-                    .cases
-                    .iter()
-                    .find(|r| r.id() == score.id && r.coder() == first)
+/// The case records by id and coder, to find the record behind a score.
+pub struct Records<'a> {
+    by_key: std::collections::HashMap<(&'a str, &'a str), &'a CaseRecord>,
+}
+
+impl<'a> Records<'a> {
+    /// Indexes the corpus's cases.
+    pub fn new(corpus: &'a Corpus) -> Self {
+        let mut by_key = std::collections::HashMap::new();
+        for r in &corpus.cases {
+            by_key.entry((r.id(), r.coder())).or_insert(r);
+        }
+        Records { by_key }
+    }
+
+    /// The record a score was computed from; for a combined case, the first coder's.
+    pub fn of(&self, score: &CaseScore) -> Option<&'a CaseRecord> {
+        let id = score.id.as_str();
+        self.by_key
+            .get(&(id, score.coder.as_str()))
+            .or_else(|| {
+                // A combined case: its evidence is shown from the first coder's file.
+                score
+                    .coders
+                    .first()
+                    .and_then(|first| self.by_key.get(&(id, first.as_str())))
             })
-        })
+            .copied()
+    }
 }
 
 fn level_with_label(c: &CriterionScore) -> String {
     format!("{} ({})", c.level, c.label)
 }
 
+/// The most efforts whose consecutive steps the report tells one by one; with more,
+/// the progression gives each criterion's first and last level and the chart and
+/// case pages the rest.
+pub const STEPS_MAX: usize = 12;
+
+/// What the progression section says when there are too many efforts to tell step by
+/// step; empty otherwise.
+pub fn progression_note(efforts: usize) -> String {
+    if efforts > STEPS_MAX {
+        format!(
+            "With {efforts} efforts the changes are not told step by step (that is done for at most {STEPS_MAX}); the chart shows every effort, and each case page its evidence."
+        )
+    } else {
+        String::new()
+    }
+}
+
 /// What changed, criterion by criterion, between consecutive efforts.
 pub fn progression(
     rubric: &Rubric,
     corpus: &Corpus,
+    records: &Records,
     efforts: &[&CaseScore],
 ) -> Vec<ProgressionView> {
     let bibliography = &corpus.bibliography;
@@ -603,18 +637,24 @@ pub fn progression(
         .enumerate()
         .map(|(k, criterion)| {
             let cid = criterion.id.get_ref();
-            let path = efforts
+            let cells: Vec<String> = efforts
                 .iter()
                 .filter_map(|e| e.criteria.get(k))
                 .map(crate::score_output::level_cell)
-                .collect::<Vec<_>>()
-                .join(" → ");
+                .collect();
+            let path = match cells.as_slice() {
+                [first, .., last] if efforts.len() > STEPS_MAX => {
+                    format!("{first} → … → {last} over {} efforts", efforts.len())
+                }
+                _ => cells.join(" → "),
+            };
             let steps = efforts
                 .windows(2)
+                .take_while(|_| efforts.len() <= STEPS_MAX)
                 .filter_map(|pair| {
                     let (a, b) = (pair[0], pair[1]);
                     let (ca, cb) = (a.criteria.get(k)?, b.criteria.get(k)?);
-                    let (ra, rb) = (record_of(corpus, a)?, record_of(corpus, b)?);
+                    let (ra, rb) = (records.of(a)?, records.of(b)?);
                     let delta = cb.level as i64 - ca.level as i64;
                     let indicators = criterion
                         .indicators()
