@@ -1,0 +1,82 @@
+//! Benchmarks of each stage of the pipeline on synthetic corpora
+//! ([`thirdside::synth`]) of 100 and 1,000 cases: parse (decode + TOML), validate,
+//! score, render (the whole report in memory), and the weight sensitivity.
+//!
+//! `cargo bench --bench pipeline`. End-to-end timings of the command line at 100 to
+//! 10,000 cases are `scripts/bench`'s.
+
+use thirdside::load::{FileKind, Inputs};
+use thirdside::report::templates::Templates;
+use thirdside::synth;
+use thirdside::validate::{Checked, Options, validate};
+
+fn main() {
+    divan::main();
+}
+
+const SIZES: &[usize] = &[100, 1_000];
+
+fn parse(corpus: &synth::Corpus) -> Inputs {
+    let mut inputs = Inputs::default();
+    for (path, text) in &corpus.files {
+        inputs.add_bytes(path, text.as_bytes(), FileKind::of(path));
+    }
+    inputs
+}
+
+fn checked(cases: usize) -> Checked {
+    let checked = validate(parse(&synth::generate(cases, 1)), &Options::default());
+    assert_eq!(checked.errors(), 0, "{}", checked.report());
+    checked
+}
+
+#[divan::bench(args = SIZES)]
+fn parse_files(bencher: divan::Bencher, cases: usize) {
+    let corpus = synth::generate(cases, 1);
+    bencher.bench(|| parse(divan::black_box(&corpus)));
+}
+
+#[divan::bench(args = SIZES)]
+fn validate_inputs(bencher: divan::Bencher, cases: usize) {
+    let corpus = synth::generate(cases, 1);
+    bencher
+        .with_inputs(|| parse(&corpus))
+        .bench_values(|inputs| validate(inputs, &Options::default()));
+}
+
+#[divan::bench(args = SIZES)]
+fn score(bencher: divan::Bencher, cases: usize) {
+    let checked = checked(cases);
+    let corpus = &checked.corpus;
+    let rubric = thirdside::select_rubric(corpus, None).expect("one rubric");
+    bencher.bench(|| thirdside::score::score(divan::black_box(corpus), rubric));
+}
+
+#[divan::bench(args = SIZES)]
+fn score_json(bencher: divan::Bencher, cases: usize) {
+    let checked = checked(cases);
+    let rubric = thirdside::select_rubric(&checked.corpus, None).expect("one rubric");
+    let scores = thirdside::score::score(&checked.corpus, rubric);
+    bencher.bench(|| thirdside::score_output::to_json(divan::black_box(&scores)));
+}
+
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn render_report(bencher: divan::Bencher, cases: usize) {
+    let checked = checked(cases);
+    let corpus = &checked.corpus;
+    let rubric = thirdside::select_rubric(corpus, None).expect("one rubric");
+    let templates = Templates::load(None).expect("embedded templates");
+    bencher.bench(|| thirdside::report::render(corpus, rubric, &templates).expect("renders"));
+}
+
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn sensitivity_10k_draws(bencher: divan::Bencher, cases: usize) {
+    let checked = checked(cases);
+    let rubric = thirdside::select_rubric(&checked.corpus, None).expect("one rubric");
+    let scores = thirdside::score::score(&checked.corpus, rubric);
+    let settings = thirdside::sensitivity::Settings {
+        samples: 10_000,
+        ..Default::default()
+    };
+    bencher.bench(|| thirdside::sensitivity::sensitivity(&scores, settings).expect("runs"));
+}
