@@ -205,7 +205,7 @@ pub fn p_phrase(trend: &Trend) -> &'static str {
             "a Monte Carlo estimate of its one-sided permutation p-value"
         }
         Some(PermutationMethod::Normal) => {
-            "the normal approximation (Kendall's tie-corrected variance, continuity correction) to its one-sided permutation p-value, not an exact count"
+            "the normal approximation (Kendall's tie-corrected variance, continuity correction) to its one-sided permutation p-value"
         }
         Some(PermutationMethod::Exact { .. }) | None => "its exact one-sided permutation p-value",
     }
