@@ -1,11 +1,13 @@
 //! The progression trend: the efforts in time order, the change between consecutive
 //! efforts, and Kendall's tau-b of each criterion's score and of the total against
-//! time, with its exact permutation p-value.
+//! time, with its permutation p-value.
 //!
 //! Time is the effort's position (1..n) in the scores' time order; initiatives are left
-//! out. The p-value is one-sided, for an *increasing* trend. With few efforts the
-//! smallest p-value any data could give is large (1/24 ≈ 0.042 for four efforts), and
-//! the text output says so. Whether the ordering "holds at both bounds" is judged on
+//! out. The p-value is one-sided, for an *increasing* trend. It is exact up to
+//! [`EXACT_MAX_N`] efforts, a Monte Carlo estimate up to [`MONTE_CARLO_MAX_N`], and the
+//! normal approximation beyond; the text and JSON outputs say which when it is not
+//! exact. With few efforts the smallest p-value any data could give is large (1/24 ≈
+//! 0.042 for four efforts), and the text output says so. Whether the ordering "holds at both bounds" is judged on
 //! the intervals: tau is recomputed on the lower bounds and on the upper bounds, and
 //! the rise from first to last effort holds when the last effort's lower bound exceeds
 //! the first effort's upper bound.
@@ -13,7 +15,10 @@
 //! This module computes and formats; the statistics themselves are
 //! [`crate::analysis::kendall`]'s.
 
-use crate::analysis::{KendallTest, MonteCarlo, kendall_tau_b, kendall_test};
+use crate::analysis::{
+    EXACT_MAX_N, KendallTest, MONTE_CARLO_MAX_N, MonteCarlo, PermutationMethod, kendall_tau_b,
+    kendall_test, method_for, smallest_p_one_sided,
+};
 use crate::model::Kind;
 use crate::score::{CaseScore, Interval, Scores};
 use crate::score_output::align;
@@ -74,8 +79,12 @@ pub struct Trend {
     pub total: SeriesTrend,
     /// One per criterion, in the rubric's order.
     pub criteria: Vec<SeriesTrend>,
-    /// The smallest one-sided p-value n efforts can give (1/n! with distinct scores).
+    /// The smallest one-sided p-value n efforts can give: 1/n! when exact, 1/(1 +
+    /// draws) with Monte Carlo, the approximate p of a perfect rise (often 0) with the
+    /// normal approximation. `None` below 2 efforts.
     pub min_p: Option<f64>,
+    /// How the p-values were obtained; `None` below 2 efforts.
+    pub method: Option<PermutationMethod>,
 }
 
 fn series(id: &str, values: Vec<Interval>) -> SeriesTrend {
@@ -128,15 +137,14 @@ pub fn trend(scores: &Scores) -> Trend {
         total,
         criteria,
         min_p,
+        method: (efforts.len() >= 2).then(|| method_for(efforts.len(), MonteCarlo::default())),
     }
 }
 
-/// 1/n!, the smallest one-sided exact p-value of n distinct values; `None` below 2.
+/// The smallest one-sided p-value of n efforts (1/n! up to [`EXACT_MAX_N`]); `None`
+/// below 2. See [`smallest_p_one_sided`].
 pub fn minimum_p(n: usize) -> Option<f64> {
-    if n < 2 {
-        return None;
-    }
-    Some(1.0 / (1..=n).map(|k| k as f64).product::<f64>())
+    smallest_p_one_sided(n, MonteCarlo::default())
 }
 
 /// A number with three decimals, or `n/a`.
@@ -190,20 +198,46 @@ pub const HEADER: [&str; 6] = [
     "change per step",
 ];
 
-/// What the smallest p-value means, in a sentence.
-pub fn min_p_sentence(trend: &Trend) -> String {
-    let n = trend.efforts.len();
-    match trend.min_p {
-        Some(p) => format!(
-            "With {n} efforts the smallest one-sided p-value any data could give is {} ({p:.4}), reached only when every effort scores above the one before; the test cannot be more confident than that, whatever the scores.",
-            fraction(n)
-        ),
-        None => format!("With {n} efforts there is no trend to test."),
+/// How p was obtained, as a phrase: "p is {this} for an increasing trend".
+pub fn p_phrase(trend: &Trend) -> &'static str {
+    match trend.method {
+        Some(PermutationMethod::MonteCarlo { .. }) => {
+            "a Monte Carlo estimate of its one-sided permutation p-value"
+        }
+        Some(PermutationMethod::Normal) => {
+            "the normal approximation (Kendall's tie-corrected variance, continuity correction) to its one-sided permutation p-value"
+        }
+        Some(PermutationMethod::Exact { .. }) | None => "its exact one-sided permutation p-value",
     }
 }
 
+/// What the smallest p-value means, in a sentence.
+pub fn min_p_sentence(trend: &Trend) -> String {
+    let n = trend.efforts.len();
+    match (trend.min_p, trend.method) {
+        (Some(p), Some(PermutationMethod::MonteCarlo { draws, seed })) => format!(
+            "With {n} efforts (more than {EXACT_MAX_N}) p is estimated from {draws} random orderings (seed {seed}) and is never below 1/{} ({p:.1e}), whatever the scores.",
+            draws as u64 + 1
+        ),
+        (Some(p), Some(PermutationMethod::Normal)) => format!(
+            "With {n} efforts (more than {MONTE_CARLO_MAX_N}) p comes from the normal approximation, which is least accurate far in the tails; a perfect rise would give {}.",
+            if p > 0.0 {
+                format!("about {p:.1e}")
+            } else {
+                "a p-value that rounds to 0".to_string()
+            }
+        ),
+        (Some(p), _) => format!(
+            "With {n} efforts the smallest one-sided p-value any data could give is {} ({p:.4}), reached only when every effort scores above the one before; the test cannot be more confident than that, whatever the scores.",
+            fraction(n)
+        ),
+        (None, _) => format!("With {n} efforts there is no trend to test."),
+    }
+}
+
+/// "1/n!" for the exact test's sizes.
 fn fraction(n: usize) -> String {
-    let factorial: u128 = (1..=n as u128).product();
+    let factorial: u128 = (1..=n.min(EXACT_MAX_N) as u128).product();
     format!("1/{factorial}")
 }
 
@@ -227,9 +261,10 @@ pub fn to_text(scores: &Scores, trend: &Trend) -> String {
     table.extend(rows(trend));
     out.push_str(&align(&table));
     out.push('\n');
-    out.push_str(
-        "tau is Kendall's tau-b of the score against the effort's position in time (1 = every effort above the one before); p is its exact one-sided permutation p-value for an increasing trend; n/a where every effort has the same score. Tau lower / upper repeats the test's tau on the lower and upper bounds of the intervals; the rise holds at bounds when the last effort's lower bound exceeds the first effort's upper bound.\n",
-    );
+    out.push_str(&format!(
+        "tau is Kendall's tau-b of the score against the effort's position in time (1 = every effort above the one before); p is {} for an increasing trend; n/a where every effort has the same score. Tau lower / upper repeats the test's tau on the lower and upper bounds of the intervals; the rise holds at bounds when the last effort's lower bound exceeds the first effort's upper bound.\n",
+        p_phrase(trend)
+    ));
     out.push_str(&min_p_sentence(trend));
     out.push('\n');
     out
@@ -242,7 +277,8 @@ pub struct SeriesJson {
     pub id: String,
     /// Kendall's tau-b on the scores, or null when undefined.
     pub tau: Option<f64>,
-    /// One-sided exact p-value for an increasing trend, or null.
+    /// One-sided p-value for an increasing trend, or null; exact unless the trend's
+    /// `p_method` says otherwise.
     pub p_value: Option<f64>,
     /// Two-sided p-value, or null.
     pub p_two_sided: Option<f64>,
@@ -295,6 +331,11 @@ pub struct TrendJson {
     pub efforts: Vec<EffortJson>,
     /// The smallest one-sided p-value these many efforts can give, or null.
     pub min_p: Option<f64>,
+    /// How the p-values were obtained when not exact: `monte_carlo` (more than 10
+    /// efforts) or `normal_approximation` (more than 70). Absent when exact, so the
+    /// output of small corpora is unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p_method: Option<&'static str>,
     /// The total.
     pub total: SeriesJson,
     /// One per criterion.
@@ -319,6 +360,11 @@ pub fn to_json(scores: &Scores, trend: &Trend) -> String {
             })
             .collect(),
         min_p: trend.min_p.map(|p| (p * 1e6).round() / 1e6),
+        p_method: match trend.method {
+            Some(PermutationMethod::MonteCarlo { .. }) => Some("monte_carlo"),
+            Some(PermutationMethod::Normal) => Some("normal_approximation"),
+            Some(PermutationMethod::Exact { .. }) | None => None,
+        },
         total: SeriesJson::from(&trend.total),
         criteria: trend.criteria.iter().map(SeriesJson::from).collect(),
     };
@@ -365,6 +411,88 @@ mod tests {
         assert!(s.test.is_err());
         assert!(!s.rise_holds_at_bounds());
         assert_eq!(SeriesJson::from(&s).tau, None);
+    }
+
+    /// A trend of `n` efforts whose total rises with some back-steps.
+    fn rising_trend(n: usize) -> (Scores, Trend) {
+        let values = (0..n)
+            .map(|i| {
+                let score = (i + 7 * (i % 5)) as f64;
+                interval(score, score - 5.0, score + 5.0)
+            })
+            .collect();
+        let trend = Trend {
+            efforts: (0..n)
+                .map(|i| (format!("e{i}"), "2020-01-01".to_string()))
+                .collect(),
+            total: series("total", values),
+            criteria: Vec::new(),
+            min_p: minimum_p(n),
+            method: (n >= 2).then(|| method_for(n, MonteCarlo::default())),
+        };
+        let scores = Scores {
+            rubric_id: "r".to_string(),
+            rubric_version: "1".to_string(),
+            rubric_title: "R".to_string(),
+            cases: Vec::new(),
+        };
+        (scores, trend)
+    }
+
+    #[test]
+    fn the_outputs_say_when_p_is_the_normal_approximation() {
+        let (scores, trend) = rising_trend(200);
+        let test = trend.total.test.as_ref().expect("defined");
+        assert_eq!(test.method, PermutationMethod::Normal);
+        assert_eq!(trend.method, Some(PermutationMethod::Normal));
+        let text = to_text(&scores, &trend);
+        assert!(
+            text.contains("p is the normal approximation (Kendall's tie-corrected variance"),
+            "{text}"
+        );
+        assert!(
+            text.contains("With 200 efforts (more than 70) p comes from the normal approximation")
+        );
+        assert!(!text.contains("exact one-sided"), "{text}");
+        let json: serde_json::Value =
+            serde_json::from_str(&to_json(&scores, &trend)).expect("json");
+        assert_eq!(json["p_method"], "normal_approximation");
+        assert_eq!(json["min_p"], 0.0);
+    }
+
+    #[test]
+    fn the_outputs_say_when_p_is_a_monte_carlo_estimate() {
+        let (scores, trend) = rising_trend(12);
+        let text = to_text(&scores, &trend);
+        assert!(
+            text.contains("p is a Monte Carlo estimate of its one-sided"),
+            "{text}"
+        );
+        assert!(
+            text.contains("p is estimated from 100000 random orderings (seed 0) and is never below 1/100001 (1.0e-5)"),
+            "{text}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&to_json(&scores, &trend)).expect("json");
+        assert_eq!(json["p_method"], "monte_carlo");
+    }
+
+    #[test]
+    fn an_exact_trend_has_no_method_field_and_says_exact() {
+        let (scores, trend) = rising_trend(4);
+        let text = to_text(&scores, &trend);
+        assert!(text.contains("p is its exact one-sided permutation p-value"));
+        assert!(text.contains("is 1/24 (0.0417)"), "{text}");
+        assert!(!to_json(&scores, &trend).contains("p_method"));
+    }
+
+    #[test]
+    fn minimum_p_follows_the_method_and_never_overflows() {
+        assert_eq!(minimum_p(1), None);
+        assert_eq!(minimum_p(10), Some(1.0 / 3_628_800.0));
+        assert_eq!(minimum_p(11), Some(1.0 / 100_001.0));
+        assert_eq!(minimum_p(40), Some(1.0 / 100_001.0));
+        assert_eq!(minimum_p(10_000), Some(0.0));
     }
 
     #[test]

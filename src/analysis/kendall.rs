@@ -3,16 +3,24 @@
 //! [`kendall_tau_b`] measures rank association with the tau-b tie correction.
 //! [`kendall_test`] adds permutation p-values: under the null hypothesis every ordering
 //! of the second series against the first is equally likely. Up to [`EXACT_MAX_N`]
-//! pairs all n! orderings are enumerated; above that a seeded Monte Carlo sample of
-//! orderings is drawn, and the result says which was done.
+//! pairs all n! orderings are enumerated; up to [`MONTE_CARLO_MAX_N`] a seeded Monte
+//! Carlo sample of orderings is drawn; above that the permutation distribution is
+//! approximated by a normal one with Kendall's tie-corrected variance. The result says
+//! which was done.
 //!
 //! Comparisons between permuted and observed statistics are made on the integer
 //! numerator S = (concordant − discordant pairs). Permuting one series keeps both
 //! tie corrections, so tau-b is S over a constant and comparing S is exact: no float
 //! epsilon is involved.
 //!
+//! S itself is counted in O(n log n) (sort by x, then count the inversions of y with a
+//! merge sort, Knight's algorithm), so tau-b of long series is cheap; the permutation
+//! tests keep an O(n²) table of signs, which they only build for short series.
+//!
 //! This module does not interpret a p-value or pick a significance level, and it does
 //! not handle missing values: callers pair and filter their series first.
+
+use std::cmp::Ordering;
 
 use rand::seq::SliceRandom;
 
@@ -21,6 +29,17 @@ use super::seed::seeded_rng;
 /// The largest number of pairs for which [`kendall_test`] enumerates every ordering
 /// (10! = 3,628,800); longer series use Monte Carlo.
 pub const EXACT_MAX_N: usize = 10;
+
+/// The largest number of pairs for which [`kendall_test`] draws Monte Carlo orderings;
+/// longer series use the normal approximation ([`PermutationMethod::Normal`]).
+///
+/// Each draw scores one ordering over all n(n−1)/2 pairs, so a Monte Carlo test costs
+/// draws × n(n−1)/2 sign products. With the default 100,000 draws that is 2.4 × 10^8
+/// at n = 70, a fraction of a second, and it grows with n²: 5 × 10^12 at n = 10,000,
+/// which takes hours. The limit keeps the cost under about 2.5 × 10^8. Long before 70
+/// pairs the distribution of S is close to normal (the approximation is commonly used
+/// from about 10 pairs), so above the limit little accuracy is given up.
+pub const MONTE_CARLO_MAX_N: usize = 70;
 
 /// Which of the two input series a problem was found in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +95,8 @@ pub enum KendallError {
     NoDraws,
 }
 
-/// How the Monte Carlo test runs when there are more than [`EXACT_MAX_N`] pairs.
+/// How the Monte Carlo test runs when there are more than [`EXACT_MAX_N`] and at most
+/// [`MONTE_CARLO_MAX_N`] pairs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MonteCarlo {
     /// Number of random orderings to draw; must be at least 1.
@@ -111,6 +131,11 @@ pub enum PermutationMethod {
         /// Seed the orderings were drawn with.
         seed: u64,
     },
+    /// An approximation, not a permutation count: S is taken as normal with mean 0
+    /// and Kendall's tie-corrected permutation variance, with a continuity correction
+    /// of 1 on S. Used above [`MONTE_CARLO_MAX_N`] pairs, where it is close to the
+    /// permutation distribution except far out in the tails.
+    Normal,
 }
 
 /// Kendall's tau-b with its permutation p-values.
@@ -130,12 +155,14 @@ pub struct KendallTest {
     pub p_two_sided: f64,
     /// Number of pairs.
     pub n: usize,
-    /// Whether the p-values are exact or Monte Carlo estimates.
+    /// Whether the p-values are exact, Monte Carlo estimates or normal approximations.
     pub method: PermutationMethod,
     /// The smallest one-sided p-value any ordering could produce for this n and tie
     /// pattern, in either direction (1/24 for 4 distinct values). With Monte Carlo it
-    /// is the resolution floor 1 / (1 + draws). If this is above the level you test
-    /// at, the test cannot reject whatever the data.
+    /// is the resolution floor 1 / (1 + draws). With the normal approximation it is the
+    /// approximate p at the largest (or smallest) S any ordering reaches, which is tiny
+    /// and underflows to 0 beyond a few hundred pairs. If this is above the level you
+    /// test at, the test cannot reject whatever the data.
     pub min_p_one_sided: f64,
 }
 
@@ -148,15 +175,17 @@ pub struct KendallTest {
 /// [`KendallError`] when the lengths differ, n < 2, a value is not finite, or one
 /// series is constant.
 pub fn kendall_tau_b(x: &[f64], y: &[f64]) -> Result<f64, KendallError> {
-    Ok(Pairing::new(x, y)?.tau())
+    Ok(Summary::new(x, y)?.tau())
 }
 
 /// Kendall's tau-b of `x` against `y` with permutation p-values.
 ///
 /// With at most [`EXACT_MAX_N`] pairs all n! orderings of `y` are enumerated and
-/// `monte_carlo` is ignored; with more, `monte_carlo.draws` random orderings are drawn
-/// from `monte_carlo.seed`. Time is O(n²) per ordering and memory O(n²): this is meant
-/// for series of tens or hundreds of points, such as scores over time.
+/// `monte_carlo` is ignored; with at most [`MONTE_CARLO_MAX_N`], `monte_carlo.draws`
+/// random orderings are drawn from `monte_carlo.seed`, at O(n²) time per ordering and
+/// O(n²) memory. Longer series use the normal approximation
+/// ([`PermutationMethod::Normal`]), in O(n log n) time and O(n) memory, and
+/// `monte_carlo` is ignored again.
 ///
 /// # Errors
 /// As [`kendall_tau_b`], plus [`KendallError::NoDraws`] when Monte Carlo is needed and
@@ -166,6 +195,9 @@ pub fn kendall_test(
     y: &[f64],
     monte_carlo: MonteCarlo,
 ) -> Result<KendallTest, KendallError> {
+    if x.len() > MONTE_CARLO_MAX_N {
+        return Summary::new(x, y)?.normal_test(x, y);
+    }
     let pairing = Pairing::new(x, y)?;
     if pairing.n <= EXACT_MAX_N {
         Ok(pairing.exact_test())
@@ -174,6 +206,251 @@ pub fn kendall_test(
     } else {
         Ok(pairing.monte_carlo_test(monte_carlo))
     }
+}
+
+/// The method [`kendall_test`] uses for `n` pairs (at least 2) with these Monte Carlo
+/// settings; it depends on n only.
+pub fn method_for(n: usize, monte_carlo: MonteCarlo) -> PermutationMethod {
+    if n <= EXACT_MAX_N {
+        PermutationMethod::Exact {
+            permutations: (1..=n as u64).product(),
+        }
+    } else if n <= MONTE_CARLO_MAX_N {
+        PermutationMethod::MonteCarlo {
+            draws: monte_carlo.draws,
+            seed: monte_carlo.seed,
+        }
+    } else {
+        PermutationMethod::Normal
+    }
+}
+
+/// The one-sided p-value [`kendall_test`] gives for `n` distinct values in the same
+/// order, or `None` below 2 pairs: 1/n! when exact, 1/(1 + draws) with Monte Carlo
+/// (no data can go below either), and the normal tail at S = n(n−1)/2 with the
+/// normal approximation, which underflows to 0 beyond a few hundred pairs.
+pub fn smallest_p_one_sided(n: usize, monte_carlo: MonteCarlo) -> Option<f64> {
+    if n < 2 {
+        return None;
+    }
+    Some(match method_for(n, monte_carlo) {
+        PermutationMethod::Exact { .. } => 1.0 / (1..=n).map(|k| k as f64).product::<f64>(),
+        PermutationMethod::MonteCarlo { draws, .. } => 1.0 / (draws as f64 + 1.0),
+        PermutationMethod::Normal => {
+            let sigma = null_variance(n as u64, &[], &[]).sqrt();
+            normal_p_values((n * (n - 1) / 2) as i64, sigma, 1.0).at_least
+        }
+    })
+}
+
+/// Checks lengths, size and finiteness; returns n.
+fn validate(x: &[f64], y: &[f64]) -> Result<usize, KendallError> {
+    if x.len() != y.len() {
+        return Err(KendallError::LengthMismatch {
+            x_len: x.len(),
+            y_len: y.len(),
+        });
+    }
+    let n = x.len();
+    if n < 2 {
+        return Err(KendallError::TooFewValues { n });
+    }
+    check_finite(x, Series::X)?;
+    check_finite(y, Series::Y)?;
+    Ok(n)
+}
+
+/// Total order on finite values; -0.0 and 0.0 compare equal, as in [`sign_matrix`].
+fn compare(a: f64, b: f64) -> Ordering {
+    a.partial_cmp(&b).unwrap_or(Ordering::Equal)
+}
+
+/// S and the tie structure of validated pairs, computed in O(n log n).
+struct Summary {
+    n: usize,
+    /// S = concordant − discordant pairs.
+    s: i64,
+    /// Sizes of the groups of equal values in `x`, only those of 2 or more.
+    x_ties: Vec<u64>,
+    /// Sizes of the groups of equal values in `y`, only those of 2 or more.
+    y_ties: Vec<u64>,
+    /// sqrt((n0 − n1)(n0 − n2)), never zero.
+    denominator: f64,
+}
+
+impl Summary {
+    fn new(x: &[f64], y: &[f64]) -> Result<Summary, KendallError> {
+        let n = validate(x, y)?;
+        // Sort by x, then y: pairs tied in x are then in increasing y and are never
+        // counted as inversions, and pairs tied in both are adjacent.
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_unstable_by(|&a, &b| compare(x[a], x[b]).then(compare(y[a], y[b])));
+        let equal = |a: usize, b: usize, v: &[f64]| compare(v[a], v[b]) == Ordering::Equal;
+        let x_ties = tie_groups(&order, |a, b| equal(a, b, x));
+        let joint_ties = tie_groups(&order, |a, b| equal(a, b, x) && equal(a, b, y));
+        let mut ys: Vec<f64> = order.iter().map(|&i| y[i]).collect();
+        let discordant = sort_counting_inversions(&mut ys);
+        let y_ties = tie_groups(&ys, |a, b| compare(a, b) == Ordering::Equal);
+        let pairs = (n * (n - 1) / 2) as u64;
+        let untied_x = pairs - tied_pair_count(&x_ties);
+        let untied_y = pairs - tied_pair_count(&y_ties);
+        if untied_x == 0 {
+            return Err(KendallError::AllTied { series: Series::X });
+        }
+        if untied_y == 0 {
+            return Err(KendallError::AllTied { series: Series::Y });
+        }
+        // Pairs untied in both are concordant or discordant.
+        let untied_both = untied_x + tied_pair_count(&joint_ties) - tied_pair_count(&y_ties);
+        let s = untied_both as i64 - 2 * discordant as i64;
+        Ok(Summary {
+            n,
+            s,
+            x_ties,
+            y_ties,
+            denominator: ((untied_x as f64) * (untied_y as f64)).sqrt(),
+        })
+    }
+
+    fn tau(&self) -> f64 {
+        (self.s as f64 / self.denominator).clamp(-1.0, 1.0)
+    }
+
+    /// The normal approximation; `x` and `y` are the validated series this summarises.
+    fn normal_test(&self, x: &[f64], y: &[f64]) -> Result<KendallTest, KendallError> {
+        let sigma = null_variance(self.n as u64, &self.x_ties, &self.y_ties).sqrt();
+        let p = normal_p_values(self.s, sigma, 1.0);
+        // The extremes of S over all orderings: y sorted against x sorted, increasing
+        // and decreasing (the comonotone and antitone pairings).
+        let mut x_sorted = x.to_vec();
+        x_sorted.sort_unstable_by(|a, b| compare(*a, *b));
+        let mut y_sorted = y.to_vec();
+        y_sorted.sort_unstable_by(|a, b| compare(*a, *b));
+        let s_max = Summary::new(&x_sorted, &y_sorted)?.s;
+        y_sorted.reverse();
+        let s_min = Summary::new(&x_sorted, &y_sorted)?.s;
+        let at_max = normal_p_values(s_max, sigma, 1.0).at_least;
+        let at_min = normal_p_values(s_min, sigma, 1.0).at_most;
+        Ok(KendallTest {
+            tau: self.tau(),
+            p_increasing: p.at_least,
+            p_decreasing: p.at_most,
+            p_two_sided: p.as_extreme,
+            n: self.n,
+            method: PermutationMethod::Normal,
+            min_p_one_sided: at_max.min(at_min),
+        })
+    }
+}
+
+/// Approximate P(S ≥ s), P(S ≤ s) and P(|S| ≥ |s|) for S normal with mean 0 and
+/// standard deviation `sigma`, with `correction` taken off |s| towards 0 (1 for the
+/// continuity correction of an integer S stepping by 2, 0 for none).
+fn normal_p_values(s: i64, sigma: f64, correction: f64) -> NormalP {
+    let s = s as f64;
+    NormalP {
+        at_least: upper_tail((s - correction) / sigma),
+        at_most: upper_tail(-(s + correction) / sigma),
+        as_extreme: (2.0 * upper_tail((s.abs() - correction) / sigma)).min(1.0),
+    }
+}
+
+/// One-sided and two-sided normal p-values.
+struct NormalP {
+    at_least: f64,
+    at_most: f64,
+    as_extreme: f64,
+}
+
+/// 1 − Φ(z) for the standard normal Φ, accurate far into the upper tail.
+fn upper_tail(z: f64) -> f64 {
+    0.5 * libm::erfc(z / std::f64::consts::SQRT_2)
+}
+
+/// Kendall's variance of S under the permutation null with ties: t are the tie-group
+/// sizes of x and u those of y,
+///
+/// Var(S) = [n(n−1)(2n+5) − Σt(t−1)(2t+5) − Σu(u−1)(2u+5)] / 18
+///        + [Σt(t−1)(t−2)]·[Σu(u−1)(u−2)] / [9n(n−1)(n−2)]
+///        + [Σt(t−1)]·[Σu(u−1)] / [2n(n−1)].
+fn null_variance(n: u64, x_ties: &[u64], y_ties: &[u64]) -> f64 {
+    let sum = |ties: &[u64], f: fn(i128) -> i128| -> i128 {
+        ties.iter().map(|&t| f(i128::from(t))).sum()
+    };
+    let v0 = |t: i128| t * (t - 1) * (2 * t + 5);
+    let v1 = |t: i128| t * (t - 1);
+    let v2 = |t: i128| t * (t - 1) * (t - 2);
+    let n = i128::from(n);
+    let first = (v0(n) - sum(x_ties, v0) - sum(y_ties, v0)) as f64 / 18.0;
+    let second = if n > 2 {
+        (sum(x_ties, v2) as f64) * (sum(y_ties, v2) as f64) / (9.0 * v2(n) as f64)
+    } else {
+        0.0
+    };
+    let third = (sum(x_ties, v1) as f64) * (sum(y_ties, v1) as f64) / (2.0 * v1(n) as f64);
+    first + second + third
+}
+
+/// Sizes (2 or more) of the runs of consecutive items that are `equal`.
+fn tie_groups<T: Copy>(items: &[T], equal: impl Fn(T, T) -> bool) -> Vec<u64> {
+    let mut groups = Vec::new();
+    let mut run = 1u64;
+    for pair in items.windows(2) {
+        if let [a, b] = pair
+            && equal(*a, *b)
+        {
+            run += 1;
+        } else {
+            if run >= 2 {
+                groups.push(run);
+            }
+            run = 1;
+        }
+    }
+    if run >= 2 {
+        groups.push(run);
+    }
+    groups
+}
+
+/// Number of pairs within the tie groups: Σ t(t−1)/2.
+fn tied_pair_count(groups: &[u64]) -> u64 {
+    groups.iter().map(|t| t * (t - 1) / 2).sum()
+}
+
+/// Sorts `values` (bottom-up merge sort) and returns the number of pairs i < j with
+/// values[i] > values[j] before sorting; equal values are not inversions.
+fn sort_counting_inversions(values: &mut Vec<f64>) -> u64 {
+    let n = values.len();
+    let mut buffer = values.clone();
+    let mut inversions = 0u64;
+    let mut width = 1;
+    while width < n {
+        let mut start = 0;
+        while start < n {
+            let mid = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (mut i, mut j, mut k) = (start, mid, start);
+            while i < mid && j < end {
+                if values[j] < values[i] {
+                    buffer[k] = values[j];
+                    j += 1;
+                    inversions += (mid - i) as u64;
+                } else {
+                    buffer[k] = values[i];
+                    i += 1;
+                }
+                k += 1;
+            }
+            let rest = mid - i;
+            buffer[k..k + rest].copy_from_slice(&values[i..mid]);
+            buffer[k + rest..end].copy_from_slice(&values[j..end]);
+            start = end;
+        }
+        std::mem::swap(values, &mut buffer);
+        width *= 2;
+    }
+    inversions
 }
 
 /// Validated pairs, reduced to the signs tau depends on.
@@ -191,18 +468,7 @@ struct Pairing {
 
 impl Pairing {
     fn new(x: &[f64], y: &[f64]) -> Result<Pairing, KendallError> {
-        if x.len() != y.len() {
-            return Err(KendallError::LengthMismatch {
-                x_len: x.len(),
-                y_len: y.len(),
-            });
-        }
-        let n = x.len();
-        if n < 2 {
-            return Err(KendallError::TooFewValues { n });
-        }
-        check_finite(x, Series::X)?;
-        check_finite(y, Series::Y)?;
+        let n = validate(x, y)?;
         let x_sign = sign_matrix(x);
         let y_sign = sign_matrix(y);
         let pairs = (n * (n - 1) / 2) as u64;
@@ -692,6 +958,262 @@ mod tests {
         assert_eq!(kendall_test(&X12, &Y12, zero), Err(KendallError::NoDraws));
         // Exact sizes never need draws.
         assert!(kendall_test(&[1.0, 2.0, 3.0], &[1.0, 3.0, 2.0], zero).is_ok());
+    }
+
+    fn assert_relative(actual: f64, expected: f64, what: &str) {
+        assert!(
+            ((actual - expected) / expected).abs() < 1e-10,
+            "{what}: got {actual}, expected {expected}"
+        );
+    }
+
+    #[test]
+    fn variance_matches_a_hand_computation_and_the_enumerated_null() {
+        // No ties: n(n−1)(2n+5)/18 = 7·6·19/18 = 44.333...
+        assert_close(null_variance(7, &[], &[]), 798.0 / 18.0, "no ties");
+        // x = [1,1,1,2,3,4,5] (t = 3), y = [1,2,2,2,3,3,4] (u = 3, 2). By hand:
+        // [7·6·19 − 3·2·11 − (3·2·11 + 2·1·9)] / 18 = (798 − 66 − 84) / 18 = 36;
+        // (3·2·1)(3·2·1) / (9·7·6·5) = 36 / 1890 = 2/105;
+        // (3·2)(3·2 + 2·1) / (2·7·6) = 48 / 84 = 4/7; total 36 + 62/105 = 3842/105.
+        let x = [1.0, 1.0, 1.0, 2.0, 3.0, 4.0, 5.0];
+        let y = [1.0, 2.0, 2.0, 2.0, 3.0, 3.0, 4.0];
+        let summary = Summary::new(&x, &y).expect("defined");
+        assert_eq!(summary.x_ties, vec![3]);
+        assert_eq!(summary.y_ties, vec![3, 2]);
+        let variance = null_variance(7, &summary.x_ties, &summary.y_ties);
+        assert_close(variance, 3842.0 / 105.0, "hand");
+        // Kendall's formula is the exact permutation variance (mean 0): the sum of S²
+        // over all 5040 orderings is 5040 · 3842/105 = 184,416.
+        let pairing = Pairing::new(&x, &y).expect("defined");
+        let mut order: Vec<usize> = (0..7).collect();
+        let (mut sum, mut sum_sq) = (0i64, 0i64);
+        for_each_permutation(&mut order, |p| {
+            let s = pairing.s_of(p);
+            sum += s;
+            sum_sq += s * s;
+        });
+        assert_eq!(sum, 0);
+        assert_eq!(sum_sq, 184_416);
+    }
+
+    /// x = 1..=80, y = 37·i mod 83: 80 distinct values of each.
+    fn distinct_n80() -> (Vec<f64>, Vec<f64>) {
+        (1..=80)
+            .map(|i| (f64::from(i), f64::from(i * 37 % 83)))
+            .unzip()
+    }
+
+    /// x = i div 3, y = (7i mod 11) + i div 25 for i in 0..100: ties in both.
+    fn tied_n100() -> (Vec<f64>, Vec<f64>) {
+        (0..100)
+            .map(|i| (f64::from(i / 3), f64::from(i * 7 % 11 + i / 25)))
+            .unzip()
+    }
+
+    #[test]
+    fn normal_p_values_match_scipy_asymptotic_and_a_python_continuity_correction() {
+        // Reference values from Python (scipy 1.17.1, numpy), for each data set:
+        // - scipy.stats.kendalltau(x, y, method="asymptotic", alternative=...) gives
+        //   tau and the p-values WITHOUT a continuity correction: compared with
+        //   normal_p_values(s, sigma, 0.0), this checks S and the tie-corrected variance.
+        // - an independent Python S (double loop of sign products), the variance
+        //   formula from collections.Counter tie counts, and scipy.stats.norm:
+        //   sf((S−1)/σ), cdf((S+1)/σ), min(1, 2·sf((|S|−1)/σ)), which kendall_test must
+        //   return.
+        struct Reference {
+            data: (Vec<f64>, Vec<f64>),
+            tau: f64,
+            s: i64,
+            variance: f64,
+            uncorrected: [f64; 3],
+            corrected: [f64; 3],
+        }
+        let cases = [
+            Reference {
+                data: distinct_n80(),
+                tau: 0.07721518987341772,
+                s: 244,
+                variance: 57933.333333333336,
+                uncorrected: [0.15535398169312148, 0.8446460183068785, 0.31070796338624296],
+                corrected: [0.15634756673880484, 0.8456354274391424, 0.3126951334776097],
+            },
+            Reference {
+                data: tied_n100(),
+                tau: 0.20232884798930048,
+                s: 954,
+                variance: 111676.79428571428,
+                uncorrected: [
+                    0.0021535883414166256,
+                    0.9978464116585833,
+                    0.004307176682833251,
+                ],
+                corrected: [
+                    0.002173964917526614,
+                    0.9978666149091132,
+                    0.004347929835053228,
+                ],
+            },
+        ];
+        for case in cases {
+            let (x, y) = &case.data;
+            let summary = Summary::new(x, y).expect("defined");
+            assert_eq!(summary.s, case.s);
+            let variance = null_variance(x.len() as u64, &summary.x_ties, &summary.y_ties);
+            assert_relative(variance, case.variance, "variance");
+            let raw = normal_p_values(summary.s, variance.sqrt(), 0.0);
+            assert_relative(raw.at_least, case.uncorrected[0], "uncorrected greater");
+            assert_relative(raw.at_most, case.uncorrected[1], "uncorrected less");
+            assert_relative(raw.as_extreme, case.uncorrected[2], "uncorrected two-sided");
+            let test = kendall_test(x, y, MonteCarlo::default()).expect("defined");
+            assert_eq!(test.method, PermutationMethod::Normal);
+            assert_eq!(test.n, x.len());
+            assert_close(test.tau, case.tau, "tau");
+            assert_relative(test.p_increasing, case.corrected[0], "p_increasing");
+            assert_relative(test.p_decreasing, case.corrected[1], "p_decreasing");
+            assert_relative(test.p_two_sided, case.corrected[2], "p_two_sided");
+            assert!(test.min_p_one_sided > 0.0 && test.min_p_one_sided < 1e-20);
+        }
+    }
+
+    #[test]
+    fn fast_s_equals_the_pairwise_s_on_random_data_with_ties() {
+        use rand::RngExt;
+        let mut rng = seeded_rng(42);
+        let mut checked = 0;
+        for round in 0..400 {
+            let n = 2 + round % 60;
+            // Few distinct values so that ties in x, in y and in both are common; -0.0
+            // and 0.0 must count as tied.
+            let levels = 1 + round % 7;
+            let draw = |rng: &mut crate::analysis::AnalysisRng| -> Vec<f64> {
+                (0..n)
+                    .map(|_| {
+                        let v = f64::from(rng.random_range(0..levels as u32)) - 1.0;
+                        if v == 0.0 && rng.random_bool(0.5) {
+                            -0.0
+                        } else {
+                            v
+                        }
+                    })
+                    .collect()
+            };
+            let x = draw(&mut rng);
+            let y = draw(&mut rng);
+            match (Summary::new(&x, &y), Pairing::new(&x, &y)) {
+                (Ok(fast), Ok(slow)) => {
+                    assert_eq!(fast.s, slow.s_observed, "x {x:?} y {y:?}");
+                    assert_eq!(fast.denominator, slow.denominator, "x {x:?} y {y:?}");
+                    assert_eq!(fast.tau(), slow.tau());
+                    checked += 1;
+                }
+                (Err(a), Err(b)) => assert_eq!(a, b),
+                (a, b) => panic!(
+                    "disagree: {:?} / {:?}",
+                    a.map(|s| s.s),
+                    b.map(|p| p.s_observed)
+                ),
+            }
+        }
+        assert!(checked > 300, "only {checked} defined cases");
+    }
+
+    #[test]
+    fn normal_min_p_uses_the_extremes_of_s_that_enumeration_finds() {
+        // The sorted pairings reach the largest and smallest S of all orderings.
+        let mut rng = seeded_rng(5);
+        use rand::RngExt;
+        for _ in 0..30 {
+            let x: Vec<f64> = (0..7)
+                .map(|_| f64::from(rng.random_range(0..4u32)))
+                .collect();
+            let y: Vec<f64> = (0..7)
+                .map(|_| f64::from(rng.random_range(0..4u32)))
+                .collect();
+            let Ok(pairing) = Pairing::new(&x, &y) else {
+                continue;
+            };
+            let (mut lowest, mut highest) = (i64::MAX, i64::MIN);
+            let mut order: Vec<usize> = (0..7).collect();
+            for_each_permutation(&mut order, |p| {
+                let s = pairing.s_of(p);
+                lowest = lowest.min(s);
+                highest = highest.max(s);
+            });
+            let mut xs = x.clone();
+            xs.sort_unstable_by(|a, b| compare(*a, *b));
+            let mut ys = y.clone();
+            ys.sort_unstable_by(|a, b| compare(*a, *b));
+            assert_eq!(Summary::new(&xs, &ys).expect("defined").s, highest);
+            ys.reverse();
+            assert_eq!(Summary::new(&xs, &ys).expect("defined").s, lowest);
+        }
+    }
+
+    #[test]
+    fn method_switches_at_the_limits() {
+        let ramp = |n: usize| -> Vec<f64> { (0..n).map(|i| i as f64).collect() };
+        let few = MonteCarlo { draws: 10, seed: 0 };
+        let at = |n: usize| {
+            kendall_test(&ramp(n), &ramp(n), few)
+                .expect("defined")
+                .method
+        };
+        assert_eq!(
+            at(MONTE_CARLO_MAX_N),
+            PermutationMethod::MonteCarlo { draws: 10, seed: 0 }
+        );
+        assert_eq!(at(MONTE_CARLO_MAX_N + 1), PermutationMethod::Normal);
+        // Above the limit draws are not used, so zero draws is no error, and the
+        // input errors are the same as below it.
+        let long = ramp(200);
+        let zero = MonteCarlo { draws: 0, seed: 0 };
+        let test = kendall_test(&long, &long, zero).expect("defined");
+        assert_eq!(test.tau, 1.0);
+        // The largest S is the observed one, so min_p is p_increasing; with 200 pairs
+        // the normal tail underflows to 0.
+        assert_eq!(test.min_p_one_sided, test.p_increasing);
+        assert_eq!(
+            kendall_test(&long, &long[1..], zero),
+            Err(KendallError::LengthMismatch {
+                x_len: 200,
+                y_len: 199
+            })
+        );
+        let mut bad = long.clone();
+        bad[150] = f64::NAN;
+        assert_eq!(
+            kendall_test(&long, &bad, zero),
+            Err(KendallError::NonFinite {
+                series: Series::Y,
+                index: 150
+            })
+        );
+        assert_eq!(
+            kendall_test(&vec![1.0; 200], &long, zero),
+            Err(KendallError::AllTied { series: Series::X })
+        );
+    }
+
+    #[test]
+    fn method_for_and_smallest_p_agree_with_kendall_test() {
+        let options = MonteCarlo { draws: 50, seed: 1 };
+        for n in [2, 4, 10, 11, 70, 71, 150] {
+            let x: Vec<f64> = (0..n).map(|i| i as f64).collect();
+            let test = kendall_test(&x, &x, options).expect("defined");
+            assert_eq!(method_for(n, options), test.method, "n = {n}");
+            let smallest = smallest_p_one_sided(n, options).expect("n >= 2");
+            assert_close(smallest, test.p_increasing, "p of a perfect rise");
+        }
+        assert_eq!(smallest_p_one_sided(1, options), None);
+        assert_eq!(smallest_p_one_sided(4, options), Some(1.0 / 24.0));
+    }
+
+    #[test]
+    fn inversions_are_counted_strictly() {
+        let mut values = vec![3.0, 1.0, 2.0, 2.0, 0.0, -0.0];
+        // 3 > 1, 2, 2, 0, -0 (5); 1 > 0, -0 (2); 2 > 0, -0 twice (4); 0 vs -0 tied.
+        assert_eq!(sort_counting_inversions(&mut values), 11);
+        assert_eq!(values[2..], [1.0, 2.0, 2.0, 3.0]);
     }
 
     #[test]

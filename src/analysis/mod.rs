@@ -6,7 +6,7 @@
 //! seed and use one portable generator ([`seeded_rng`]), so the same seed gives the
 //! same result on every platform.
 //!
-//! - [`kendall`]: Kendall's tau-b and its permutation test, for "is this effort's
+//! - [`kendall`]: Kendall's tau-b and its permutation test (or its normal approximation for long series), for "is this effort's
 //!   score trending up?".
 //! - [`agreement`]: Krippendorff's alpha and a bootstrap interval for it, for "do the
 //!   coders agree?".
@@ -26,7 +26,7 @@ pub use agreement::{
 };
 pub use dirichlet::{CentredDirichlet, DirichletError};
 pub use kendall::{
-    EXACT_MAX_N, KendallError, KendallTest, MonteCarlo, PermutationMethod, Series, kendall_tau_b,
-    kendall_test,
+    EXACT_MAX_N, KendallError, KendallTest, MONTE_CARLO_MAX_N, MonteCarlo, PermutationMethod,
+    Series, kendall_tau_b, kendall_test, method_for, smallest_p_one_sided,
 };
 pub use seed::{AnalysisRng, seeded_rng};
