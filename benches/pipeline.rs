@@ -66,7 +66,9 @@ fn render_report(bencher: divan::Bencher, cases: usize) {
     let corpus = &checked.corpus;
     let rubric = thirdside::select_rubric(corpus, None).expect("one rubric");
     let templates = Templates::load(None).expect("embedded templates");
-    bencher.bench(|| thirdside::report::render(corpus, rubric, &templates).expect("renders"));
+    bencher.bench(|| {
+        thirdside::report::render(corpus, rubric, &templates, Default::default()).expect("renders")
+    });
 }
 
 #[divan::bench(args = SIZES, sample_count = 10)]

@@ -264,15 +264,18 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
     let templates = crate::report::templates::Templates::load(args.templates.as_deref())?;
     let corpus = load_valid(&args.input)?;
     let rubric = crate::select_rubric(&corpus, args.rubric.as_deref())?;
-    let (scores, output) = crate::report::render(&corpus, rubric, &templates)?;
+    // Pages go straight to disk (staged beside --out) or are compared with it as they are
+    // rendered: a report of thousands of cases is never held in memory.
+    let sink = if args.check {
+        crate::report::write::Output::compare(&args.out)
+    } else {
+        crate::report::write::Output::staged(&args.out)?
+    };
+    let (scores, mut output) = crate::report::render(&corpus, rubric, &templates, sink)?;
     if args.check {
         let stale = crate::report::write::stale(&args.out, &output);
         if stale.is_empty() {
-            println!(
-                "{} is current ({} files)",
-                args.out.display(),
-                output.files().len()
-            );
+            println!("{} is current ({} files)", args.out.display(), output.len());
             return Ok(ExitCode::Success);
         }
         for file in &stale {
@@ -281,14 +284,14 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
         return Err(Error::Stale(format!(
             "{} of {} files in {} are stale: run `thirdside report` and commit the result",
             stale.len(),
-            output.files().len() + 1,
+            output.len() + 1,
             args.out.display()
         )));
     }
-    crate::report::write::write(&args.out, &output)?;
+    crate::report::write::write(&args.out, &mut output)?;
     println!(
         "wrote {} files to {} ({} {})",
-        output.files().len(),
+        output.len(),
         args.out.display(),
         scores.cases.len(),
         if scores.cases.len() == 1 {

@@ -2,8 +2,9 @@
 //! and the data files, rendered in memory from the scores and written atomically.
 //!
 //! Flow: [`crate::score::Scores`] → view models ([`view`]) → templates ([`templates`])
-//! and the chart ([`svg`]) → an [`write::Output`] in memory → [`write::write`] or
-//! [`write::stale`]. Nothing here scores or validates.
+//! and the chart ([`svg`]) → an [`write::Output`] (in memory, staged on disk, or
+//! compared with the files there) → [`write::write`] or [`write::stale`]. Nothing here
+//! scores or validates.
 
 pub mod analysis;
 pub mod escape;
@@ -32,13 +33,14 @@ pub struct Extra {
     pub policy: Option<crate::policy::Policy>,
 }
 
-/// Scores the corpus against `rubric` and renders the whole report in memory, with the
+/// Scores the corpus against `rubric` and renders the whole report into `out`, with the
 /// analysis section and, when it is written for this rubric, the shipped default
 /// policy on the initiatives' audit pages: what `thirdside report` writes.
 pub fn render(
     corpus: &Corpus,
     rubric: &Rubric,
     templates: &Templates,
+    out: Output,
 ) -> Result<(Scores, Output), Error> {
     let scores = crate::score::score(corpus, rubric);
     let extra = Extra {
@@ -47,17 +49,18 @@ pub fn render(
             .map(|(policy, _)| policy),
         ..analysis::extra(&scores)?
     };
-    let output = build(corpus, rubric, &scores, templates, &extra)?;
+    let output = build(corpus, rubric, &scores, templates, &extra, out)?;
     Ok((scores, output))
 }
 
-/// Renders the whole report in memory from scores already computed.
+/// Renders the whole report into `out` from scores already computed.
 pub fn build(
     corpus: &Corpus,
     rubric: &Rubric,
     scores: &Scores,
     templates: &Templates,
     extra: &Extra,
+    out: Output,
 ) -> Result<Output, Error> {
     let bibliography = &corpus.bibliography;
     let efforts: Vec<&CaseScore> = scores
@@ -125,7 +128,6 @@ pub fn build(
         analysis_html: extra.html.clone(),
         bibliography: view::bibliography_views(bibliography),
     };
-    let mut out = Output::new();
     out.add("index.md", templates.markdown("index", &index)?)?;
     out.add("index.html", templates.html("index", &index)?)?;
     out.add("progression.svg", chart)?;
@@ -138,26 +140,21 @@ pub fn build(
         bibliography: index.bibliography.clone(),
     };
     out.add("codebook.md", templates.markdown("codebook", &codebook)?)?;
-    // Case pages are independent of each other: rendered in parallel, added in order.
-    let pages = scores
-        .cases
-        .par_iter()
-        .map(|case| {
-            let Some(record) = records.of(case) else {
-                return Ok(None);
-            };
-            let page = view::case_view(rubric, corpus, case, record);
-            Ok(Some((
-                case.id.clone(),
-                templates.markdown("case", &page)?,
-                templates.html("case", &page)?,
-            )))
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    for (id, md, html) in pages.into_iter().flatten() {
-        out.add(view::case_page(&id, "md"), md)?;
-        out.add(view::case_page(&id, "html"), html)?;
-    }
+    // Case pages are independent of each other: rendered and added in parallel.
+    scores.cases.par_iter().try_for_each(|case| {
+        let Some(record) = records.of(case) else {
+            return Ok(());
+        };
+        let page = view::case_view(rubric, corpus, case, record);
+        out.add(
+            view::case_page(&case.id, "md"),
+            templates.markdown("case", &page)?,
+        )?;
+        out.add(
+            view::case_page(&case.id, "html"),
+            templates.html("case", &page)?,
+        )
+    })?;
     let options = crate::audit::Options {
         policy: extra.policy.as_ref(),
         fail_under: None,

@@ -1,36 +1,115 @@
 //! Writing a report without ever leaving it half-written, and checking it is current.
 //!
-//! Everything is rendered in memory first ([`Output`]). [`write`] puts the files in a
-//! temporary folder beside the output folder, then moves each into place; a failure
-//! before the move leaves the previous output exactly as it was. A manifest
-//! (`.thirdside-manifest`) lists the files thirdside wrote, so a file it no longer
-//! generates (a removed case) is removed — and a file it did not write is never touched.
+//! Rendered files go to an [`Output`]: held in memory ([`Output::new`]), written at
+//! once into a temporary folder beside the output folder ([`Output::staged`], so a large
+//! report never has to fit in memory), or compared with the files already in the
+//! output folder ([`Output::compare`], for `report --check`). Files may be added from
+//! several threads at once. [`write`] then moves each staged file into place; a failure
+//! before the move leaves the previous output exactly as it was, and a staging folder
+//! that is never written is removed. A manifest (`.thirdside-manifest`) lists the files
+//! thirdside wrote, so a file it no longer generates (a removed case) is removed — and
+//! a file it did not write is never touched.
 
 use crate::error::Error;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// The name of the manifest inside the output folder.
 pub const MANIFEST: &str = ".thirdside-manifest";
 
-/// A rendered report: relative path → bytes.
-#[derive(Debug, Default, Clone, PartialEq)]
+/// Where an [`Output`]'s files go as they are added.
+#[derive(Debug, Clone, PartialEq)]
+enum Sink {
+    /// Kept in memory.
+    Memory,
+    /// Written into this staging folder.
+    Staging(PathBuf),
+    /// Compared with the files in this output folder.
+    Compare(PathBuf),
+}
+
+/// A rendered report: relative path → bytes (in memory, staged or compared).
+#[derive(Debug)]
 pub struct Output {
-    files: BTreeMap<PathBuf, Vec<u8>>,
+    sink: Sink,
+    /// Every file added; the bytes only when kept in memory.
+    files: Mutex<BTreeMap<PathBuf, Vec<u8>>>,
+    /// With [`Sink::Compare`]: the files that differ or are missing, with why.
+    stale: Mutex<Vec<(PathBuf, String)>>,
+    /// With [`Sink::Staging`]: set once [`write`] has moved the files into place.
+    done: bool,
+}
+
+impl Default for Output {
+    fn default() -> Self {
+        Output::with(Sink::Memory)
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        if let Sink::Staging(dir) = &self.sink
+            && !self.done
+        {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Output {
-    /// An empty report.
+    fn with(sink: Sink) -> Self {
+        Output {
+            sink,
+            files: Mutex::default(),
+            stale: Mutex::default(),
+            done: false,
+        }
+    }
+
+    /// An empty report kept in memory.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// An empty report whose files are written, as they are added, into a staging
+    /// folder beside `out`; [`write`] moves them into `out`.
+    pub fn staged(out: &Path) -> Result<Self, Error> {
+        if out.exists() && !out.is_dir() {
+            return Err(Error::Usage(format!(
+                "--out {}: exists and is not a folder",
+                out.display()
+            )));
+        }
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "reports".to_string());
+        let staging = parent.join(format!(".{name}.thirdside-tmp-{}", std::process::id()));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
+        }
+        std::fs::create_dir_all(&staging).map_err(io(&staging))?;
+        Ok(Output::with(Sink::Staging(staging)))
+    }
+
+    /// An empty report whose files are compared, as they are added, with those in
+    /// `out`; [`stale`] lists the differences.
+    pub fn compare(out: &Path) -> Self {
+        Output::with(Sink::Compare(out.to_path_buf()))
+    }
+
     /// Adds a file. The path must be relative and stay inside the output folder.
-    pub fn add(
-        &mut self,
-        path: impl Into<PathBuf>,
-        bytes: impl Into<Vec<u8>>,
-    ) -> Result<(), Error> {
+    pub fn add(&self, path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) -> Result<(), Error> {
         let path = path.into();
         let inside = path.components().all(|c| matches!(c, Component::Normal(_)));
         if !inside || path.as_os_str().is_empty() {
@@ -39,23 +118,64 @@ impl Output {
                 path.display()
             )));
         }
-        self.files.insert(path, bytes.into());
+        let bytes = bytes.into();
+        let kept = match &self.sink {
+            Sink::Memory => bytes,
+            Sink::Staging(dir) => {
+                let target = dir.join(&path);
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent).map_err(io(parent))?;
+                }
+                std::fs::write(&target, &bytes).map_err(io(&target))?;
+                Vec::new()
+            }
+            Sink::Compare(out) => {
+                let target = out.join(&path);
+                let why = match std::fs::read(&target) {
+                    Ok(current) if current == bytes => None,
+                    Ok(_) => Some("differs"),
+                    Err(_) => Some("missing"),
+                };
+                if let Some(why) = why {
+                    lock(&self.stale).push((path.clone(), format!("{} ({why})", target.display())));
+                }
+                Vec::new()
+            }
+        };
+        lock(&self.files).insert(path, kept);
         Ok(())
     }
 
-    /// The files, in path order.
-    pub fn files(&self) -> &BTreeMap<PathBuf, Vec<u8>> {
-        &self.files
+    /// How many files were added.
+    pub fn len(&self) -> usize {
+        lock(&self.files).len()
     }
 
-    /// A file's bytes.
-    pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(Path::new(path)).map(Vec::as_slice)
+    /// True when no file was added.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The files' paths, in order.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        lock(&self.files).keys().cloned().collect()
+    }
+
+    /// A file's bytes, when the report is kept in memory.
+    pub fn get(&self, path: &str) -> Option<Vec<u8>> {
+        match self.sink {
+            Sink::Memory => lock(&self.files).get(Path::new(path)).cloned(),
+            _ => None,
+        }
+    }
+
+    fn contains(&self, path: &Path) -> bool {
+        lock(&self.files).contains_key(path)
     }
 
     fn manifest(&self) -> Vec<u8> {
         let mut text = String::from("# Files written by thirdside report; do not edit.\n");
-        for path in self.files.keys() {
+        for path in lock(&self.files).keys() {
             text.push_str(&slash(path));
             text.push('\n');
         }
@@ -92,65 +212,49 @@ fn previous(out: &Path) -> BTreeSet<PathBuf> {
         .unwrap_or_default()
 }
 
-/// Writes the report into `out`, atomically per file and all-or-nothing before the move.
-pub fn write(out: &Path, output: &Output) -> Result<(), Error> {
-    if out.exists() && !out.is_dir() {
-        return Err(Error::Usage(format!(
-            "--out {}: exists and is not a folder",
-            out.display()
-        )));
-    }
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+/// Writes the report into `out`, atomically per file and all-or-nothing before the
+/// move. A report kept in memory is staged first; a staged one must have been staged
+/// for `out`.
+pub fn write(out: &Path, output: &mut Output) -> Result<(), Error> {
+    let staging = match &output.sink {
+        Sink::Staging(dir) => dir.clone(),
+        Sink::Memory => {
+            let mut staged = Output::staged(out)?;
+            let files = lock(&output.files).clone();
+            for (path, bytes) in files {
+                staged.add(path, bytes)?;
+            }
+            return write(out, &mut staged);
+        }
+        Sink::Compare(_) => {
+            return Err(Error::Usage(
+                "a report being compared cannot be written".to_string(),
+            ));
+        }
     };
-    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "reports".to_string());
-    let staging = parent.join(format!(".{name}.thirdside-tmp-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
-    }
-    let staged = stage(&staging, output);
-    if let Err(e) = staged {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
+    let manifest = staging.join(MANIFEST);
+    std::fs::write(&manifest, output.manifest()).map_err(io(&manifest))?;
     let result = if out.exists() {
         move_files(&staging, out, output)
     } else {
         std::fs::rename(&staging, out).map_err(io(out))
     };
     let _ = std::fs::remove_dir_all(&staging);
+    output.done = true;
     result
-}
-
-fn stage(staging: &Path, output: &Output) -> Result<(), Error> {
-    std::fs::create_dir_all(staging).map_err(io(staging))?;
-    for (path, bytes) in &output.files {
-        let target = staging.join(path);
-        if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir).map_err(io(dir))?;
-        }
-        std::fs::write(&target, bytes).map_err(io(&target))?;
-    }
-    let manifest = staging.join(MANIFEST);
-    std::fs::write(&manifest, output.manifest()).map_err(io(&manifest))
 }
 
 fn move_files(staging: &Path, out: &Path, output: &Output) -> Result<(), Error> {
     let old = previous(out);
+    let paths = output.paths();
     // Make every folder first, so that a failure cannot strike between two moves.
-    for path in output.files.keys() {
+    for path in &paths {
         if let Some(dir) = out.join(path).parent() {
             std::fs::create_dir_all(dir).map_err(io(dir))?;
         }
     }
-    for path in output
-        .files
-        .keys()
+    for path in paths
+        .iter()
         .map(PathBuf::as_path)
         .chain([Path::new(MANIFEST)])
     {
@@ -163,7 +267,7 @@ fn move_files(staging: &Path, out: &Path, output: &Output) -> Result<(), Error> 
         }
         std::fs::rename(staging.join(path), &target).map_err(io(&target))?;
     }
-    for gone in old.iter().filter(|p| !output.files.contains_key(*p)) {
+    for gone in old.iter().filter(|p| !output.contains(p)) {
         if gone.as_os_str() != MANIFEST {
             let _ = std::fs::remove_file(out.join(gone));
         }
@@ -172,18 +276,27 @@ fn move_files(staging: &Path, out: &Path, output: &Output) -> Result<(), Error> 
 }
 
 /// The files in `out` that differ from the report: changed, missing, or written by an
-/// earlier run and no longer generated. Empty when `out` is current.
+/// earlier run and no longer generated, in path order. Empty when `out` is current.
 pub fn stale(out: &Path, output: &Output) -> Vec<String> {
-    let mut stale = Vec::new();
-    for (path, bytes) in &output.files {
-        match std::fs::read(out.join(path)) {
-            Ok(current) if current == *bytes => {}
-            Ok(_) => stale.push(format!("{} (differs)", out.join(path).display())),
-            Err(_) => stale.push(format!("{} (missing)", out.join(path).display())),
-        }
-    }
+    let mut stale: Vec<(PathBuf, String)> = match &output.sink {
+        Sink::Compare(_) => lock(&output.stale).clone(),
+        _ => lock(&output.files)
+            .iter()
+            .filter_map(|(path, bytes)| {
+                let target = out.join(path);
+                let why = match std::fs::read(&target) {
+                    Ok(current) if current == *bytes => return None,
+                    Ok(_) => "differs",
+                    Err(_) => "missing",
+                };
+                Some((path.clone(), format!("{} ({why})", target.display())))
+            })
+            .collect(),
+    };
+    stale.sort();
+    let mut stale: Vec<String> = stale.into_iter().map(|(_, s)| s).collect();
     for gone in previous(out) {
-        if !output.files.contains_key(&gone) && gone.as_os_str() != MANIFEST {
+        if !output.contains(&gone) && gone.as_os_str() != MANIFEST {
             stale.push(format!(
                 "{} (no longer generated)",
                 out.join(&gone).display()
@@ -198,7 +311,7 @@ mod tests {
     use super::*;
 
     fn output(files: &[(&str, &str)]) -> Output {
-        let mut o = Output::new();
+        let o = Output::new();
         for (p, b) in files {
             o.add(*p, b.as_bytes()).expect("relative path");
         }
@@ -207,7 +320,7 @@ mod tests {
 
     #[test]
     fn refuses_paths_outside_the_folder() {
-        let mut o = Output::new();
+        let o = Output::new();
         assert!(o.add("../x", "y").is_err());
         assert!(o.add("/etc/x", "y").is_err());
         assert!(o.add("a/../../x", "y").is_err());
@@ -219,10 +332,10 @@ mod tests {
     fn writes_replaces_and_keeps_foreign_files() {
         let dir = tempfile::tempdir().expect("temp");
         let out = dir.path().join("reports");
-        write(&out, &output(&[("a.md", "1"), ("cases/b.md", "2")])).expect("first write");
+        write(&out, &mut output(&[("a.md", "1"), ("cases/b.md", "2")])).expect("first write");
         std::fs::write(out.join("mine.txt"), "keep me").expect("user file");
         assert!(stale(&out, &output(&[("a.md", "1"), ("cases/b.md", "2")])).is_empty());
-        write(&out, &output(&[("a.md", "3")])).expect("second write");
+        write(&out, &mut output(&[("a.md", "3")])).expect("second write");
         assert_eq!(std::fs::read_to_string(out.join("a.md")).expect("a"), "3");
         assert!(!out.join("cases/b.md").exists(), "no longer generated");
         assert_eq!(
@@ -241,7 +354,7 @@ mod tests {
     fn stale_names_changed_missing_and_removed_files() {
         let dir = tempfile::tempdir().expect("temp");
         let out = dir.path().join("r");
-        write(&out, &output(&[("a.md", "1"), ("b.md", "2")])).expect("write");
+        write(&out, &mut output(&[("a.md", "1"), ("b.md", "2")])).expect("write");
         let s = stale(&out, &output(&[("a.md", "changed"), ("c.md", "3")]));
         assert_eq!(s.len(), 3, "{s:?}");
         assert!(s[0].ends_with("a.md (differs)"));
@@ -254,8 +367,55 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp");
         let blocker = dir.path().join("file");
         std::fs::write(&blocker, "x").expect("file");
-        assert!(write(&blocker.join("reports"), &output(&[("a.md", "1")])).is_err());
-        assert!(write(&blocker, &output(&[("a.md", "1")])).is_err());
+        assert!(write(&blocker.join("reports"), &mut output(&[("a.md", "1")])).is_err());
+        assert!(write(&blocker, &mut output(&[("a.md", "1")])).is_err());
         assert_eq!(std::fs::read_to_string(&blocker).expect("intact"), "x");
+    }
+
+    #[test]
+    fn a_staged_report_that_is_never_written_leaves_no_trace() {
+        let dir = tempfile::tempdir().expect("temp");
+        let out = dir.path().join("reports");
+        write(&out, &mut output(&[("a.md", "1")])).expect("first write");
+        {
+            let staged = Output::staged(&out).expect("staging");
+            staged.add("a.md", "2").expect("staged");
+            staged.add("cases/b.md", "3").expect("staged");
+            // A later page fails to render: the output is dropped unwritten.
+        }
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["reports"], "the staging folder is removed");
+        assert_eq!(std::fs::read_to_string(out.join("a.md")).expect("a"), "1");
+        assert!(!out.join("cases").exists());
+    }
+
+    #[test]
+    fn staged_and_compared_reports_agree_with_one_in_memory() {
+        let dir = tempfile::tempdir().expect("temp");
+        let out = dir.path().join("r");
+        let mut staged = Output::staged(&out).expect("staging");
+        // Added from several threads, out of order.
+        std::thread::scope(|scope| {
+            scope.spawn(|| staged.add("b.md", "2").expect("b"));
+            scope.spawn(|| staged.add("cases/c.md", "3").expect("c"));
+            scope.spawn(|| staged.add("a.md", "1").expect("a"));
+        });
+        write(&out, &mut staged).expect("write");
+        let files = [("a.md", "1"), ("b.md", "2"), ("cases/c.md", "3")];
+        assert!(stale(&out, &output(&files)).is_empty());
+        let compared = Output::compare(&out);
+        for (p, b) in [("cases/c.md", "changed"), ("a.md", "1"), ("d.md", "4")] {
+            compared.add(p, b).expect("compared");
+        }
+        let s = stale(&out, &compared);
+        assert_eq!(s.len(), 3, "{s:?}");
+        assert!(s[0].ends_with("c.md (differs)"), "{s:?}");
+        assert!(s[1].ends_with("d.md (missing)"), "{s:?}");
+        assert!(s[2].ends_with("b.md (no longer generated)"), "{s:?}");
+        assert!(write(&out, &mut Output::compare(&out)).is_err());
     }
 }
