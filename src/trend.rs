@@ -162,6 +162,25 @@ pub fn fmt_change(x: f64) -> String {
     }
 }
 
+/// The changes between consecutive efforts, each one when there are at most
+/// [`crate::report::view::STEPS_MAX`] efforts; otherwise how many rose, fell and held.
+pub fn changes_cell(changes: &[f64]) -> String {
+    if changes.len() < crate::report::view::STEPS_MAX {
+        return changes
+            .iter()
+            .map(|c| fmt_change(*c))
+            .collect::<Vec<_>>()
+            .join(", ");
+    }
+    let up = changes.iter().filter(|c| **c > 0.0).count();
+    let down = changes.iter().filter(|c| **c < 0.0).count();
+    format!(
+        "{} steps: {up} up, {down} down, {} level",
+        changes.len(),
+        changes.len() - up - down
+    )
+}
+
 /// Rows of the trend table: series, tau, p, tau at the bounds, rise at bounds, changes.
 pub fn rows(trend: &Trend) -> Vec<Vec<String>> {
     std::iter::once(&trend.total)
@@ -178,11 +197,7 @@ pub fn rows(trend: &Trend) -> Vec<Vec<String>> {
                     "no"
                 }
                 .to_string(),
-                s.changes()
-                    .iter()
-                    .map(|c| fmt_change(*c))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                changes_cell(&s.changes()),
             ]
         })
         .collect()
