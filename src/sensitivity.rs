@@ -106,27 +106,88 @@ impl Sensitivity {
 /// Ranks (1 = highest; ties share the better rank, that is 1 + the number of strictly
 /// greater totals). The totals are expected to be numbers (not NaN).
 pub fn ranks(totals: &[f64]) -> Vec<usize> {
-    let mut order: Vec<(f64, usize)> = totals.iter().copied().zip(0..).collect();
     let mut out = vec![0; totals.len()];
-    sort_and_rank(&mut order, |case, rank| out[case] = rank);
+    Ranker::default().rank(totals, |case, rank| out[case] = rank);
     out
 }
 
-/// Sorts `order` (total, case) by total, highest first, and calls `visit(case, rank)`
-/// for every case. The sort is stable and adaptive: fed the previous draw's order, which
-/// barely changes between draws, it runs in near-linear time.
-fn sort_and_rank(order: &mut [(f64, usize)], mut visit: impl FnMut(usize, usize)) {
-    order.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut rank = 1;
-    let mut group = f64::NAN;
-    for (position, &(total, case)) in order.iter().enumerate() {
-        // Equal totals are adjacent (0.0 and -0.0 too), so a tie group starts where the
-        // total differs from the group's first; its rank is 1 + the cases before it.
-        if total != group {
-            rank = position + 1;
-            group = total;
+/// Ranks totals in expected linear time, with buffers kept between calls.
+///
+/// The totals are spread over as many buckets as there are cases by their distance to the
+/// highest total (a monotone map, so a higher total never lands in a later bucket), laid
+/// out bucket by bucket (a counting sort), and an insertion sort then only reorders
+/// within buckets, which hold about one case each. Which bucket a total lands in only
+/// affects the speed: the insertion sort orders whatever the buckets leave.
+#[derive(Debug, Clone, Default)]
+struct Ranker {
+    /// (total, case), highest total first once sorted.
+    sorted: Vec<(f64, usize)>,
+    /// Bucket starts, then (after the scatter) bucket ends.
+    starts: Vec<usize>,
+}
+
+impl Ranker {
+    /// Calls `visit(case, rank)` for every case, in order of rank.
+    fn rank(&mut self, totals: &[f64], mut visit: impl FnMut(usize, usize)) {
+        let n = totals.len();
+        // Twice as many buckets as totals: fewer share a bucket where totals crowd.
+        let buckets = 2 * n.max(1);
+        let (lo, hi) = totals
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), t| {
+                (lo.min(*t), hi.max(*t))
+            });
+        let range = hi - lo;
+        // 0 when every total is equal (or the range is not a finite positive number):
+        // everything then goes to bucket 0 and the insertion sort does the work.
+        let scale = if range > 0.0 && range.is_finite() {
+            (buckets - 1) as f64 / range
+        } else {
+            0.0
+        };
+        // `as usize` saturates (and maps NaN to 0); `min` keeps rounding in range.
+        let bucket = |t: f64| (((hi - t) * scale) as usize).min(buckets - 1);
+        self.starts.clear();
+        self.starts.resize(buckets + 1, 0);
+        for t in totals {
+            self.starts[bucket(*t) + 1] += 1;
         }
-        visit(case, rank);
+        for i in 1..=buckets {
+            self.starts[i] += self.starts[i - 1];
+        }
+        self.sorted.clear();
+        self.sorted.resize(n, (0.0, 0));
+        for (case, t) in totals.iter().enumerate() {
+            let slot = &mut self.starts[bucket(*t)];
+            self.sorted[*slot] = (*t, case);
+            *slot += 1;
+        }
+        insertion_sort_descending(&mut self.sorted);
+        let mut rank = 1;
+        let mut group = f64::NAN;
+        for (position, &(total, case)) in self.sorted.iter().enumerate() {
+            // Equal totals are adjacent (0.0 and -0.0 too), so a tie group starts where
+            // the total differs from the group's first; its rank is 1 + the cases before.
+            if total != group {
+                rank = position + 1;
+                group = total;
+            }
+            visit(case, rank);
+        }
+    }
+}
+
+/// Sorts by total, highest first (`f64::total_cmp`), in time linear in the length plus
+/// the number of pairs out of order.
+fn insertion_sort_descending(items: &mut [(f64, usize)]) {
+    for i in 1..items.len() {
+        let item = items[i];
+        let mut j = i;
+        while j > 0 && items[j - 1].0.total_cmp(&item.0).is_lt() {
+            items[j] = items[j - 1];
+            j -= 1;
+        }
+        items[j] = item;
     }
 }
 
@@ -273,7 +334,7 @@ struct Worker {
     sums: Vec<(usize, Sums)>,
     weights: Vec<f64>,
     totals: Vec<f64>,
-    order: Vec<(f64, usize)>,
+    ranker: Ranker,
 }
 
 /// What does not change between draws.
@@ -308,7 +369,7 @@ impl Problem<'_> {
             sums: Vec::new(),
             weights: Vec::with_capacity(self.criteria),
             totals: vec![0.0; cases],
-            order: (0..cases).map(|case| (0.0, case)).collect(),
+            ranker: Ranker::default(),
         }
     }
 
@@ -326,16 +387,13 @@ impl Problem<'_> {
             sums: chunk_sums,
             weights,
             totals,
-            order,
+            ranker,
         } = worker;
         for _ in 0..count {
             self.dirichlet.sample_into(&mut rng, weights);
             self.totals(weights, totals);
-            for entry in order.iter_mut() {
-                entry.0 = totals[entry.1];
-            }
             let mut displacement: u64 = 0;
-            sort_and_rank(order, |case, rank| {
+            ranker.rank(totals, |case, rank| {
                 if let (Some(band), Some(base)) = (bands.get_mut(case), self.base_ranks.get(case)) {
                     band.add(rank - 1);
                     displacement += rank.abs_diff(*base) as u64;
@@ -417,13 +475,33 @@ pub fn sensitivity(scores: &Scores, settings: Settings) -> Result<Sensitivity, E
         dirichlet: &dirichlet,
         matrix: &matrix,
         criteria,
-        efforts: &efforts,
+        efforts: &[],
         base_ranks: &[],
         settings,
     };
     problem.totals(dirichlet.centre(), &mut base_totals);
     let base_ranks = ranks(&base_totals);
-    problem.base_ranks = &base_ranks;
+    // The draws work on the cases laid out in the order of their rubric rank
+    // (`layout[slot]` is the case in that slot): each draw's ranking is then close to
+    // that layout, so the per-case tallies are visited almost in memory order. Totals,
+    // ranks and counts are the same whatever the layout; the counts are put back in the
+    // scores' order at the end.
+    let mut layout: Vec<usize> = (0..cases).collect();
+    layout.sort_by_key(|case| base_ranks.get(*case).copied().unwrap_or(0));
+    let mut slot_of = vec![0; cases];
+    for (slot, case) in layout.iter().enumerate() {
+        slot_of[*case] = slot;
+    }
+    let laid_out_matrix: Vec<f64> = layout
+        .iter()
+        .flat_map(|case| matrix.chunks_exact(criteria).nth(*case).unwrap_or_default())
+        .copied()
+        .collect();
+    let laid_out_efforts: Vec<usize> = efforts.iter().map(|case| slot_of[*case]).collect();
+    let laid_out_ranks: Vec<usize> = layout.iter().map(|case| base_ranks[*case]).collect();
+    problem.matrix = &laid_out_matrix;
+    problem.efforts = &laid_out_efforts;
+    problem.base_ranks = &laid_out_ranks;
     let chunks = settings.samples.div_ceil(CHUNK);
     let mut workers: Vec<Worker> = (0..chunks)
         .into_par_iter()
@@ -445,7 +523,19 @@ pub fn sensitivity(scores: &Scores, settings: Settings) -> Result<Sensitivity, E
         .iter_mut()
         .map(|w| std::mem::take(&mut w.bands))
         .collect();
-    let rank_counts = RankCounts::merge(cases, &bands);
+    let mut laid_out_counts = RankCounts::merge(cases, &bands);
+    let rank_counts = RankCounts {
+        bands: slot_of
+            .iter()
+            .map(|slot| {
+                laid_out_counts
+                    .bands
+                    .get_mut(*slot)
+                    .map(std::mem::take)
+                    .unwrap_or_default()
+            })
+            .collect(),
+    };
     let n = total.n;
     let var_d = total.sum_dd / n - (total.sum_d / n).powi(2);
     let correlations = (0..criteria)
@@ -743,18 +833,16 @@ mod tests {
     }
 
     #[test]
-    fn reusing_the_previous_order_gives_the_same_ranks() {
+    fn a_reused_ranker_gives_the_same_ranks() {
         use rand::{RngExt, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
         let n = 200;
-        let mut order: Vec<(f64, usize)> = (0..n).map(|case| (0.0, case)).collect();
-        for _ in 0..50 {
+        let mut ranker = Ranker::default();
+        for round in 0..50 {
+            let n = if round % 2 == 0 { n } else { n / 3 };
             let totals: Vec<f64> = (0..n).map(|_| rng.random_range(0..40) as f64).collect();
-            for entry in order.iter_mut() {
-                entry.0 = totals[entry.1];
-            }
             let mut got = vec![0; n];
-            sort_and_rank(&mut order, |case, rank| got[case] = rank);
+            ranker.rank(&totals, |case, rank| got[case] = rank);
             assert_eq!(got, ranks_by_definition(&totals));
         }
     }
