@@ -124,6 +124,8 @@ struct Ranker {
     sorted: Vec<(f64, usize)>,
     /// Bucket starts, then (after the scatter) bucket ends.
     starts: Vec<usize>,
+    /// Each total's bucket.
+    buckets: Vec<usize>,
 }
 
 impl Ranker {
@@ -149,16 +151,18 @@ impl Ranker {
         let bucket = |t: f64| (((hi - t) * scale) as usize).min(buckets - 1);
         self.starts.clear();
         self.starts.resize(buckets + 1, 0);
-        for t in totals {
-            self.starts[bucket(*t) + 1] += 1;
+        self.buckets.clear();
+        self.buckets.extend(totals.iter().map(|t| bucket(*t)));
+        for b in &self.buckets {
+            self.starts[b + 1] += 1;
         }
         for i in 1..=buckets {
             self.starts[i] += self.starts[i - 1];
         }
         self.sorted.clear();
         self.sorted.resize(n, (0.0, 0));
-        for (case, t) in totals.iter().enumerate() {
-            let slot = &mut self.starts[bucket(*t)];
+        for (case, (t, b)) in totals.iter().zip(&self.buckets).enumerate() {
+            let slot = &mut self.starts[*b];
             self.sorted[*slot] = (*t, case);
             *slot += 1;
         }
@@ -337,6 +341,14 @@ struct Worker {
     ranker: Ranker,
 }
 
+/// `out[i]` = Σ_j matrix[i·K + j] · w[j], summed in order j = 0, 1, ….
+fn weighted_totals<const K: usize>(matrix: &[f64], w: &[f64], out: &mut [f64]) {
+    let w = &w[..K];
+    for (total, row) in out.iter_mut().zip(matrix.chunks_exact(K)) {
+        *total = row.iter().zip(w).map(|(s, w)| s * w).sum();
+    }
+}
+
 /// What does not change between draws.
 struct Problem<'a> {
     dirichlet: &'a CentredDirichlet,
@@ -353,9 +365,20 @@ impl Problem<'_> {
         self.base_ranks.len()
     }
 
+    /// Each case's weighted total: the same sum, in the same order, whatever the number
+    /// of criteria; common numbers get a copy the compiler can unroll.
     fn totals(&self, w: &[f64], out: &mut [f64]) {
-        for (total, row) in out.iter_mut().zip(self.matrix.chunks_exact(self.criteria)) {
-            *total = row.iter().zip(w).map(|(s, w)| s * w).sum();
+        match self.criteria {
+            4 => weighted_totals::<4>(self.matrix, w, out),
+            5 => weighted_totals::<5>(self.matrix, w, out),
+            6 => weighted_totals::<6>(self.matrix, w, out),
+            7 => weighted_totals::<7>(self.matrix, w, out),
+            8 => weighted_totals::<8>(self.matrix, w, out),
+            k => {
+                for (total, row) in out.iter_mut().zip(self.matrix.chunks_exact(k)) {
+                    *total = row.iter().zip(w).map(|(s, w)| s * w).sum();
+                }
+            }
         }
     }
 
