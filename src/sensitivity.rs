@@ -233,6 +233,30 @@ impl Band<u32> {
             self.counts.push(1);
         }
     }
+
+    /// Adds another band's counts, widening this band to cover the other's span.
+    fn absorb(&mut self, other: &Band<u32>) {
+        if other.counts.is_empty() {
+            return;
+        }
+        if self.counts.is_empty() {
+            self.lo = other.lo;
+        } else if other.lo < self.lo {
+            self.counts
+                .splice(0..0, std::iter::repeat_n(0, self.lo - other.lo));
+            self.lo = other.lo;
+        }
+        let end = other.lo + other.counts.len() - self.lo;
+        if end > self.counts.len() {
+            self.counts.resize(end, 0);
+        }
+        for (total, count) in self.counts[other.lo - self.lo..]
+            .iter_mut()
+            .zip(&other.counts)
+        {
+            *total += *count;
+        }
+    }
 }
 
 /// `get(case, rank)`: the number of draws in which the case had rank `rank` (1 =
@@ -240,33 +264,21 @@ impl Band<u32> {
 /// how far ranks move rather than with the square of the number of cases.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RankCounts {
-    bands: Vec<Band<usize>>,
+    bands: Vec<Band<u32>>,
 }
 
 impl RankCounts {
-    /// Merges per-worker bands (integer sums, so the order does not matter).
-    fn merge(cases: usize, parts: &[Vec<Band<u32>>]) -> RankCounts {
-        let bands = (0..cases)
-            .map(|case| {
-                let seen = || {
-                    parts
-                        .iter()
-                        .filter_map(move |p| p.get(case))
-                        .filter(|b| !b.counts.is_empty())
-                };
-                let Some(lo) = seen().map(|b| b.lo).min() else {
-                    return Band::default();
-                };
-                let hi = seen().map(|b| b.lo + b.counts.len()).max().unwrap_or(lo);
-                let mut counts = vec![0usize; hi - lo];
-                for b in seen() {
-                    for (total, c) in counts[b.lo - lo..].iter_mut().zip(&b.counts) {
-                        *total += *c as usize;
-                    }
-                }
-                Band { lo, counts }
-            })
-            .collect();
+    /// Merges per-worker bands (integer sums, so the order does not matter) into the
+    /// first worker's, so that no second copy of the counts is made.
+    fn merge(cases: usize, parts: Vec<Vec<Band<u32>>>) -> RankCounts {
+        let mut parts = parts.into_iter();
+        let mut bands = parts.next().unwrap_or_default();
+        bands.resize_with(cases, Band::default);
+        for part in parts {
+            for (band, other) in bands.iter_mut().zip(&part) {
+                band.absorb(other);
+            }
+        }
         RankCounts { bands }
     }
 
@@ -280,8 +292,7 @@ impl RankCounts {
         self.bands.get(case).map_or(0, |b| {
             rank.checked_sub(1 + b.lo)
                 .and_then(|i| b.counts.get(i))
-                .copied()
-                .unwrap_or(0)
+                .map_or(0, |c| *c as usize)
         })
     }
 
@@ -546,7 +557,7 @@ pub fn sensitivity(scores: &Scores, settings: Settings) -> Result<Sensitivity, E
         .iter_mut()
         .map(|w| std::mem::take(&mut w.bands))
         .collect();
-    let mut laid_out_counts = RankCounts::merge(cases, &bands);
+    let mut laid_out_counts = RankCounts::merge(cases, bands);
     let rank_counts = RankCounts {
         bands: slot_of
             .iter()
@@ -883,7 +894,7 @@ mod tests {
                 vec![band, Band::default()]
             })
             .collect();
-        let counts = RankCounts::merge(2, &parts);
+        let counts = RankCounts::merge(2, parts);
         let mut dense = [0usize; 10];
         for r in draws.iter().flat_map(|d| d.iter()) {
             dense[*r] += 1;
