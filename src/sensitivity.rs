@@ -66,8 +66,8 @@ pub struct Sensitivity {
     pub is_effort: Vec<bool>,
     /// Each case's rank (1 = highest) under the rubric's weights.
     pub base_ranks: Vec<usize>,
-    /// `rank_counts[case][r]`: draws in which the case had rank r + 1.
-    pub rank_counts: Vec<Vec<usize>>,
+    /// `rank_counts.get(case, r)`: draws in which the case had rank r.
+    pub rank_counts: RankCounts,
     /// Draws in which the first effort's total was below the last effort's.
     pub first_below_last: usize,
     /// Draws in which every effort's total was above the one before.
@@ -103,21 +103,209 @@ impl Sensitivity {
     }
 }
 
-/// Ranks (1 = highest; ties share the better rank).
+/// Ranks (1 = highest; ties share the better rank, that is 1 + the number of strictly
+/// greater totals). The totals are expected to be numbers (not NaN).
 pub fn ranks(totals: &[f64]) -> Vec<usize> {
-    totals
-        .iter()
-        .map(|t| 1 + totals.iter().filter(|o| **o > *t).count())
-        .collect()
+    let mut out = vec![0; totals.len()];
+    Ranker::default().rank(totals, |case, rank| out[case] = rank);
+    out
 }
 
-/// Sums of one chunk, merged in chunk order.
+/// Ranks totals in expected linear time, with buffers kept between calls.
+///
+/// The totals are spread over as many buckets as there are cases by their distance to the
+/// highest total (a monotone map, so a higher total never lands in a later bucket), laid
+/// out bucket by bucket (a counting sort), and an insertion sort then only reorders
+/// within buckets, which hold about one case each. Which bucket a total lands in only
+/// affects the speed: the insertion sort orders whatever the buckets leave.
+#[derive(Debug, Clone, Default)]
+struct Ranker {
+    /// (total, case), highest total first once sorted.
+    sorted: Vec<(f64, usize)>,
+    /// Bucket starts, then (after the scatter) bucket ends.
+    starts: Vec<usize>,
+    /// Each total's bucket.
+    buckets: Vec<usize>,
+}
+
+impl Ranker {
+    /// Calls `visit(case, rank)` for every case, in order of rank.
+    fn rank(&mut self, totals: &[f64], mut visit: impl FnMut(usize, usize)) {
+        let n = totals.len();
+        // Twice as many buckets as totals: fewer share a bucket where totals crowd.
+        let buckets = 2 * n.max(1);
+        let (lo, hi) = totals
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), t| {
+                (lo.min(*t), hi.max(*t))
+            });
+        let range = hi - lo;
+        // 0 when every total is equal (or the range is not a finite positive number):
+        // everything then goes to bucket 0 and the insertion sort does the work.
+        let scale = if range > 0.0 && range.is_finite() {
+            (buckets - 1) as f64 / range
+        } else {
+            0.0
+        };
+        // `as usize` saturates (and maps NaN to 0); `min` keeps rounding in range.
+        let bucket = |t: f64| (((hi - t) * scale) as usize).min(buckets - 1);
+        self.starts.clear();
+        self.starts.resize(buckets + 1, 0);
+        self.buckets.clear();
+        self.buckets.extend(totals.iter().map(|t| bucket(*t)));
+        for b in &self.buckets {
+            self.starts[b + 1] += 1;
+        }
+        for i in 1..=buckets {
+            self.starts[i] += self.starts[i - 1];
+        }
+        self.sorted.clear();
+        self.sorted.resize(n, (0.0, 0));
+        for (case, (t, b)) in totals.iter().zip(&self.buckets).enumerate() {
+            let slot = &mut self.starts[*b];
+            self.sorted[*slot] = (*t, case);
+            *slot += 1;
+        }
+        insertion_sort_descending(&mut self.sorted);
+        let mut rank = 1;
+        let mut group = f64::NAN;
+        for (position, &(total, case)) in self.sorted.iter().enumerate() {
+            // Equal totals are adjacent (0.0 and -0.0 too), so a tie group starts where
+            // the total differs from the group's first; its rank is 1 + the cases before.
+            if total != group {
+                rank = position + 1;
+                group = total;
+            }
+            visit(case, rank);
+        }
+    }
+}
+
+/// Sorts by total, highest first (`f64::total_cmp`), in time linear in the length plus
+/// the number of pairs out of order.
+fn insertion_sort_descending(items: &mut [(f64, usize)]) {
+    for i in 1..items.len() {
+        let item = items[i];
+        let mut j = i;
+        while j > 0 && items[j - 1].0.total_cmp(&item.0).is_lt() {
+            items[j] = items[j - 1];
+            j -= 1;
+        }
+        items[j] = item;
+    }
+}
+
+/// How often one case had each rank, kept as the band of ranks it was seen at (under
+/// weights near the rubric's, a case's rank moves little): `counts[i]` is the number of
+/// draws with zero-based rank `lo + i`. Empty when no draw was counted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Band<C> {
+    lo: usize,
+    counts: Vec<C>,
+}
+
+impl Band<u32> {
+    /// Counts one draw with zero-based rank `rank`. The band only ever spans seen ranks,
+    /// so the band of a set of draws does not depend on how they were split up.
+    #[inline]
+    fn add(&mut self, rank: usize) {
+        if let Some(i) = rank.checked_sub(self.lo)
+            && let Some(count) = self.counts.get_mut(i)
+        {
+            *count += 1;
+            return;
+        }
+        self.grow(rank);
+    }
+
+    #[cold]
+    fn grow(&mut self, rank: usize) {
+        if self.counts.is_empty() {
+            self.lo = rank;
+            self.counts.push(1);
+        } else if rank < self.lo {
+            self.counts
+                .splice(0..0, std::iter::repeat_n(0, self.lo - rank));
+            self.lo = rank;
+            self.counts[0] = 1;
+        } else {
+            self.counts.resize(rank - self.lo, 0);
+            self.counts.push(1);
+        }
+    }
+
+    /// Adds another band's counts, widening this band to cover the other's span.
+    fn absorb(&mut self, other: &Band<u32>) {
+        if other.counts.is_empty() {
+            return;
+        }
+        if self.counts.is_empty() {
+            self.lo = other.lo;
+        } else if other.lo < self.lo {
+            self.counts
+                .splice(0..0, std::iter::repeat_n(0, self.lo - other.lo));
+            self.lo = other.lo;
+        }
+        let end = other.lo + other.counts.len() - self.lo;
+        if end > self.counts.len() {
+            self.counts.resize(end, 0);
+        }
+        for (total, count) in self.counts[other.lo - self.lo..]
+            .iter_mut()
+            .zip(&other.counts)
+        {
+            *total += *count;
+        }
+    }
+}
+
+/// `get(case, rank)`: the number of draws in which the case had rank `rank` (1 =
+/// highest). Stored per case as the band of ranks it was seen at, so memory grows with
+/// how far ranks move rather than with the square of the number of cases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RankCounts {
+    bands: Vec<Band<u32>>,
+}
+
+impl RankCounts {
+    /// Merges per-worker bands (integer sums, so the order does not matter) into the
+    /// first worker's, so that no second copy of the counts is made.
+    fn merge(cases: usize, parts: Vec<Vec<Band<u32>>>) -> RankCounts {
+        let mut parts = parts.into_iter();
+        let mut bands = parts.next().unwrap_or_default();
+        bands.resize_with(cases, Band::default);
+        for part in parts {
+            for (band, other) in bands.iter_mut().zip(&part) {
+                band.absorb(other);
+            }
+        }
+        RankCounts { bands }
+    }
+
+    /// Number of cases.
+    pub fn cases(&self) -> usize {
+        self.bands.len()
+    }
+
+    /// Draws in which `case` had rank `rank` (1 = highest); 0 out of range.
+    pub fn get(&self, case: usize, rank: usize) -> usize {
+        self.bands.get(case).map_or(0, |b| {
+            rank.checked_sub(1 + b.lo)
+                .and_then(|i| b.counts.get(i))
+                .map_or(0, |c| *c as usize)
+        })
+    }
+
+    /// The counts of ranks 1, 2, … n of `case` (all zero for an unknown case).
+    pub fn row(&self, case: usize) -> impl Iterator<Item = usize> + '_ {
+        (1..=self.cases()).map(move |rank| self.get(case, rank))
+    }
+}
+
+/// Float sums of one chunk, merged in chunk order so that the rounding does not depend on
+/// the number of threads.
 #[derive(Debug, Clone)]
-struct Tally {
-    rank_counts: Vec<Vec<usize>>,
-    first_below_last: usize,
-    monotone: usize,
-    unchanged: usize,
+struct Sums {
     n: f64,
     sum_d: f64,
     sum_dd: f64,
@@ -126,13 +314,9 @@ struct Tally {
     sum_wd: Vec<f64>,
 }
 
-impl Tally {
-    fn new(cases: usize, criteria: usize) -> Tally {
-        Tally {
-            rank_counts: vec![vec![0; cases]; cases],
-            first_below_last: 0,
-            monotone: 0,
-            unchanged: 0,
+impl Sums {
+    fn new(criteria: usize) -> Sums {
+        Sums {
             n: 0.0,
             sum_d: 0.0,
             sum_dd: 0.0,
@@ -142,15 +326,7 @@ impl Tally {
         }
     }
 
-    fn merge(&mut self, other: &Tally) {
-        for (a, b) in self.rank_counts.iter_mut().zip(&other.rank_counts) {
-            for (x, y) in a.iter_mut().zip(b) {
-                *x += y;
-            }
-        }
-        self.first_below_last += other.first_below_last;
-        self.monotone += other.monotone;
-        self.unchanged += other.unchanged;
+    fn merge(&mut self, other: &Sums) {
         self.n += other.n;
         self.sum_d += other.sum_d;
         self.sum_dd += other.sum_dd;
@@ -162,14 +338,143 @@ impl Tally {
     }
 }
 
+/// What one rayon worker accumulates over the chunks it runs: integer counts (order does
+/// not matter), each chunk's float sums with the chunk's index, and buffers reused
+/// across draws.
+struct Worker {
+    bands: Vec<Band<u32>>,
+    first_below_last: usize,
+    monotone: usize,
+    unchanged: usize,
+    sums: Vec<(usize, Sums)>,
+    weights: Vec<f64>,
+    totals: Vec<f64>,
+    ranker: Ranker,
+}
+
+/// `out[i]` = Σ_j matrix[i·K + j] · w[j], summed in order j = 0, 1, ….
+fn weighted_totals<const K: usize>(matrix: &[f64], w: &[f64], out: &mut [f64]) {
+    let w = &w[..K];
+    for (total, row) in out.iter_mut().zip(matrix.chunks_exact(K)) {
+        *total = row.iter().zip(w).map(|(s, w)| s * w).sum();
+    }
+}
+
+/// What does not change between draws.
+struct Problem<'a> {
+    dirichlet: &'a CentredDirichlet,
+    /// Criterion scores, row-major: case i's are `matrix[i * criteria..][..criteria]`.
+    matrix: &'a [f64],
+    criteria: usize,
+    efforts: &'a [usize],
+    base_ranks: &'a [usize],
+    settings: Settings,
+}
+
+impl Problem<'_> {
+    fn cases(&self) -> usize {
+        self.base_ranks.len()
+    }
+
+    /// Each case's weighted total: the same sum, in the same order, whatever the number
+    /// of criteria; common numbers get a copy the compiler can unroll.
+    fn totals(&self, w: &[f64], out: &mut [f64]) {
+        match self.criteria {
+            4 => weighted_totals::<4>(self.matrix, w, out),
+            5 => weighted_totals::<5>(self.matrix, w, out),
+            6 => weighted_totals::<6>(self.matrix, w, out),
+            7 => weighted_totals::<7>(self.matrix, w, out),
+            8 => weighted_totals::<8>(self.matrix, w, out),
+            k => {
+                for (total, row) in out.iter_mut().zip(self.matrix.chunks_exact(k)) {
+                    *total = row.iter().zip(w).map(|(s, w)| s * w).sum();
+                }
+            }
+        }
+    }
+
+    fn worker(&self) -> Worker {
+        let cases = self.cases();
+        Worker {
+            bands: vec![Band::default(); cases],
+            first_below_last: 0,
+            monotone: 0,
+            unchanged: 0,
+            sums: Vec::new(),
+            weights: Vec::with_capacity(self.criteria),
+            totals: vec![0.0; cases],
+            ranker: Ranker::default(),
+        }
+    }
+
+    /// Runs chunk `k` on `worker`.
+    fn chunk(&self, worker: &mut Worker, k: usize) {
+        let mut rng = seeded_rng(self.settings.seed);
+        rng.set_stream(k as u64);
+        let count = CHUNK.min(self.settings.samples - k * CHUNK);
+        let mut sums = Sums::new(self.criteria);
+        let Worker {
+            bands,
+            first_below_last,
+            monotone,
+            unchanged,
+            sums: chunk_sums,
+            weights,
+            totals,
+            ranker,
+        } = worker;
+        for _ in 0..count {
+            self.dirichlet.sample_into(&mut rng, weights);
+            self.totals(weights, totals);
+            let mut displacement: u64 = 0;
+            ranker.rank(totals, |case, rank| {
+                if let (Some(band), Some(base)) = (bands.get_mut(case), self.base_ranks.get(case)) {
+                    band.add(rank - 1);
+                    displacement += rank.abs_diff(*base) as u64;
+                }
+            });
+            if let (Some(&a), Some(&b)) = (self.efforts.first(), self.efforts.last())
+                && self.efforts.len() >= 2
+            {
+                if totals[a] < totals[b] {
+                    *first_below_last += 1;
+                }
+                if self.efforts.windows(2).all(|p| totals[p[0]] < totals[p[1]]) {
+                    *monotone += 1;
+                }
+            }
+            // Whole numbers well below 2^53: the same value as summing them as floats.
+            let d = displacement as f64;
+            if d == 0.0 {
+                *unchanged += 1;
+            }
+            sums.n += 1.0;
+            sums.sum_d += d;
+            sums.sum_dd += d * d;
+            for (i, wi) in weights.iter().enumerate() {
+                sums.sum_w[i] += wi;
+                sums.sum_ww[i] += wi * wi;
+                sums.sum_wd[i] += wi * d;
+            }
+        }
+        chunk_sums.push((k, sums));
+    }
+}
+
 /// Runs the analysis on `scores` (criterion scores on 0–100, rubric weights).
 ///
 /// # Errors
-/// [`Error::Usage`] when there are no samples, no cases or the concentration is not a
-/// positive number.
+/// [`Error::Usage`] when there are no samples or more than `u32::MAX`, no cases or the
+/// concentration is not a positive number.
 pub fn sensitivity(scores: &Scores, settings: Settings) -> Result<Sensitivity, Error> {
     if settings.samples == 0 {
         return Err(Error::Usage("--samples must be at least 1".to_string()));
+    }
+    if u32::try_from(settings.samples).is_err() {
+        return Err(Error::Usage(format!(
+            "--samples must be at most {}",
+            u32::MAX
+        )));
     }
     let Some(first) = scores.cases.first() else {
         return Err(Error::Usage(
@@ -179,10 +484,18 @@ pub fn sensitivity(scores: &Scores, settings: Settings) -> Result<Sensitivity, E
     let weights: Vec<f64> = first.criteria.iter().map(|c| c.weight).collect();
     let dirichlet = CentredDirichlet::new(&weights, settings.concentration)
         .map_err(|e| Error::Usage(format!("--concentration: {e}")))?;
-    let matrix: Vec<Vec<f64>> = scores
+    let criteria = weights.len();
+    let matrix: Vec<f64> = scores
         .cases
         .iter()
-        .map(|c| c.criteria.iter().map(|k| k.interval.score).collect())
+        .flat_map(|c| {
+            // Every case is scored against the same rubric; pad defensively so rows align.
+            c.criteria
+                .iter()
+                .map(|k| k.interval.score)
+                .chain(std::iter::repeat(0.0))
+                .take(criteria)
+        })
         .collect();
     let is_effort: Vec<bool> = scores
         .cases
@@ -190,65 +503,73 @@ pub fn sensitivity(scores: &Scores, settings: Settings) -> Result<Sensitivity, E
         .map(|c| c.kind == Kind::Effort)
         .collect();
     let efforts: Vec<usize> = (0..is_effort.len()).filter(|i| is_effort[*i]).collect();
-    let totals = |w: &[f64]| -> Vec<f64> {
-        matrix
-            .iter()
-            .map(|row| row.iter().zip(w).map(|(s, w)| s * w).sum())
-            .collect()
+    let cases = is_effort.len();
+    let mut base_totals = vec![0.0; cases];
+    let mut problem = Problem {
+        dirichlet: &dirichlet,
+        matrix: &matrix,
+        criteria,
+        efforts: &[],
+        base_ranks: &[],
+        settings,
     };
-    let base_ranks = ranks(&totals(dirichlet.centre()));
-    let cases = matrix.len();
-    let criteria = weights.len();
-    let chunks = settings.samples.div_ceil(CHUNK);
-    let tallies: Vec<Tally> = (0..chunks)
-        .into_par_iter()
-        .map(|k| {
-            let mut rng = seeded_rng(settings.seed);
-            rng.set_stream(k as u64);
-            let count = CHUNK.min(settings.samples - k * CHUNK);
-            let mut tally = Tally::new(cases, criteria);
-            for _ in 0..count {
-                let w = dirichlet.sample(&mut rng);
-                let t = totals(&w);
-                let r = ranks(&t);
-                for (case, rank) in r.iter().enumerate() {
-                    tally.rank_counts[case][rank - 1] += 1;
-                }
-                let effort_totals: Vec<f64> = efforts.iter().map(|i| t[*i]).collect();
-                if let (Some(a), Some(b)) = (effort_totals.first(), effort_totals.last())
-                    && effort_totals.len() >= 2
-                {
-                    if a < b {
-                        tally.first_below_last += 1;
-                    }
-                    if effort_totals.windows(2).all(|p| p[0] < p[1]) {
-                        tally.monotone += 1;
-                    }
-                }
-                let d: f64 = r
-                    .iter()
-                    .zip(&base_ranks)
-                    .map(|(a, b)| a.abs_diff(*b) as f64)
-                    .sum();
-                if d == 0.0 {
-                    tally.unchanged += 1;
-                }
-                tally.n += 1.0;
-                tally.sum_d += d;
-                tally.sum_dd += d * d;
-                for (i, wi) in w.iter().enumerate() {
-                    tally.sum_w[i] += wi;
-                    tally.sum_ww[i] += wi * wi;
-                    tally.sum_wd[i] += wi * d;
-                }
-            }
-            tally
-        })
-        .collect();
-    let mut total = Tally::new(cases, criteria);
-    for t in &tallies {
-        total.merge(t);
+    problem.totals(dirichlet.centre(), &mut base_totals);
+    let base_ranks = ranks(&base_totals);
+    // The draws work on the cases laid out in the order of their rubric rank
+    // (`layout[slot]` is the case in that slot): each draw's ranking is then close to
+    // that layout, so the per-case tallies are visited almost in memory order. Totals,
+    // ranks and counts are the same whatever the layout; the counts are put back in the
+    // scores' order at the end.
+    let mut layout: Vec<usize> = (0..cases).collect();
+    layout.sort_by_key(|case| base_ranks.get(*case).copied().unwrap_or(0));
+    let mut slot_of = vec![0; cases];
+    for (slot, case) in layout.iter().enumerate() {
+        slot_of[*case] = slot;
     }
+    let laid_out_matrix: Vec<f64> = layout
+        .iter()
+        .flat_map(|case| matrix.chunks_exact(criteria).nth(*case).unwrap_or_default())
+        .copied()
+        .collect();
+    let laid_out_efforts: Vec<usize> = efforts.iter().map(|case| slot_of[*case]).collect();
+    let laid_out_ranks: Vec<usize> = layout.iter().map(|case| base_ranks[*case]).collect();
+    problem.matrix = &laid_out_matrix;
+    problem.efforts = &laid_out_efforts;
+    problem.base_ranks = &laid_out_ranks;
+    let chunks = settings.samples.div_ceil(CHUNK);
+    let mut workers: Vec<Worker> = (0..chunks)
+        .into_par_iter()
+        .fold(
+            || problem.worker(),
+            |mut worker, k| {
+                problem.chunk(&mut worker, k);
+                worker
+            },
+        )
+        .collect();
+    let mut chunk_sums: Vec<&(usize, Sums)> = workers.iter().flat_map(|w| &w.sums).collect();
+    chunk_sums.sort_by_key(|(k, _)| *k);
+    let mut total = Sums::new(criteria);
+    for (_, sums) in chunk_sums {
+        total.merge(sums);
+    }
+    let bands: Vec<Vec<Band<u32>>> = workers
+        .iter_mut()
+        .map(|w| std::mem::take(&mut w.bands))
+        .collect();
+    let mut laid_out_counts = RankCounts::merge(cases, bands);
+    let rank_counts = RankCounts {
+        bands: slot_of
+            .iter()
+            .map(|slot| {
+                laid_out_counts
+                    .bands
+                    .get_mut(*slot)
+                    .map(std::mem::take)
+                    .unwrap_or_default()
+            })
+            .collect(),
+    };
     let n = total.n;
     let var_d = total.sum_dd / n - (total.sum_d / n).powi(2);
     let correlations = (0..criteria)
@@ -263,10 +584,10 @@ pub fn sensitivity(scores: &Scores, settings: Settings) -> Result<Sensitivity, E
         cases: scores.cases.iter().map(|c| c.id.clone()).collect(),
         is_effort,
         base_ranks,
-        rank_counts: total.rank_counts,
-        first_below_last: total.first_below_last,
-        monotone: total.monotone,
-        unchanged: total.unchanged,
+        rank_counts,
+        first_below_last: workers.iter().map(|w| w.first_below_last).sum(),
+        monotone: workers.iter().map(|w| w.monotone).sum(),
+        unchanged: workers.iter().map(|w| w.unchanged).sum(),
         criteria: first
             .criteria
             .iter()
@@ -330,11 +651,7 @@ pub fn rank_rows(s: &Sensitivity) -> Vec<Vec<String>> {
     let mut rows = vec![header];
     for (i, id) in s.cases.iter().enumerate() {
         let mut row = vec![id.clone(), s.base_ranks[i].to_string()];
-        row.extend(
-            s.rank_counts[i]
-                .iter()
-                .map(|c| format!("{:.3}", s.share(*c))),
-        );
+        row.extend(s.rank_counts.row(i).map(|c| format!("{:.3}", s.share(c))));
         rows.push(row);
     }
     rows
@@ -457,7 +774,7 @@ pub fn to_json(scores: &Scores, s: &Sensitivity) -> String {
                 id: c.id.clone(),
                 kind: c.kind.as_str(),
                 rubric_rank: s.base_ranks[i],
-                rank_probabilities: s.rank_counts[i].iter().map(|n| r4(s.share(*n))).collect(),
+                rank_probabilities: s.rank_counts.row(i).map(|n| r4(s.share(n))).collect(),
             })
             .collect(),
         progression: ProgressionJson {
@@ -520,5 +837,75 @@ mod tests {
     #[test]
     fn ties_share_the_better_rank() {
         assert_eq!(ranks(&[10.0, 30.0, 30.0, 5.0]), vec![3, 1, 1, 4]);
+    }
+
+    /// The definition: 1 + the number of strictly greater totals (O(n²)).
+    fn ranks_by_definition(totals: &[f64]) -> Vec<usize> {
+        totals
+            .iter()
+            .map(|t| 1 + totals.iter().filter(|o| **o > *t).count())
+            .collect()
+    }
+
+    #[test]
+    fn fast_ranks_match_the_definition_on_random_totals_with_ties() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(8);
+        for round in 0..500 {
+            let n = rng.random_range(0..60);
+            // Few distinct values so that ties are common; some rounds without ties.
+            let distinct = if round % 5 == 0 { 1_000_000 } else { 1 + n / 3 };
+            let mut totals: Vec<f64> = (0..n)
+                .map(|_| rng.random_range(0..=distinct) as f64 * 0.25)
+                .collect();
+            if round % 7 == 0 && n > 0 {
+                totals[0] = -0.0;
+                totals[n - 1] = 0.0;
+            }
+            assert_eq!(ranks(&totals), ranks_by_definition(&totals), "{totals:?}");
+        }
+    }
+
+    #[test]
+    fn a_reused_ranker_gives_the_same_ranks() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let n = 200;
+        let mut ranker = Ranker::default();
+        for round in 0..50 {
+            let n = if round % 2 == 0 { n } else { n / 3 };
+            let totals: Vec<f64> = (0..n).map(|_| rng.random_range(0..40) as f64).collect();
+            let mut got = vec![0; n];
+            ranker.rank(&totals, |case, rank| got[case] = rank);
+            assert_eq!(got, ranks_by_definition(&totals));
+        }
+    }
+
+    #[test]
+    fn rank_count_bands_merge_to_the_dense_counts() {
+        let draws: [&[usize]; 3] = [&[4, 2, 2, 7], &[], &[0, 9, 4]];
+        let parts: Vec<Vec<Band<u32>>> = draws
+            .iter()
+            .map(|ranks| {
+                let mut band = Band::default();
+                for r in ranks.iter() {
+                    band.add(*r);
+                }
+                vec![band, Band::default()]
+            })
+            .collect();
+        let counts = RankCounts::merge(2, parts);
+        let mut dense = [0usize; 10];
+        for r in draws.iter().flat_map(|d| d.iter()) {
+            dense[*r] += 1;
+        }
+        assert_eq!(counts.cases(), 2);
+        assert_eq!(
+            (1..=10).map(|r| counts.get(0, r)).collect::<Vec<_>>(),
+            dense.to_vec()
+        );
+        assert_eq!(counts.get(0, 0), 0);
+        assert_eq!(counts.get(0, 11), 0);
+        assert_eq!(counts.row(1).collect::<Vec<_>>(), vec![0, 0]);
     }
 }

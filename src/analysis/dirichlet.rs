@@ -133,20 +133,28 @@ impl CentredDirichlet {
 
     /// One weight vector: non-negative components that sum to 1 (up to rounding).
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> Vec<f64> {
-        let logs: Vec<f64> = self
-            .boosted
-            .iter()
-            .zip(&self.alphas)
-            .map(|(gamma, alpha)| {
-                let g: f64 = gamma.sample(rng);
-                let u: f64 = Open01.sample(rng);
-                libm::log(g) + libm::log(u) / alpha
-            })
-            .collect();
-        let top = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let shifted: Vec<f64> = logs.iter().map(|l| libm::exp(l - top)).collect();
-        let total: f64 = shifted.iter().sum();
-        shifted.iter().map(|s| s / total).collect()
+        let mut draw = Vec::with_capacity(self.alphas.len());
+        self.sample_into(rng, &mut draw);
+        draw
+    }
+
+    /// As [`CentredDirichlet::sample`], into `draw` (cleared first), so that a loop of
+    /// draws allocates nothing; the same generator state gives the same numbers.
+    pub fn sample_into<R: Rng + ?Sized>(&self, rng: &mut R, draw: &mut Vec<f64>) {
+        draw.clear();
+        draw.extend(self.boosted.iter().zip(&self.alphas).map(|(gamma, alpha)| {
+            let g: f64 = gamma.sample(rng);
+            let u: f64 = Open01.sample(rng);
+            libm::log(g) + libm::log(u) / alpha
+        }));
+        let top = draw.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        for x in draw.iter_mut() {
+            *x = libm::exp(*x - top);
+        }
+        let total: f64 = draw.iter().sum();
+        for x in draw.iter_mut() {
+            *x /= total;
+        }
     }
 
     /// `count` weight vectors from the analysis generator seeded with `seed`; the same
