@@ -300,6 +300,18 @@ impl RankCounts {
     pub fn row(&self, case: usize) -> impl Iterator<Item = usize> + '_ {
         (1..=self.cases()).map(move |rank| self.get(case, rank))
     }
+
+    /// The ranks `case` was seen at, with their counts, best first; only the band it
+    /// was seen in is read.
+    pub fn seen(&self, case: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.bands.get(case).into_iter().flat_map(|b| {
+            b.counts
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c > 0)
+                .map(move |(i, c)| (b.lo + i + 1, *c as usize))
+        })
+    }
 }
 
 /// Float sums of one chunk, merged in chunk order so that the rounding does not depend on
@@ -644,14 +656,70 @@ pub fn settings_sentence(s: &Sensitivity) -> String {
     )
 }
 
-/// Rows: case, kind, rank under the rubric's weights, P(rank 1) … P(rank n).
+/// The most cases whose whole rank distribution is shown (a column per rank); with
+/// more, each case's distribution is summarised, so the table grows with the number of
+/// cases, not with its square.
+pub const RANK_TABLE_MAX: usize = 12;
+
+/// How one case's rank moved across the draws.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RankSummary {
+    /// The best (smallest) rank it had in any draw.
+    pub best: usize,
+    /// The worst (largest) rank it had in any draw.
+    pub worst: usize,
+    /// Its mean rank.
+    pub mean: f64,
+    /// Share of draws in which it kept its rank under the rubric's weights.
+    pub kept: f64,
+}
+
+impl Sensitivity {
+    /// How case `i`'s rank moved.
+    pub fn rank_summary(&self, i: usize) -> RankSummary {
+        let counts: Vec<(usize, usize)> = self.rank_counts.seen(i).collect();
+        let base = self.base_ranks.get(i).copied().unwrap_or(0);
+        let total: usize = counts.iter().map(|(_, c)| c).sum();
+        let weighted: f64 = counts.iter().map(|(r, c)| (*r * *c) as f64).sum();
+        RankSummary {
+            best: counts.first().map_or(base, |(r, _)| *r),
+            worst: counts.last().map_or(base, |(r, _)| *r),
+            mean: if total > 0 {
+                weighted / total as f64
+            } else {
+                base as f64
+            },
+            kept: self.share(self.rank_counts.get(i, base)),
+        }
+    }
+}
+
+/// Rows: case, rank under the rubric's weights, then P(rank 1) … P(rank n) when there
+/// are at most [`RANK_TABLE_MAX`] cases, otherwise the mean rank, the range of ranks
+/// and the share of draws that kept the rubric's rank.
 pub fn rank_rows(s: &Sensitivity) -> Vec<Vec<String>> {
     let mut header = vec!["case".to_string(), "rubric rank".to_string()];
-    header.extend((1..=s.cases.len()).map(|r| format!("P(rank {r})")));
+    let full = s.cases.len() <= RANK_TABLE_MAX;
+    if full {
+        header.extend((1..=s.cases.len()).map(|r| format!("P(rank {r})")));
+    } else {
+        header.extend(
+            ["mean rank", "ranks seen", "P(rubric rank)"]
+                .iter()
+                .map(|h| h.to_string()),
+        );
+    }
     let mut rows = vec![header];
     for (i, id) in s.cases.iter().enumerate() {
         let mut row = vec![id.clone(), s.base_ranks[i].to_string()];
-        row.extend(s.rank_counts.row(i).map(|c| format!("{:.3}", s.share(c))));
+        if full {
+            row.extend(s.rank_counts.row(i).map(|c| format!("{:.3}", s.share(c))));
+        } else {
+            let r = s.rank_summary(i);
+            row.push(format!("{:.1}", r.mean));
+            row.push(format!("{}–{}", r.best, r.worst));
+            row.push(format!("{:.3}", r.kept));
+        }
         rows.push(row);
     }
     rows
@@ -698,8 +766,20 @@ pub struct CaseJson {
     pub kind: &'static str,
     /// Rank under the rubric's weights.
     pub rubric_rank: usize,
-    /// Share of draws with rank 1, 2, …
-    pub rank_probabilities: Vec<f64>,
+    /// Share of draws with rank 1, 2, …; left out with more than [`RANK_TABLE_MAX`]
+    /// cases (the summary below stands in for it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank_probabilities: Option<Vec<f64>>,
+    /// Mean rank over the draws; only with more than [`RANK_TABLE_MAX`] cases.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_rank: Option<f64>,
+    /// Best and worst rank in any draw; only with more than [`RANK_TABLE_MAX`] cases.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ranks_seen: Option<[usize; 2]>,
+    /// Share of draws that kept the rubric rank; only with more than
+    /// [`RANK_TABLE_MAX`] cases.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kept_rubric_rank: Option<f64>,
 }
 
 /// A criterion in the JSON output.
@@ -770,11 +850,19 @@ pub fn to_json(scores: &Scores, s: &Sensitivity) -> String {
             .cases
             .iter()
             .enumerate()
-            .map(|(i, c)| CaseJson {
-                id: c.id.clone(),
-                kind: c.kind.as_str(),
-                rubric_rank: s.base_ranks[i],
-                rank_probabilities: s.rank_counts.row(i).map(|n| r4(s.share(n))).collect(),
+            .map(|(i, c)| {
+                let full = s.cases.len() <= RANK_TABLE_MAX;
+                let summary = (!full).then(|| s.rank_summary(i));
+                CaseJson {
+                    id: c.id.clone(),
+                    kind: c.kind.as_str(),
+                    rubric_rank: s.base_ranks[i],
+                    rank_probabilities: full
+                        .then(|| s.rank_counts.row(i).map(|n| r4(s.share(n))).collect()),
+                    mean_rank: summary.map(|r| r4(r.mean)),
+                    ranks_seen: summary.map(|r| [r.best, r.worst]),
+                    kept_rubric_rank: summary.map(|r| r4(r.kept)),
+                }
             })
             .collect(),
         progression: ProgressionJson {

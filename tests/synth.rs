@@ -68,3 +68,71 @@ fn the_same_seed_gives_the_same_files() {
     // A smaller corpus is a prefix of a larger one with the same seed.
     assert_eq!(synth::generate(5, 7).files[..], a.files[..7]);
 }
+
+/// Scores of a synthetic corpus, loaded in memory.
+fn synthetic_scores(cases: usize) -> thirdside::score::Scores {
+    let corpus = synth::generate(cases, 3);
+    let mut inputs = thirdside::load::Inputs::default();
+    for (path, text) in &corpus.files {
+        inputs.add_bytes(path, text.as_bytes(), thirdside::load::FileKind::of(path));
+    }
+    let checked = thirdside::validate::validate(inputs, &Options::default());
+    assert_eq!(checked.errors(), 0, "{}", checked.report());
+    let rubric = thirdside::select_rubric(&checked.corpus, None).expect("one rubric");
+    thirdside::score::score(&checked.corpus, rubric)
+}
+
+#[test]
+fn a_large_sensitivity_summarises_each_rank_distribution() {
+    use thirdside::sensitivity::{RANK_TABLE_MAX, Settings, rank_rows, sensitivity, to_json};
+    let scores = synthetic_scores(40);
+    let settings = Settings {
+        samples: 3_000,
+        seed: 5,
+        concentration: 5.0,
+    };
+    let s = sensitivity(&scores, settings).expect("runs");
+    assert!(s.cases.len() > RANK_TABLE_MAX);
+    let mut moved = 0;
+    for i in 0..s.cases.len() {
+        // The summary read from the band agrees with the whole distribution.
+        let row: Vec<usize> = s.rank_counts.row(i).collect();
+        assert_eq!(row.iter().sum::<usize>(), 3_000);
+        let best = row.iter().position(|c| *c > 0).expect("seen") + 1;
+        let worst = row.iter().rposition(|c| *c > 0).expect("seen") + 1;
+        let mean = row
+            .iter()
+            .enumerate()
+            .map(|(r, c)| ((r + 1) * c) as f64)
+            .sum::<f64>()
+            / 3_000.0;
+        let r = s.rank_summary(i);
+        assert_eq!((r.best, r.worst), (best, worst));
+        assert!((r.mean - mean).abs() < 1e-9);
+        assert!((r.kept - row[s.base_ranks[i] - 1] as f64 / 3_000.0).abs() < 1e-12);
+        assert!(r.best <= s.base_ranks[i] || r.kept == 0.0);
+        if r.worst > r.best {
+            moved += 1;
+        }
+    }
+    assert!(moved > 0, "a concentration of 5 moves some ranks");
+    let rows = rank_rows(&s);
+    assert_eq!(
+        rows[0],
+        [
+            "case",
+            "rubric rank",
+            "mean rank",
+            "ranks seen",
+            "P(rubric rank)"
+        ]
+    );
+    assert_eq!(rows.len(), 41);
+    let json: serde_json::Value = serde_json::from_str(&to_json(&scores, &s)).expect("json");
+    let first = &json["cases"][0];
+    assert!(first.get("rank_probabilities").is_none(), "{first}");
+    assert!(
+        first["ranks_seen"].is_array() && first["mean_rank"].is_number(),
+        "{first}"
+    );
+}
