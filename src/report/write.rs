@@ -23,8 +23,14 @@ pub const MANIFEST: &str = ".thirdside-manifest";
 enum Sink {
     /// Kept in memory.
     Memory,
-    /// Written into this staging folder.
-    Staging(PathBuf),
+    /// Written into the staging folder, unless the output folder already holds the
+    /// same bytes.
+    Staging {
+        /// The staging folder.
+        dir: PathBuf,
+        /// The output folder.
+        out: PathBuf,
+    },
     /// Compared with the files in this output folder.
     Compare(PathBuf),
 }
@@ -37,6 +43,8 @@ pub struct Output {
     files: Mutex<BTreeMap<PathBuf, Vec<u8>>>,
     /// With [`Sink::Compare`]: the files that differ or are missing, with why.
     stale: Mutex<Vec<(PathBuf, String)>>,
+    /// With [`Sink::Staging`]: the files already in place with the same bytes.
+    unchanged: Mutex<BTreeSet<PathBuf>>,
     /// With [`Sink::Staging`]: set once [`write`] has moved the files into place.
     done: bool,
 }
@@ -49,7 +57,7 @@ impl Default for Output {
 
 impl Drop for Output {
     fn drop(&mut self) {
-        if let Sink::Staging(dir) = &self.sink
+        if let Sink::Staging { dir, .. } = &self.sink
             && !self.done
         {
             let _ = std::fs::remove_dir_all(dir);
@@ -67,6 +75,7 @@ impl Output {
             sink,
             files: Mutex::default(),
             stale: Mutex::default(),
+            unchanged: Mutex::default(),
             done: false,
         }
     }
@@ -99,7 +108,10 @@ impl Output {
             std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
         }
         std::fs::create_dir_all(&staging).map_err(io(&staging))?;
-        Ok(Output::with(Sink::Staging(staging)))
+        Ok(Output::with(Sink::Staging {
+            dir: staging,
+            out: out.to_path_buf(),
+        }))
     }
 
     /// An empty report whose files are compared, as they are added, with those in
@@ -121,7 +133,15 @@ impl Output {
         let bytes = bytes.into();
         let kept = match &self.sink {
             Sink::Memory => bytes,
-            Sink::Staging(dir) => {
+            Sink::Staging { dir, out } => {
+                // A page whose bytes are already in place is left alone: it is not
+                // rewritten, so a report of thousands of cases where a few changed
+                // writes only those, and unchanged files keep their times.
+                if std::fs::read(out.join(&path)).is_ok_and(|current| current == bytes) {
+                    lock(&self.unchanged).insert(path.clone());
+                    lock(&self.files).insert(path, Vec::new());
+                    return Ok(());
+                }
                 let target = dir.join(&path);
                 if let Some(parent) = target.parent() {
                     std::fs::create_dir_all(parent).map_err(io(parent))?;
@@ -217,7 +237,7 @@ fn previous(out: &Path) -> BTreeSet<PathBuf> {
 /// for `out`.
 pub fn write(out: &Path, output: &mut Output) -> Result<(), Error> {
     let staging = match &output.sink {
-        Sink::Staging(dir) => dir.clone(),
+        Sink::Staging { dir, .. } => dir.clone(),
         Sink::Memory => {
             let mut staged = Output::staged(out)?;
             let files = lock(&output.files).clone();
@@ -246,7 +266,12 @@ pub fn write(out: &Path, output: &mut Output) -> Result<(), Error> {
 
 fn move_files(staging: &Path, out: &Path, output: &Output) -> Result<(), Error> {
     let old = previous(out);
-    let paths = output.paths();
+    let unchanged = lock(&output.unchanged).clone();
+    let paths: Vec<PathBuf> = output
+        .paths()
+        .into_iter()
+        .filter(|p| !unchanged.contains(p))
+        .collect();
     // Make every folder first, so that a failure cannot strike between two moves.
     for path in &paths {
         if let Some(dir) = out.join(path).parent() {
@@ -417,5 +442,27 @@ mod tests {
         assert!(s[1].ends_with("d.md (missing)"), "{s:?}");
         assert!(s[2].ends_with("b.md (no longer generated)"), "{s:?}");
         assert!(write(&out, &mut Output::compare(&out)).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_left_in_place() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("temp");
+        let out = dir.path().join("r");
+        write(&out, &mut output(&[("a.md", "1"), ("b.md", "2")])).expect("write");
+        let inode = |name: &str| std::fs::metadata(out.join(name)).expect("meta").ino();
+        let (a, b) = (inode("a.md"), inode("b.md"));
+        let mut again = Output::staged(&out).expect("staging");
+        again.add("a.md", "1").expect("a");
+        again.add("b.md", "changed").expect("b");
+        write(&out, &mut again).expect("second write");
+        assert_eq!(inode("a.md"), a, "the unchanged file is the same file");
+        assert_ne!(inode("b.md"), b, "the changed file was replaced");
+        assert_eq!(
+            std::fs::read_to_string(out.join("b.md")).expect("b"),
+            "changed"
+        );
+        assert!(stale(&out, &output(&[("a.md", "1"), ("b.md", "changed")])).is_empty());
     }
 }
