@@ -1101,7 +1101,7 @@ mod tests {
         let case = |i: usize| CaseScore {
             id: format!("c{i:02}"),
             title: String::new(),
-            kind: if i % 4 == 0 {
+            kind: if i.is_multiple_of(4) {
                 Kind::Initiative
             } else {
                 Kind::Effort
