@@ -179,7 +179,7 @@ pub fn validate(inputs: Inputs, options: &Options) -> Checked {
 pub fn validate_each(
     paths: &[PathBuf],
     options: &Options,
-    mut visit: impl FnMut(&Corpus, CaseRecord),
+    mut visit: impl FnMut(&Corpus, CaseRecord) + Send,
 ) -> Result<Checked, crate::error::Error> {
     use rayon::prelude::*;
     /// Files parsed in parallel before their cases are checked in order: enough to keep
@@ -203,32 +203,25 @@ pub fn validate_each(
     } = inputs;
     let mut session = Session::new(bibliographies, rubrics, diagnostics, sources, options);
     session.files = files;
-    for chunk in case_files.chunks(CHUNK) {
-        let parsed: Vec<_> = chunk
+    let parse = |chunk: &[PathBuf]| -> Vec<Result<crate::load::Parsed<Case>, crate::error::Error>> {
+        chunk
             .par_iter()
             .map(|path| crate::load::parse_file::<Case>(path))
-            .collect();
-        for file in parsed {
-            let file = file?;
-            session.files += 1;
-            let before = session.validator.diagnostics.len();
-            match file.value {
-                Ok(case) => {
-                    let loaded = Loaded {
-                        path: file.path.clone(),
-                        value: case,
-                    };
-                    if let Some(record) = session.case(loaded) {
-                        session.valid_cases += 1;
-                        visit(&session.corpus, record);
-                    }
-                }
-                Err(diagnostic) => session.validator.diagnostics.push(diagnostic),
-            }
-            if session.validator.diagnostics.len() > before {
-                session.sources.insert(&file.path, file.text);
-            }
-        }
+            .collect()
+    };
+    // Checking is sequential (cases are checked in order against those before them):
+    // while one chunk is checked, the next is parsed on the other threads.
+    let mut chunks = case_files.chunks(CHUNK);
+    let mut next = chunks.next().map(parse).unwrap_or_default();
+    while !next.is_empty() {
+        let current = std::mem::take(&mut next);
+        let following = chunks.next();
+        let (parsed, checked) = rayon::join(
+            || following.map(parse).unwrap_or_default(),
+            || session.check_chunk(current, &mut visit),
+        );
+        checked?;
+        next = parsed;
     }
     Ok(session.finish(Vec::new()))
 }
@@ -283,6 +276,37 @@ impl Session {
             files: 0,
             valid_cases: 0,
         }
+    }
+
+    /// Checks parsed case files in order, handing each valid case to `visit`; keeps a
+    /// file's text only when it has a diagnostic.
+    fn check_chunk(
+        &mut self,
+        parsed: Vec<Result<crate::load::Parsed<Case>, crate::error::Error>>,
+        visit: &mut impl FnMut(&Corpus, CaseRecord),
+    ) -> Result<(), crate::error::Error> {
+        for file in parsed {
+            let file = file?;
+            self.files += 1;
+            let before = self.validator.diagnostics.len();
+            match file.value {
+                Ok(case) => {
+                    let loaded = Loaded {
+                        path: file.path.clone(),
+                        value: case,
+                    };
+                    if let Some(record) = self.case(loaded) {
+                        self.valid_cases += 1;
+                        visit(&self.corpus, record);
+                    }
+                }
+                Err(diagnostic) => self.validator.diagnostics.push(diagnostic),
+            }
+            if self.validator.diagnostics.len() > before {
+                self.sources.insert(&file.path, file.text);
+            }
+        }
+        Ok(())
     }
 
     fn case(&mut self, loaded: Loaded<Case>) -> Option<CaseRecord> {
