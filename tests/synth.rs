@@ -118,3 +118,116 @@ fn a_large_sensitivity_summarises_each_rank_distribution() {
         "{first}"
     );
 }
+
+/// A synthetic corpus, validated in memory.
+fn synthetic_corpus(cases: usize) -> thirdside::validate::Corpus {
+    let corpus = synth::generate(cases, 3);
+    let mut inputs = thirdside::load::Inputs::default();
+    for (path, text) in &corpus.files {
+        inputs.add_bytes(path, text.as_bytes(), thirdside::load::FileKind::of(path));
+    }
+    let checked = thirdside::validate::validate(inputs, &Options::default());
+    assert_eq!(checked.errors(), 0, "{}", checked.report());
+    checked.corpus
+}
+
+#[test]
+fn an_audit_among_many_past_efforts_lists_the_nearest() {
+    use thirdside::audit::{Options as AuditOptions, PAST_LISTED, audit};
+    use thirdside::model::Kind;
+    let corpus = synthetic_corpus(80);
+    let rubric = thirdside::select_rubric(&corpus, None).expect("one rubric");
+    let scores = thirdside::score::score(&corpus, rubric);
+    let record = corpus
+        .cases
+        .iter()
+        .find(|r| r.case.kind == Kind::Initiative)
+        .expect("an initiative");
+    let options = AuditOptions {
+        policy: None,
+        fail_under: None,
+    };
+    let a = audit(&corpus, record, &options).expect("audits");
+    let rank = a.rank.as_ref().expect("ranked");
+    let efforts: Vec<_> = scores
+        .cases
+        .iter()
+        .filter(|c| c.kind == Kind::Effort)
+        .collect();
+    assert_eq!(rank.of, efforts.len() + 1, "ranked among every past effort");
+    assert!(efforts.len() > PAST_LISTED);
+    assert_eq!(a.past_efforts.len(), PAST_LISTED);
+    // No effort left out is nearer the audited total than every one listed.
+    let total = a.total.score;
+    let distance = |t: f64| (thirdside::score_output::round2(t) - total).abs();
+    let farthest_listed = a
+        .past_efforts
+        .iter()
+        .map(|p| distance(p.total.score))
+        .fold(0.0, f64::max);
+    for e in &efforts {
+        if !a.past_efforts.iter().any(|p| p.case == e.id) {
+            assert!(
+                distance(e.total.score) >= farthest_listed - 1e-9,
+                "{}",
+                e.id
+            );
+        }
+    }
+    let starts: Vec<&str> = a.past_efforts.iter().map(|p| p.start.as_str()).collect();
+    let mut sorted = starts.clone();
+    sorted.sort();
+    assert_eq!(starts, sorted, "listed in time order");
+    let text = thirdside::audit_output::to_text(&a);
+    assert!(
+        text.contains(&format!(
+            "The {PAST_LISTED} past efforts nearest this total are listed, of {}.",
+            efforts.len()
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_report_of_many_efforts_summarises_the_progression() {
+    use thirdside::report::templates::Templates;
+    let corpus = synthetic_corpus(40);
+    let rubric = thirdside::select_rubric(&corpus, None).expect("one rubric");
+    let templates = Templates::load(None).expect("templates");
+    let (scores, output) =
+        thirdside::report::render(&corpus, rubric, &templates, Default::default())
+            .expect("renders");
+    let efforts = scores
+        .cases
+        .iter()
+        .filter(|c| c.kind == thirdside::model::Kind::Effort)
+        .count();
+    assert!(efforts > thirdside::report::view::STEPS_MAX);
+    let index = String::from_utf8(output.get("index.md").expect("index")).expect("utf-8");
+    assert!(
+        index.contains(&format!(
+            "With {efforts} efforts the changes are not told step by step"
+        )),
+        "{index}"
+    );
+    assert!(index.contains(&format!("over {efforts} efforts")));
+    assert!(
+        !index.contains("No indicator changed status"),
+        "no steps told"
+    );
+    assert!(
+        index.contains(&format!("{} steps: ", efforts - 1)),
+        "trend summarised"
+    );
+    assert!(!index.contains("P(rank 1)"), "rank table summarised");
+    assert_eq!(
+        output.len(),
+        scores.cases.len() * 2
+            + 2 * scores
+                .cases
+                .iter()
+                .filter(|c| c.kind == thirdside::model::Kind::Initiative)
+                .count()
+            + 6
+    );
+}
