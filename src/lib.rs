@@ -2,14 +2,19 @@
 //! conflict-resolution literature, from case files in which every judgment is backed by
 //! evidence, and renders comparative reports.
 //!
-//! Data flows one way: files → [`model`] ([`load`]) → a checked [`validate::Corpus`]
+//! Data flows one way: files → [`model`] ([`mod@load`]) → a checked [`validate::Corpus`]
 //! ([`validate`]) → [`score::Scores`] ([`score`]) → text ([`score_output`]). An
 //! initiative is audited against its rubric, a [`policy`] and the past efforts by
 //! [`audit`] into an [`audit::Audit`] view model, rendered by [`audit_output`];
 //! [`embedded`] holds the shipped corpus and default policy, [`scaffold`] writes new
 //! case files.
 //! The analyses read scores ([`trend`], [`sensitivity`]) or the codings themselves
-//! ([`coder_agreement`]); their statistics are in [`analysis`]. [`synth`] builds
+//! ([`coder_agreement`]); their statistics are in [`analysis`].
+//!
+//! At scale: [`validate::validate_each`] checks case files parsed in parallel and hands
+//! each valid case to a visitor, so a corpus need not fit in memory (the `check` and
+//! score-only commands use it); [`synth`] builds synthetic corpora for the benchmarks
+//! (`benches/pipeline.rs`, `scripts/bench`). [`synth`] builds
 //! synthetic corpora of any size for benchmarks and tests.
 //!
 //! ```no_run

@@ -168,11 +168,11 @@ pub fn validate(inputs: Inputs, options: &Options) -> Checked {
     session.finish(kept)
 }
 
-/// Reads and validates the files under `paths` like [`crate::load`], but hands every
+/// Reads and validates the files under `paths` like [`crate::load()`], but hands every
 /// valid case to `visit` as soon as it is checked instead of keeping it, so memory
 /// does not grow with the number of cases: a file's text is kept only when it has a
 /// diagnostic to show. Case files are read and parsed in parallel, a chunk at a time,
-/// and checked in path order, so the diagnostics are those of [`crate::load`].
+/// and checked in path order, so the diagnostics are those of [`crate::load()`].
 ///
 /// The returned [`Checked`] has no cases; `visit` receives the rubrics and the
 /// bibliography in the [`Corpus`] it is given.

@@ -4,7 +4,7 @@
 //! once into a temporary folder beside the output folder ([`Output::staged`], so a large
 //! report never has to fit in memory), or compared with the files already in the
 //! output folder ([`Output::compare`], for `report --check`). Files may be added from
-//! several threads at once. [`write`] then moves each staged file into place; a failure
+//! several threads at once. [`write()`] then moves each staged file into place; a failure
 //! before the move leaves the previous output exactly as it was, and a staging folder
 //! that is never written is removed. A manifest (`.thirdside-manifest`) lists the files
 //! thirdside wrote, so a file it no longer generates (a removed case) is removed — and
@@ -45,7 +45,7 @@ pub struct Output {
     stale: Mutex<Vec<(PathBuf, String)>>,
     /// With [`Sink::Staging`]: the files already in place with the same bytes.
     unchanged: Mutex<BTreeSet<PathBuf>>,
-    /// With [`Sink::Staging`]: set once [`write`] has moved the files into place.
+    /// With [`Sink::Staging`]: set once [`write()`] has moved the files into place.
     done: bool,
 }
 
@@ -86,7 +86,7 @@ impl Output {
     }
 
     /// An empty report whose files are written, as they are added, into a staging
-    /// folder beside `out`; [`write`] moves them into `out`.
+    /// folder beside `out`; [`write()`] moves them into `out`.
     pub fn staged(out: &Path) -> Result<Self, Error> {
         if out.exists() && !out.is_dir() {
             return Err(Error::Usage(format!(
