@@ -64,7 +64,9 @@ fuzz_target!(|data: &[u8]| {
         let _ = thirdside::trend::to_text(&scores, &trend);
         let _ = thirdside::trend::to_json(&scores, &trend);
         // The report: rendered in memory only; rendering errors are allowed, panics not.
-        if let Ok((_, output)) = thirdside::report::render(corpus, rubric, &templates, Default::default()) {
+        if let Ok((_, output)) =
+            thirdside::report::render(corpus, rubric, &templates, Default::default())
+        {
             for name in output.paths() {
                 assert!(
                     name.is_relative()
