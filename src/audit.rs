@@ -351,16 +351,42 @@ fn rubric_of<'a>(corpus: &'a Corpus, record: &CaseRecord) -> Result<&'a Rubric, 
     })
 }
 
-/// Every effort of the corpus coded against `rubric`, scored, in time order.
-fn past_efforts<'a>(corpus: &'a Corpus, rubric: &Rubric) -> Vec<(&'a CaseRecord, CaseScore)> {
-    let mut past: Vec<(&CaseRecord, CaseScore)> = corpus
+/// Every effort of the corpus coded against `rubric`, scored, in time order, and per
+/// criterion their positions from best to worst: what every audit compares with.
+struct Efforts<'a> {
+    scored: Vec<(&'a CaseRecord, CaseScore)>,
+    /// `best_first[k]`: positions in `scored` by level on criterion k, then start, then
+    /// id, highest first; equal keys keep the later position first.
+    best_first: Vec<Vec<usize>>,
+}
+
+fn past_efforts<'a>(corpus: &'a Corpus, rubric: &Rubric) -> Efforts<'a> {
+    let mut scored: Vec<(&CaseRecord, CaseScore)> = corpus
         .cases
         .iter()
         .filter(|r| r.case.kind == Kind::Effort && r.case.rubric.get_ref() == rubric.id.get_ref())
         .map(|r| (r, score::score_case(rubric, r)))
         .collect();
-    past.sort_by(|a, b| (a.1.start, &a.1.id).cmp(&(b.1.start, &b.1.id)));
-    past
+    scored.sort_by(|a, b| (a.1.start, &a.1.id).cmp(&(b.1.start, &b.1.id)));
+    let best_first = (0..rubric.criteria.get_ref().len())
+        .map(|k| {
+            let mut order: Vec<usize> = (0..scored.len())
+                .filter(|i| scored[*i].1.criteria.get(k).is_some())
+                .collect();
+            let key = |i: usize| {
+                let s = &scored[i].1;
+                (
+                    s.criteria.get(k).map_or(0, |c| c.level),
+                    s.start,
+                    s.id.as_str(),
+                    i,
+                )
+            };
+            order.sort_by(|a, b| key(*b).cmp(&key(*a)));
+            order
+        })
+        .collect();
+    Efforts { scored, best_first }
 }
 
 /// The audit of `record` against `efforts` (from [`past_efforts`]; the case itself is
@@ -370,10 +396,11 @@ fn audit_against(
     rubric: &Rubric,
     record: &CaseRecord,
     options: &Options,
-    efforts: &[(&CaseRecord, CaseScore)],
+    efforts: &Efforts,
 ) -> Result<Audit, Error> {
     let scored = score::score_case(rubric, record);
     let past: Vec<(&CaseRecord, &CaseScore)> = efforts
+        .scored
         .iter()
         .filter(|(r, _)| r.id() != record.id())
         .map(|(r, s)| (*r, s))
@@ -382,7 +409,7 @@ fn audit_against(
         .criteria
         .iter()
         .enumerate()
-        .map(|(index, c)| criterion_audit(corpus, rubric, record, index, c, &past, options))
+        .map(|(index, c)| criterion_audit(corpus, rubric, record, index, c, efforts, options))
         .collect();
     let mut failures = Vec::new();
     for c in &criteria {
@@ -505,7 +532,7 @@ fn criterion_audit(
     record: &CaseRecord,
     index: usize,
     c: &CriterionScore,
-    past: &[(&CaseRecord, &CaseScore)],
+    efforts: &Efforts,
     options: &Options,
 ) -> CriterionAudit {
     let criterion = rubric.criteria.get_ref().get(index);
@@ -550,11 +577,18 @@ fn criterion_audit(
                 .collect()
         })
         .unwrap_or_default();
+    // The first past effort in best-first order that qualifies: the case itself never,
+    // and with `earlier_only` none that began after it.
     let best_among = |earlier_only: bool| {
-        past.iter()
+        efforts
+            .best_first
+            .get(index)
+            .into_iter()
+            .flatten()
+            .filter_map(|i| efforts.scored.get(*i))
+            .filter(|(r, _)| r.id() != record.id())
             .filter(|(r, _)| !(earlier_only && record.start.certainly_before(&r.start)))
-            .filter_map(|(r, s)| s.criteria.get(index).map(|k| (r, s, k)))
-            .max_by(|a, b| (a.2.level, a.1.start, &a.1.id).cmp(&(b.2.level, b.1.start, &b.1.id)))
+            .find_map(|(r, s)| s.criteria.get(index).map(|k| (r, s, k)))
             .map(|(r, s, k)| best_past(corpus, rubric, index, r, s, k, record))
     };
     let best_past = best_among(false);

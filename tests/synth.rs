@@ -231,3 +231,71 @@ fn a_report_of_many_efforts_summarises_the_progression() {
             + 6
     );
 }
+
+#[test]
+fn the_best_past_effort_is_the_highest_level_then_the_latest() {
+    use thirdside::audit::{Options as AuditOptions, audit_initiatives};
+    use thirdside::model::Kind;
+    let corpus = synthetic_corpus(60);
+    let rubric = thirdside::select_rubric(&corpus, None).expect("one rubric");
+    let scores = thirdside::score::score(&corpus, rubric);
+    let efforts: Vec<_> = scores
+        .cases
+        .iter()
+        .filter(|c| c.kind == Kind::Effort)
+        .collect();
+    let options = AuditOptions {
+        policy: None,
+        fail_under: None,
+    };
+    let audits = audit_initiatives(&corpus, rubric, &options).expect("audits");
+    assert!(!audits.is_empty());
+    let mut earlier = 0;
+    for a in &audits {
+        let audited = scores
+            .cases
+            .iter()
+            .find(|c| c.id == a.case.id)
+            .expect("scored");
+        for (k, c) in a.criteria.iter().enumerate() {
+            let best_of = |only_earlier: bool| {
+                efforts
+                    .iter()
+                    .filter(|e| !(only_earlier && audited.start.certainly_before(&e.start)))
+                    .max_by(|x, y| {
+                        (x.criteria[k].level, x.start, &x.id).cmp(&(
+                            y.criteria[k].level,
+                            y.start,
+                            &y.id,
+                        ))
+                    })
+                    .map(|e| e.id.clone())
+            };
+            let best = c.best_past.as_ref().expect("there are past efforts");
+            assert_eq!(
+                Some(best.case.clone()),
+                best_of(false),
+                "{} {}",
+                a.case.id,
+                c.id
+            );
+            let expected_earlier = if best.began_after {
+                best_of(true)
+            } else {
+                None
+            };
+            assert_eq!(
+                c.best_earlier.as_ref().map(|b| b.case.clone()),
+                expected_earlier,
+                "{} {}",
+                a.case.id,
+                c.id
+            );
+            earlier += usize::from(c.best_earlier.is_some());
+        }
+    }
+    assert!(
+        earlier > 0,
+        "some best past effort began after the initiative"
+    );
+}
