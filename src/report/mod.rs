@@ -128,8 +128,9 @@ pub fn build(
         analysis_html: extra.html.clone(),
         bibliography: view::bibliography_views(bibliography),
     };
-    out.add("index.md", templates.markdown("index", &index)?)?;
-    out.add("index.html", templates.html("index", &index)?)?;
+    let (index_md, index_html) = templates.both("index", &index)?;
+    out.add("index.md", index_md)?;
+    out.add("index.html", index_html)?;
     out.add("progression.svg", chart)?;
     out.add("scores.json", crate::score_output::to_json(scores))?;
     out.add("scores.csv", crate::score_output::to_csv(scores))?;
@@ -146,14 +147,9 @@ pub fn build(
             return Ok(());
         };
         let page = view::case_view(rubric, corpus, case, record);
-        out.add(
-            view::case_page(&case.id, "md"),
-            templates.markdown("case", &page)?,
-        )?;
-        out.add(
-            view::case_page(&case.id, "html"),
-            templates.html("case", &page)?,
-        )
+        let (md, html) = templates.both("case", &page)?;
+        out.add(view::case_page(&case.id, "md"), md)?;
+        out.add(view::case_page(&case.id, "html"), html)
     })?;
     let options = crate::audit::Options {
         policy: extra.policy.as_ref(),

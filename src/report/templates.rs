@@ -157,6 +157,22 @@ impl Templates {
             .map_err(|e| Error::Template(format!("html/{name}.hbs: {e}")))
     }
 
+    /// Renders the Markdown and the HTML template of one name from the same data,
+    /// converting the data for the templates once.
+    pub fn both<T: Serialize>(&self, name: &str, data: &T) -> Result<(String, String), Error> {
+        let context = handlebars::Context::wraps(data)
+            .map_err(|e| Error::Template(format!("{name}: {e}")))?;
+        let markdown = self
+            .markdown
+            .render_with_context(name, &context)
+            .map_err(|e| Error::Template(format!("md/{name}.hbs: {e}")))?;
+        let html = self
+            .html
+            .render_with_context(name, &context)
+            .map_err(|e| Error::Template(format!("html/{name}.hbs: {e}")))?;
+        Ok((markdown, html))
+    }
+
     /// Renders a Markdown template.
     pub fn markdown<T: Serialize>(&self, name: &str, data: &T) -> Result<String, Error> {
         self.markdown
