@@ -71,15 +71,9 @@ fn the_same_seed_gives_the_same_files() {
 
 /// Scores of a synthetic corpus, loaded in memory.
 fn synthetic_scores(cases: usize) -> thirdside::score::Scores {
-    let corpus = synth::generate(cases, 3);
-    let mut inputs = thirdside::load::Inputs::default();
-    for (path, text) in &corpus.files {
-        inputs.add_bytes(path, text.as_bytes(), thirdside::load::FileKind::of(path));
-    }
-    let checked = thirdside::validate::validate(inputs, &Options::default());
-    assert_eq!(checked.errors(), 0, "{}", checked.report());
-    let rubric = thirdside::select_rubric(&checked.corpus, None).expect("one rubric");
-    thirdside::score::score(&checked.corpus, rubric)
+    let corpus = synthetic_corpus(cases);
+    let rubric = thirdside::select_rubric(&corpus, None).expect("one rubric");
+    thirdside::score::score(&corpus, rubric)
 }
 
 #[test]
