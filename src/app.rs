@@ -49,13 +49,19 @@ fn load(input: &InputArgs) -> Result<Checked, Error> {
 /// Loads, validates and insists on a valid corpus; prints the problems otherwise.
 fn load_valid(input: &InputArgs) -> Result<Corpus, Error> {
     let checked = load(input)?;
+    insist_valid(&checked)?;
+    Ok(checked.corpus)
+}
+
+/// Prints the problems and fails when the input has errors.
+fn insist_valid(checked: &Checked) -> Result<(), Error> {
     if checked.errors() > 0 {
         let _ = write!(std::io::stderr(), "{}", checked.report());
         return Err(Error::Invalid(
             "the input has errors; run `thirdside check` for the full list".to_string(),
         ));
     }
-    Ok(checked.corpus)
+    Ok(())
 }
 
 /// The validation options of the input arguments.
@@ -85,12 +91,7 @@ fn load_scores(input: &InputArgs, rubric: Option<&str>) -> Result<crate::score::
                 codings.push((id.clone(), crate::score::score_case(rubric, &record)));
             }
         })?;
-    if checked.errors() > 0 {
-        let _ = write!(std::io::stderr(), "{}", checked.report());
-        return Err(Error::Invalid(
-            "the input has errors; run `thirdside check` for the full list".to_string(),
-        ));
-    }
+    insist_valid(&checked)?;
     let rubric = crate::select_rubric(&checked.corpus, rubric)?;
     let codings = codings
         .into_iter()

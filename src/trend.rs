@@ -162,10 +162,14 @@ pub fn fmt_change(x: f64) -> String {
     }
 }
 
+/// The most efforts whose consecutive steps are told one by one (here, and in the
+/// report's progression); with more, they are summarised.
+pub const STEPS_MAX: usize = 12;
+
 /// The changes between consecutive efforts, each one when there are at most
-/// [`crate::report::view::STEPS_MAX`] efforts; otherwise how many rose, fell and held.
+/// [`STEPS_MAX`] efforts; otherwise how many rose, fell and held.
 pub fn changes_cell(changes: &[f64]) -> String {
-    if changes.len() < crate::report::view::STEPS_MAX {
+    if changes.len() < STEPS_MAX {
         return changes
             .iter()
             .map(|c| fmt_change(*c))

@@ -296,7 +296,6 @@ impl Session {
                         value: case,
                     };
                     if let Some(record) = self.case(loaded) {
-                        self.valid_cases += 1;
                         visit(&self.corpus, record);
                     }
                 }
@@ -310,12 +309,14 @@ impl Session {
     }
 
     fn case(&mut self, loaded: Loaded<Case>) -> Option<CaseRecord> {
-        self.validator.case(
+        let record = self.validator.case(
             loaded,
             &self.corpus,
             self.bibliography.as_ref(),
             &mut self.seen,
-        )
+        );
+        self.valid_cases += usize::from(record.is_some());
+        record
     }
 
     /// The outcome, with `cases` as the corpus's cases.
@@ -329,7 +330,7 @@ impl Session {
             ))
         });
         Checked {
-            valid_cases: self.valid_cases.max(cases.len()),
+            valid_cases: self.valid_cases,
             corpus: Corpus {
                 cases,
                 ..self.corpus

@@ -605,10 +605,7 @@ fn level_with_label(c: &CriterionScore) -> String {
     format!("{} ({})", c.level, c.label)
 }
 
-/// The most efforts whose consecutive steps the report tells one by one; with more,
-/// the progression gives each criterion's first and last level and the chart and
-/// case pages the rest.
-pub const STEPS_MAX: usize = 12;
+pub use crate::trend::STEPS_MAX;
 
 /// What the progression section says when there are too many efforts to tell step by
 /// step; empty otherwise.
@@ -648,9 +645,14 @@ pub fn progression(
                 }
                 _ => cells.join(" → "),
             };
-            let steps = efforts
+            // The steps are told only for a corpus small enough to read them.
+            let told: &[&CaseScore] = if efforts.len() <= STEPS_MAX {
+                efforts
+            } else {
+                &[]
+            };
+            let steps = told
                 .windows(2)
-                .take_while(|_| efforts.len() <= STEPS_MAX)
                 .filter_map(|pair| {
                     let (a, b) = (pair[0], pair[1]);
                     let (ca, cb) = (a.criteria.get(k)?, b.criteria.get(k)?);

@@ -137,7 +137,7 @@ impl Output {
                 // A page whose bytes are already in place is left alone: it is not
                 // rewritten, so a report of thousands of cases where a few changed
                 // writes only those, and unchanged files keep their times.
-                if std::fs::read(out.join(&path)).is_ok_and(|current| current == bytes) {
+                if difference(&out.join(&path), &bytes).is_none() {
                     lock(&self.unchanged).insert(path.clone());
                     lock(&self.files).insert(path, Vec::new());
                     return Ok(());
@@ -151,12 +151,7 @@ impl Output {
             }
             Sink::Compare(out) => {
                 let target = out.join(&path);
-                let why = match std::fs::read(&target) {
-                    Ok(current) if current == bytes => None,
-                    Ok(_) => Some("differs"),
-                    Err(_) => Some("missing"),
-                };
-                if let Some(why) = why {
+                if let Some(why) = difference(&target, &bytes) {
                     lock(&self.stale).push((path.clone(), format!("{} ({why})", target.display())));
                 }
                 Vec::new()
@@ -202,6 +197,15 @@ impl Output {
         text.push_str(MANIFEST);
         text.push('\n');
         text.into_bytes()
+    }
+}
+
+/// How the file at `target` differs from `bytes`: `None` when it holds exactly them.
+fn difference(target: &Path, bytes: &[u8]) -> Option<&'static str> {
+    match std::fs::read(target) {
+        Ok(current) if current == bytes => None,
+        Ok(_) => Some("differs"),
+        Err(_) => Some("missing"),
     }
 }
 
@@ -309,11 +313,7 @@ pub fn stale(out: &Path, output: &Output) -> Vec<String> {
             .iter()
             .filter_map(|(path, bytes)| {
                 let target = out.join(path);
-                let why = match std::fs::read(&target) {
-                    Ok(current) if current == *bytes => return None,
-                    Ok(_) => "differs",
-                    Err(_) => "missing",
-                };
+                let why = difference(&target, bytes)?;
                 Some((path.clone(), format!("{} ({why})", target.display())))
             })
             .collect(),
