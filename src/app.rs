@@ -263,16 +263,25 @@ fn new(args: NewArgs) -> Result<ExitCode, Error> {
 fn report(args: ReportArgs) -> Result<ExitCode, Error> {
     // Templates first: a bad --templates folder is a usage error before any work.
     let templates = crate::report::templates::Templates::load(args.templates.as_deref())?;
-    let corpus = load_valid(&args.input)?;
-    let rubric = crate::select_rubric(&corpus, args.rubric.as_deref())?;
     // Pages go straight to disk (staged beside --out) or are compared with it as they are
-    // rendered: a report of thousands of cases is never held in memory.
+    // rendered, and cases are read a chunk at a time: neither the report nor the corpus
+    // of thousands of cases is ever held in memory.
     let sink = if args.check {
         crate::report::write::Output::compare(&args.out)
     } else {
         crate::report::write::Output::staged(&args.out)?
     };
-    let (scores, mut output) = crate::report::render(&corpus, rubric, &templates, sink)?;
+    let streamed = crate::report::stream::render(
+        &paths(&args.input),
+        &options(&args.input)?,
+        args.rubric.as_deref(),
+        &templates,
+        sink,
+    )?;
+    insist_valid(&streamed.checked)?;
+    let Some((scores, mut output)) = streamed.report else {
+        return Err(Error::Invalid("the input has errors".to_string()));
+    };
     if args.check {
         let stale = crate::report::write::stale(&args.out, &output);
         if stale.is_empty() {

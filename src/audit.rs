@@ -33,6 +33,7 @@
 //! `thirdside audit --format json` and is what [`crate::audit_output`] renders. Numbers
 //! in it are rounded to two decimals; `display` fields hold them formatted for people.
 
+use crate::date::PartialDate;
 use crate::error::Error;
 use crate::model::{Kind, Rubric, Status};
 use crate::policy::{Enforcement, Policy};
@@ -42,6 +43,7 @@ use crate::score_output::{
 };
 use crate::validate::{CaseRecord, Corpus};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// What the audit is measured against besides the rubric.
 #[derive(Debug, Clone, Copy, Default)]
@@ -351,42 +353,132 @@ fn rubric_of<'a>(corpus: &'a Corpus, record: &CaseRecord) -> Result<&'a Rubric, 
     })
 }
 
-/// Every effort of the corpus coded against `rubric`, scored, in time order, and per
-/// criterion their positions from best to worst: what every audit compares with.
-struct Efforts<'a> {
-    scored: Vec<(&'a CaseRecord, CaseScore)>,
+/// The past efforts an audit compares with: every effort coding against the rubric,
+/// scored, in time order; per criterion their positions from best to worst; and the
+/// records of those whose evidence an audit shows. A report that streams its cases keeps
+/// the scores alone and lends the few records [`Efforts::needed`] names.
+pub struct Efforts<'a> {
+    scored: Vec<CaseScore>,
     /// `best_first[k]`: positions in `scored` by level on criterion k, then start, then
     /// id, highest first; equal keys keep the later position first.
     best_first: Vec<Vec<usize>>,
+    /// Aligned with `scored`: the coding's record, where lent.
+    records: Vec<Option<&'a CaseRecord>>,
+}
+
+impl<'a> Efforts<'a> {
+    /// The efforts of these scored codings ([`score::score_case`], any order), with no
+    /// records lent yet.
+    pub fn new(rubric: &Rubric, scored: Vec<CaseScore>) -> Efforts<'a> {
+        Self::with_records(rubric, scored.into_iter().map(|s| (s, None)).collect())
+    }
+
+    fn with_records(
+        rubric: &Rubric,
+        mut scored: Vec<(CaseScore, Option<&'a CaseRecord>)>,
+    ) -> Efforts<'a> {
+        scored.sort_by(|a, b| (a.0.start, &a.0.id).cmp(&(b.0.start, &b.0.id)));
+        let (scored, records): (Vec<CaseScore>, Vec<Option<&CaseRecord>>) =
+            scored.into_iter().unzip();
+        let best_first = (0..rubric.criteria.get_ref().len())
+            .map(|k| {
+                let mut order: Vec<usize> = (0..scored.len())
+                    .filter(|i| scored[*i].criteria.get(k).is_some())
+                    .collect();
+                let key = |i: usize| {
+                    let s = &scored[i];
+                    (
+                        s.criteria.get(k).map_or(0, |c| c.level),
+                        s.start,
+                        s.id.as_str(),
+                        i,
+                    )
+                };
+                order.sort_by(|a, b| key(*b).cmp(&key(*a)));
+                order
+            })
+            .collect();
+        Efforts {
+            scored,
+            best_first,
+            records,
+        }
+    }
+
+    /// The position of the best past effort on criterion `k` for the case `id` that
+    /// starts at `start`: the first in best-first order other than the case itself and,
+    /// with `earlier_only`, none that began after it.
+    fn best(&self, k: usize, id: &str, start: &PartialDate, earlier_only: bool) -> Option<usize> {
+        self.best_first
+            .get(k)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|i| self.scored.get(*i).is_some_and(|s| s.id != id))
+            .filter(|i| !(earlier_only && start.certainly_before(&self.scored[*i].start)))
+            .find(|i| self.scored[*i].criteria.get(k).is_some())
+    }
+
+    /// The (id, coder) of every effort whose record auditing the case `id`, starting at
+    /// `start`, shows evidence from: its best past effort on each criterion, and the best
+    /// earlier one where the best began after it.
+    pub fn needed(&self, id: &str, start: &PartialDate) -> Vec<(&str, &str)> {
+        let mut positions = Vec::new();
+        for k in 0..self.best_first.len() {
+            if let Some(i) = self.best(k, id, start, false) {
+                positions.push(i);
+                if start.certainly_before(&self.scored[i].start)
+                    && let Some(j) = self.best(k, id, start, true)
+                {
+                    positions.push(j);
+                }
+            }
+        }
+        positions.sort_unstable();
+        positions.dedup();
+        positions
+            .into_iter()
+            .map(|i| (self.scored[i].id.as_str(), self.scored[i].coder.as_str()))
+            .collect()
+    }
+
+    /// Lends the records among `records` that are codings of these efforts.
+    pub fn lend(&mut self, records: &'a [CaseRecord]) {
+        let by_key: HashMap<(&str, &str), &CaseRecord> =
+            records.iter().map(|r| ((r.id(), r.coder()), r)).collect();
+        for (slot, s) in self.records.iter_mut().zip(&self.scored) {
+            if let Some(r) = by_key.get(&(s.id.as_str(), s.coder.as_str())) {
+                *slot = Some(r);
+            }
+        }
+    }
+
+    /// The record at position `i`, or an error naming the effort when it was not lent.
+    fn record(&self, i: usize) -> Result<&'a CaseRecord, Error> {
+        self.records.get(i).copied().flatten().ok_or_else(|| {
+            let (id, coder) = self
+                .scored
+                .get(i)
+                .map_or(("?", "?"), |s| (s.id.as_str(), s.coder.as_str()));
+            Error::Invalid(format!(
+                "the record of past effort `{id}` (coded by {coder}) was not loaded for the audit"
+            ))
+        })
+    }
 }
 
 fn past_efforts<'a>(corpus: &'a Corpus, rubric: &Rubric) -> Efforts<'a> {
-    let mut scored: Vec<(&CaseRecord, CaseScore)> = corpus
-        .cases
-        .iter()
-        .filter(|r| r.case.kind == Kind::Effort && r.case.rubric.get_ref() == rubric.id.get_ref())
-        .map(|r| (r, score::score_case(rubric, r)))
-        .collect();
-    scored.sort_by(|a, b| (a.1.start, &a.1.id).cmp(&(b.1.start, &b.1.id)));
-    let best_first = (0..rubric.criteria.get_ref().len())
-        .map(|k| {
-            let mut order: Vec<usize> = (0..scored.len())
-                .filter(|i| scored[*i].1.criteria.get(k).is_some())
-                .collect();
-            let key = |i: usize| {
-                let s = &scored[i].1;
-                (
-                    s.criteria.get(k).map_or(0, |c| c.level),
-                    s.start,
-                    s.id.as_str(),
-                    i,
-                )
-            };
-            order.sort_by(|a, b| key(*b).cmp(&key(*a)));
-            order
-        })
-        .collect();
-    Efforts { scored, best_first }
+    Efforts::with_records(
+        rubric,
+        corpus
+            .cases
+            .iter()
+            .filter(|r| {
+                r.case.kind == Kind::Effort && r.case.rubric.get_ref() == rubric.id.get_ref()
+            })
+            .map(|r| (score::score_case(rubric, r), Some(r)))
+            .collect(),
+    )
 }
 
 /// The audit of `record` against `efforts` (from [`past_efforts`]; the case itself is
@@ -399,18 +491,17 @@ fn audit_against(
     efforts: &Efforts,
 ) -> Result<Audit, Error> {
     let scored = score::score_case(rubric, record);
-    let past: Vec<(&CaseRecord, &CaseScore)> = efforts
+    let past: Vec<&CaseScore> = efforts
         .scored
         .iter()
-        .filter(|(r, _)| r.id() != record.id())
-        .map(|(r, s)| (*r, s))
+        .filter(|s| s.id != record.id())
         .collect();
     let criteria: Vec<CriterionAudit> = scored
         .criteria
         .iter()
         .enumerate()
         .map(|(index, c)| criterion_audit(corpus, rubric, record, index, c, efforts, options))
-        .collect();
+        .collect::<Result<_, _>>()?;
     let mut failures = Vec::new();
     for c in &criteria {
         if let Some(gate) = &c.gate
@@ -436,7 +527,7 @@ fn audit_against(
         let rank_of = |x: f64| {
             1 + past
                 .iter()
-                .filter(|(_, p)| round2(p.total.score) > round2(x))
+                .filter(|p| round2(p.total.score) > round2(x))
                 .count()
         };
         Rank {
@@ -501,18 +592,36 @@ pub fn audit_initiatives(
         })
         .collect();
     records.sort_by(|a, b| (a.start, a.id(), a.coder()).cmp(&(b.start, b.id(), b.coder())));
-    let efforts = past_efforts(corpus, rubric);
+    audit_each(
+        corpus,
+        rubric,
+        &records,
+        options,
+        &past_efforts(corpus, rubric),
+    )
+}
+
+/// Audits each of `records` against `efforts`, which must have been lent the records
+/// [`Efforts::needed`] names for them; in parallel, in the order given. `corpus`
+/// gives the bibliography; its cases are not read.
+pub fn audit_each(
+    corpus: &Corpus,
+    rubric: &Rubric,
+    records: &[&CaseRecord],
+    options: &Options,
+    efforts: &Efforts,
+) -> Result<Vec<Audit>, Error> {
     // Each audit reads the same scored efforts: independent, so run in parallel.
     use rayon::prelude::*;
     records
-        .into_par_iter()
-        .map(|r| audit_against(corpus, rubric, r, options, &efforts))
+        .par_iter()
+        .map(|r| audit_against(corpus, rubric, r, options, efforts))
         .collect()
 }
 
 /// The past efforts to list ([`PAST_LISTED`]), in time order.
-fn listed<'a>(past: &[(&CaseRecord, &'a CaseScore)], total: f64) -> Vec<&'a CaseScore> {
-    let mut chosen: Vec<(usize, &CaseScore)> = past.iter().map(|(_, p)| *p).enumerate().collect();
+fn listed<'a>(past: &[&'a CaseScore], total: f64) -> Vec<&'a CaseScore> {
+    let mut chosen: Vec<(usize, &CaseScore)> = past.iter().copied().enumerate().collect();
     if chosen.len() > PAST_LISTED {
         // Nearest in total first; ties to the later effort, as for the best past effort.
         // The order is total (ties by position), so selecting gives what sorting would.
@@ -534,7 +643,7 @@ fn criterion_audit(
     c: &CriterionScore,
     efforts: &Efforts,
     options: &Options,
-) -> CriterionAudit {
+) -> Result<CriterionAudit, Error> {
     let criterion = rubric.criteria.get_ref().get(index);
     let label_of = |level: usize| {
         criterion
@@ -579,24 +688,23 @@ fn criterion_audit(
         .unwrap_or_default();
     // The first past effort in best-first order that qualifies: the case itself never,
     // and with `earlier_only` none that began after it.
-    let best_among = |earlier_only: bool| {
-        efforts
-            .best_first
-            .get(index)
-            .into_iter()
-            .flatten()
-            .filter_map(|i| efforts.scored.get(*i))
-            .filter(|(r, _)| r.id() != record.id())
-            .filter(|(r, _)| !(earlier_only && record.start.certainly_before(&r.start)))
-            .find_map(|(r, s)| s.criteria.get(index).map(|k| (r, s, k)))
-            .map(|(r, s, k)| best_past(corpus, rubric, index, r, s, k, record))
+    let best_among = |earlier_only: bool| -> Result<Option<BestPast>, Error> {
+        let Some(i) = efforts.best(index, record.id(), &record.start, earlier_only) else {
+            return Ok(None);
+        };
+        let s = &efforts.scored[i];
+        let Some(k) = s.criteria.get(index) else {
+            return Ok(None);
+        };
+        let r = efforts.record(i)?;
+        Ok(Some(best_past(corpus, rubric, index, r, s, k, record)))
     };
-    let best_past = best_among(false);
-    let best_earlier = best_past
-        .as_ref()
-        .filter(|b| b.began_after)
-        .and_then(|_| best_among(true));
-    CriterionAudit {
+    let best_past = best_among(false)?;
+    let best_earlier = match &best_past {
+        Some(b) if b.began_after => best_among(true)?,
+        _ => None,
+    };
+    Ok(CriterionAudit {
         id: c.id.clone(),
         name: criterion.map(|k| k.name.clone()).unwrap_or_default(),
         question: criterion.map(|k| k.question.clone()).unwrap_or_default(),
@@ -625,7 +733,7 @@ fn criterion_audit(
         indicators,
         best_past,
         best_earlier,
-    }
+    })
 }
 
 fn best_past(

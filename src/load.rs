@@ -51,6 +51,18 @@ pub struct Loaded<T> {
     pub path: PathBuf,
     /// Its content.
     pub value: T,
+    /// A hash of its text ([`digest`]), to notice the file changing between two reads.
+    pub digest: u64,
+}
+
+/// A hash of a file's text: equal texts give equal digests within a run (the standard
+/// library's default hasher, unkeyed). It notices a file edited between two reads of
+/// one command; it is not stored, and not for security.
+pub fn digest(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Everything read from the inputs, parsed as far as each file allows.
@@ -118,6 +130,7 @@ impl Inputs {
             Ok(value) => list(self).push(Loaded {
                 path: path.to_path_buf(),
                 value,
+                digest: digest(&text),
             }),
             Err(diagnostic) => self.diagnostics.push(diagnostic),
         }

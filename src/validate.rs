@@ -57,6 +57,8 @@ pub struct CaseRecord {
     pub end: Option<PartialDate>,
     /// One entry per criterion of its rubric, in the rubric's order.
     pub coding: Vec<CriterionCoding>,
+    /// A hash of the file's text ([`crate::load::digest`]).
+    pub digest: u64,
 }
 
 impl CaseRecord {
@@ -294,6 +296,7 @@ impl Session {
                     let loaded = Loaded {
                         path: file.path.clone(),
                         value: case,
+                        digest: crate::load::digest(&file.text),
                     };
                     if let Some(record) = self.case(loaded) {
                         visit(&self.corpus, record);
@@ -585,7 +588,11 @@ impl Validator {
         let seen_cases = &mut seen.cases;
         let first_rubric = &mut seen.rubrics;
         {
-            let Loaded { path, value: case } = loaded;
+            let Loaded {
+                path,
+                value: case,
+                digest,
+            } = loaded;
             let diagnostics_before = self.diagnostics.len();
             self.check_id(&path, "case id", &case.id);
             let key = (
@@ -874,6 +881,7 @@ impl Validator {
                     start,
                     end,
                     coding,
+                    digest,
                 }),
                 _ => None,
             }

@@ -8,15 +8,16 @@
 
 pub mod analysis;
 pub mod escape;
+pub mod stream;
 pub mod svg;
 pub mod templates;
 pub mod view;
 pub mod write;
 
 use crate::error::Error;
-use crate::model::{Kind, Rubric};
+use crate::model::{Bibliography, Kind, Rubric};
 use crate::score::{CaseScore, Scores};
-use crate::validate::Corpus;
+use crate::validate::{CaseRecord, Corpus};
 use rayon::prelude::*;
 use templates::Templates;
 use view::{CodebookView, IndexView};
@@ -33,6 +34,19 @@ pub struct Extra {
     pub policy: Option<crate::policy::Policy>,
 }
 
+impl Extra {
+    /// What `thirdside report` adds: the analysis section of `scores` and, when it is
+    /// written for this rubric, the shipped default policy.
+    pub fn for_report(rubric: &Rubric, scores: &Scores) -> Result<Extra, Error> {
+        Ok(Extra {
+            policy: crate::embedded::default_policy(rubric)
+                .and_then(Result::ok)
+                .map(|(policy, _)| policy),
+            ..analysis::extra(scores)?
+        })
+    }
+}
+
 /// Scores the corpus against `rubric` and renders the whole report into `out`, with the
 /// analysis section and, when it is written for this rubric, the shipped default
 /// policy on the initiatives' audit pages: what `thirdside report` writes.
@@ -43,12 +57,7 @@ pub fn render(
     out: Output,
 ) -> Result<(Scores, Output), Error> {
     let scores = crate::score::score(corpus, rubric);
-    let extra = Extra {
-        policy: crate::embedded::default_policy(rubric)
-            .and_then(Result::ok)
-            .map(|(policy, _)| policy),
-        ..analysis::extra(&scores)?
-    };
+    let extra = Extra::for_report(rubric, &scores)?;
     let output = build(corpus, rubric, &scores, templates, &extra, out)?;
     Ok((scores, output))
 }
@@ -63,15 +72,62 @@ pub fn build(
     out: Output,
 ) -> Result<Output, Error> {
     let bibliography = &corpus.bibliography;
+    let records = view::Records::new(&corpus.cases);
+    let observations = scores
+        .cases
+        .iter()
+        .filter_map(|c| records.of(c))
+        .map(view::observations)
+        .sum();
+    let rubric_view = summary(
+        rubric,
+        bibliography,
+        scores,
+        &records,
+        observations,
+        templates,
+        extra,
+        &out,
+    )?;
+    case_pages(
+        rubric,
+        bibliography,
+        templates,
+        &out,
+        scores
+            .cases
+            .par_iter()
+            .filter_map(|case| Some((case, records.of(case)?))),
+    )?;
+    let options = crate::audit::Options {
+        policy: extra.policy.as_ref(),
+        fail_under: None,
+    };
+    let audits = crate::audit::audit_initiatives(corpus, rubric, &options)?;
+    audit_pages(&audits, &rubric_view, templates, &out)?;
+    Ok(out)
+}
+
+/// Renders the files about the whole corpus — the comparative report, the chart, the
+/// codebook, `scores.json` and `scores.csv` — into `out`. `records` needs to hold the
+/// efforts' records only when the progression tells its steps (at most
+/// [`view::STEPS_MAX`] efforts); `observations` is the number of indicator
+/// observations behind `scores`. Returns the rubric's view, which every page shows.
+#[allow(clippy::too_many_arguments)]
+pub fn summary(
+    rubric: &Rubric,
+    bibliography: &Bibliography,
+    scores: &Scores,
+    records: &view::Records,
+    observations: usize,
+    templates: &Templates,
+    extra: &Extra,
+    out: &Output,
+) -> Result<view::RubricView, Error> {
     let efforts: Vec<&CaseScore> = scores
         .cases
         .iter()
         .filter(|c| c.kind == Kind::Effort)
-        .collect();
-    let initiatives: Vec<&CaseScore> = scores
-        .cases
-        .iter()
-        .filter(|c| c.kind == Kind::Initiative)
         .collect();
     let criteria = view::criteria_views(rubric, bibliography);
     let names: Vec<(String, String)> = criteria
@@ -87,38 +143,28 @@ pub fn build(
         &labels,
         &svg::series(&names, &efforts),
     );
-    let records = view::Records::new(corpus);
-    let observations: usize = scores
-        .cases
-        .iter()
-        .filter_map(|c| records.of(c))
-        .map(|r| {
-            r.coding
-                .iter()
-                .flat_map(|c| c.statuses.iter().flatten())
-                .count()
-        })
-        .sum();
     let unknown: usize = scores
         .cases
         .iter()
         .flat_map(|c| &c.criteria)
         .map(|c| c.unknown)
         .sum();
+    let rows = |kind: Kind| {
+        scores
+            .cases
+            .iter()
+            .filter(|c| c.kind == kind)
+            .map(view::row_view)
+            .collect()
+    };
     let index = IndexView {
         rubric: view::rubric_view(rubric, bibliography),
         engine_version: env!("CARGO_PKG_VERSION").to_string(),
         criteria: criteria.clone(),
-        efforts: efforts
-            .iter()
-            .map(|c| view::row_view(c, records.of(c)))
-            .collect(),
-        initiatives: initiatives
-            .iter()
-            .map(|c| view::row_view(c, records.of(c)))
-            .collect(),
+        efforts: rows(Kind::Effort),
+        initiatives: rows(Kind::Initiative),
         chart: chart.clone(),
-        progression: view::progression(rubric, corpus, &records, &efforts),
+        progression: view::progression(rubric, bibliography, records, &efforts),
         progression_note: view::progression_note(efforts.len()),
         overrides: view::overrides(rubric, scores),
         unknowns: format!(
@@ -135,38 +181,48 @@ pub fn build(
     out.add("scores.json", crate::score_output::to_json(scores))?;
     out.add("scores.csv", crate::score_output::to_csv(scores))?;
     let codebook = CodebookView {
-        rubric: index.rubric.clone(),
-        engine_version: index.engine_version.clone(),
+        rubric: index.rubric,
+        engine_version: index.engine_version,
         criteria,
-        bibliography: index.bibliography.clone(),
+        bibliography: index.bibliography,
     };
     out.add("codebook.md", templates.markdown("codebook", &codebook)?)?;
-    // Case pages are independent of each other: rendered and added in parallel.
-    scores.cases.par_iter().try_for_each(|case| {
-        let Some(record) = records.of(case) else {
-            return Ok(());
-        };
-        let page = view::case_view(rubric, corpus, case, record);
+    Ok(codebook.rubric)
+}
+
+/// Renders the page of each case — its score and the record it shows — into `out`,
+/// in parallel.
+pub fn case_pages<'c>(
+    rubric: &Rubric,
+    bibliography: &Bibliography,
+    templates: &Templates,
+    out: &Output,
+    cases: impl ParallelIterator<Item = (&'c CaseScore, &'c CaseRecord)>,
+) -> Result<(), Error> {
+    cases.try_for_each(|(case, record)| {
+        let page = view::case_view(rubric, bibliography, case, record);
         let (md, html) = templates.both("case", &page)?;
         out.add(view::case_page(&case.id, "md"), md)?;
         out.add(view::case_page(&case.id, "html"), html)
-    })?;
-    let options = crate::audit::Options {
-        policy: extra.policy.as_ref(),
-        fail_under: None,
-    };
-    crate::audit::audit_initiatives(corpus, rubric, &options)?
-        .par_iter()
-        .try_for_each(|audit| {
-            let page = view::audit_view(audit, &index);
-            out.add(
-                view::audit_page(&audit.case.id, "md"),
-                crate::audit_output::to_markdown(audit),
-            )?;
-            out.add(
-                view::audit_page(&audit.case.id, "html"),
-                templates.html("audit", &page)?,
-            )
-        })?;
-    Ok(out)
+    })
+}
+
+/// Renders the audit page of each audit into `out`, in parallel.
+pub fn audit_pages(
+    audits: &[crate::audit::Audit],
+    rubric: &view::RubricView,
+    templates: &Templates,
+    out: &Output,
+) -> Result<(), Error> {
+    audits.par_iter().try_for_each(|audit| {
+        let page = view::audit_view(audit, rubric);
+        out.add(
+            view::audit_page(&audit.case.id, "md"),
+            crate::audit_output::to_markdown(audit),
+        )?;
+        out.add(
+            view::audit_page(&audit.case.id, "html"),
+            templates.html("audit", &page)?,
+        )
+    })
 }

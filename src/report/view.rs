@@ -9,7 +9,7 @@ use crate::model::{Bibliography, Case, Criterion, Kind, Rubric, Status};
 use crate::report::escape::linkable;
 use crate::score::{CaseScore, CriterionScore, Interval, Scores};
 use crate::score_output::fmt1;
-use crate::validate::{CaseRecord, Corpus};
+use crate::validate::CaseRecord;
 use serde::Serialize;
 
 /// The rubric, as shown at the top of every page.
@@ -482,11 +482,11 @@ pub fn audit_page(id: &str, ext: &str) -> String {
 }
 
 /// A case's row.
-pub fn row_view(score: &CaseScore, record: Option<&CaseRecord>) -> RowView {
+pub fn row_view(score: &CaseScore) -> RowView {
     let initiative = score.kind == Kind::Initiative;
-    let dates = match (&score.end, record) {
-        (Some(end), _) => format!("{} – {end}", score.start),
-        (None, _) => format!("{} –", score.start),
+    let dates = match &score.end {
+        Some(end) => format!("{} – {end}", score.start),
+        None => format!("{} –", score.start),
     };
     RowView {
         id: score.id.clone(),
@@ -525,6 +525,15 @@ pub fn row_view(score: &CaseScore, record: Option<&CaseRecord>) -> RowView {
         total: total_cell(&score.total),
         cells: score.criteria.iter().map(level_cell).collect(),
     }
+}
+
+/// The number of indicator observations a case record holds.
+pub fn observations(record: &CaseRecord) -> usize {
+    record
+        .coding
+        .iter()
+        .flat_map(|c| c.statuses.iter().flatten())
+        .count()
 }
 
 /// The evidence records with these ids, resolved.
@@ -576,10 +585,10 @@ pub struct Records<'a> {
 }
 
 impl<'a> Records<'a> {
-    /// Indexes the corpus's cases.
-    pub fn new(corpus: &'a Corpus) -> Self {
+    /// Indexes these case records (the first of each id and coder counts).
+    pub fn new(records: impl IntoIterator<Item = &'a CaseRecord>) -> Self {
         let mut by_key = std::collections::HashMap::new();
-        for r in &corpus.cases {
+        for r in records {
             by_key.entry((r.id(), r.coder())).or_insert(r);
         }
         Records { by_key }
@@ -622,11 +631,10 @@ pub fn progression_note(efforts: usize) -> String {
 /// What changed, criterion by criterion, between consecutive efforts.
 pub fn progression(
     rubric: &Rubric,
-    corpus: &Corpus,
+    bibliography: &Bibliography,
     records: &Records,
     efforts: &[&CaseScore],
 ) -> Vec<ProgressionView> {
-    let bibliography = &corpus.bibliography;
     rubric
         .criteria
         .get_ref()
@@ -765,11 +773,10 @@ pub fn bibliography_views(bibliography: &Bibliography) -> Vec<WorkView> {
 /// The case page.
 pub fn case_view(
     rubric: &Rubric,
-    corpus: &Corpus,
+    bibliography: &Bibliography,
     score: &CaseScore,
     record: &CaseRecord,
 ) -> CaseView {
-    let bibliography = &corpus.bibliography;
     let case = &record.case;
     let mut context = Vec::new();
     let mut context_evidence = Vec::new();
@@ -856,7 +863,7 @@ pub fn case_view(
     CaseView {
         rubric: rubric_view(rubric, bibliography),
         engine_version: env!("CARGO_PKG_VERSION").to_string(),
-        row: row_view(score, Some(record)),
+        row: row_view(score),
         conflict: case.conflict.clone(),
         mediators: case.mediators.join("; "),
         parties: case.parties.join("; "),
@@ -904,7 +911,7 @@ pub struct UnknownView {
 }
 
 /// The audit page's view.
-pub fn audit_view<'a>(audit: &'a crate::audit::Audit, index: &IndexView) -> AuditPageView<'a> {
+pub fn audit_view<'a>(audit: &'a crate::audit::Audit, rubric: &RubricView) -> AuditPageView<'a> {
     let rank = match &audit.rank {
         Some(r) => format!(
             "On its total it would rank {} of {} among the past efforts and itself ({} at its lower bound, {} at its upper bound).",
@@ -917,8 +924,8 @@ pub fn audit_view<'a>(audit: &'a crate::audit::Audit, index: &IndexView) -> Audi
     };
     AuditPageView {
         audit,
-        rubric: index.rubric.clone(),
-        engine_version: index.engine_version.clone(),
+        rubric: rubric.clone(),
+        engine_version: env!("CARGO_PKG_VERSION").to_string(),
         verdict: if audit.passed {
             "Passes the policy".to_string()
         } else {

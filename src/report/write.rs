@@ -42,7 +42,7 @@ pub struct Output {
     /// Every file added; the bytes only when kept in memory.
     files: Mutex<BTreeMap<PathBuf, Vec<u8>>>,
     /// With [`Sink::Compare`]: the files that differ or are missing, with why.
-    stale: Mutex<Vec<(PathBuf, String)>>,
+    stale: Mutex<BTreeMap<PathBuf, String>>,
     /// With [`Sink::Staging`]: the files already in place with the same bytes.
     unchanged: Mutex<BTreeSet<PathBuf>>,
     /// With [`Sink::Staging`]: set once [`write()`] has moved the files into place.
@@ -120,7 +120,8 @@ impl Output {
         Output::with(Sink::Compare(out.to_path_buf()))
     }
 
-    /// Adds a file. The path must be relative and stay inside the output folder.
+    /// Adds a file. The path must be relative and stay inside the output folder. Adding
+    /// a path again replaces what was added before.
     pub fn add(&self, path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) -> Result<(), Error> {
         let path = path.into();
         let inside = path.components().all(|c| matches!(c, Component::Normal(_)));
@@ -137,12 +138,19 @@ impl Output {
                 // A page whose bytes are already in place is left alone: it is not
                 // rewritten, so a report of thousands of cases where a few changed
                 // writes only those, and unchanged files keep their times.
+                let target = dir.join(&path);
+                let again = self.contains(&path);
                 if difference(&out.join(&path), &bytes).is_none() {
+                    if again {
+                        let _ = std::fs::remove_file(&target);
+                    }
                     lock(&self.unchanged).insert(path.clone());
                     lock(&self.files).insert(path, Vec::new());
                     return Ok(());
                 }
-                let target = dir.join(&path);
+                if again {
+                    lock(&self.unchanged).remove(&path);
+                }
                 if let Some(parent) = target.parent() {
                     std::fs::create_dir_all(parent).map_err(io(parent))?;
                 }
@@ -151,8 +159,14 @@ impl Output {
             }
             Sink::Compare(out) => {
                 let target = out.join(&path);
-                if let Some(why) = difference(&target, &bytes) {
-                    lock(&self.stale).push((path.clone(), format!("{} ({why})", target.display())));
+                match difference(&target, &bytes) {
+                    Some(why) => {
+                        lock(&self.stale)
+                            .insert(path.clone(), format!("{} ({why})", target.display()));
+                    }
+                    None => {
+                        lock(&self.stale).remove(&path);
+                    }
                 }
                 Vec::new()
             }
@@ -308,7 +322,10 @@ fn move_files(staging: &Path, out: &Path, output: &Output) -> Result<(), Error> 
 /// earlier run and no longer generated, in path order. Empty when `out` is current.
 pub fn stale(out: &Path, output: &Output) -> Vec<String> {
     let mut stale: Vec<(PathBuf, String)> = match &output.sink {
-        Sink::Compare(_) => lock(&output.stale).clone(),
+        Sink::Compare(_) => lock(&output.stale)
+            .iter()
+            .map(|(p, s)| (p.clone(), s.clone()))
+            .collect(),
         _ => lock(&output.files)
             .iter()
             .filter_map(|(path, bytes)| {
@@ -464,5 +481,37 @@ mod tests {
             "changed"
         );
         assert!(stale(&out, &output(&[("a.md", "1"), ("b.md", "changed")])).is_empty());
+    }
+
+    #[test]
+    fn adding_a_path_again_replaces_it_in_every_sink() {
+        let dir = tempfile::tempdir().expect("temp");
+        let out = dir.path().join("r");
+        write(&out, &mut output(&[("a.md", "1"), ("b.md", "2")])).expect("write");
+        // Staged: unchanged then changed, and changed then unchanged.
+        let mut staged = Output::staged(&out).expect("staging");
+        staged.add("a.md", "1").expect("a");
+        staged.add("a.md", "new").expect("a again");
+        staged.add("b.md", "first").expect("b");
+        staged.add("b.md", "2").expect("b again");
+        write(&out, &mut staged).expect("write");
+        assert_eq!(std::fs::read_to_string(out.join("a.md")).expect("a"), "new");
+        assert_eq!(std::fs::read_to_string(out.join("b.md")).expect("b"), "2");
+        // Compared: a difference replaced by the same bytes is no longer stale, and the
+        // other way round.
+        let compared = Output::compare(&out);
+        compared.add("a.md", "differs").expect("a");
+        compared.add("a.md", "new").expect("a again");
+        compared.add("b.md", "2").expect("b");
+        compared.add("b.md", "differs").expect("b again");
+        let s = stale(&out, &compared);
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert!(s[0].ends_with("b.md (differs)"), "{s:?}");
+        // In memory: the last bytes.
+        let memory = Output::new();
+        memory.add("a.md", "1").expect("a");
+        memory.add("a.md", "2").expect("a again");
+        assert_eq!(memory.get("a.md"), Some(b"2".to_vec()));
+        assert_eq!(memory.len(), 1);
     }
 }

@@ -1,0 +1,390 @@
+//! `thirdside report` from files, in memory that does not grow with the case files.
+//!
+//! [`super::render`] needs the whole corpus in memory; a coding project of thousands of
+//! cases does not fit in it comfortably (10,000 synthetic cases take about 400 MB as
+//! parsed records). Here the cases are validated one chunk at a time
+//! ([`crate::validate::validate_each`]); each valid case is scored, its page rendered
+//! (in parallel, a batch at a time) and its record dropped, keeping only its score and
+//! where it came from. After the last case, the few records the rest of the report
+//! shows are read again, and checked to be the bytes read the first time:
+//! - the first coder's record of a case coded several times (its page shows the
+//!   combined score, so it is rendered again);
+//! - the efforts' records when the progression tells its steps (at most
+//!   [`super::view::STEPS_MAX`] efforts);
+//! - the initiatives' records, a chunk at a time, for their audits, and the records of
+//!   the past efforts whose evidence those audits show ([`Efforts::needed`]).
+//!
+//! The files written are the same bytes [`super::render`] writes (tested).
+
+use super::templates::Templates;
+use super::write::Output;
+use super::{Extra, audit_pages, case_pages, summary, view};
+use crate::audit::Efforts;
+use crate::date::PartialDate;
+use crate::error::Error;
+use crate::model::Kind;
+use crate::score::{CaseScore, Scores};
+use crate::validate::{CaseRecord, Checked, Corpus, Options};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Cases whose pages are rendered together, in parallel, while the next files are
+/// parsed: enough to keep both cores busy.
+const BATCH: usize = 128;
+
+/// Initiatives audited together; their records are read again a chunk at a time.
+const AUDIT_CHUNK: usize = 256;
+
+/// What a streamed report produced.
+#[derive(Debug)]
+pub struct Streamed {
+    /// The outcome of validation (with no cases kept).
+    pub checked: Checked,
+    /// The scores and the rendered report; `None` when the input has errors.
+    pub report: Option<(Scores, Output)>,
+}
+
+/// Validates the files under `paths` and renders the report of the rubric `choice`
+/// (or the only one) into `out`, as [`super::render`] would from the loaded corpus.
+pub fn render(
+    paths: &[PathBuf],
+    options: &Options,
+    choice: Option<&str>,
+    templates: &Templates,
+    out: Output,
+) -> Result<Streamed, Error> {
+    let mut pass = Pass {
+        choice,
+        rubric: None,
+        templates,
+        out: &out,
+        codings: Vec::new(),
+        kept: Vec::new(),
+        times: HashMap::new(),
+        pending: Vec::new(),
+        failed: None,
+    };
+    let checked = crate::validate::validate_each(paths, options, |corpus, record| {
+        pass.visit(corpus, record)
+    })?;
+    if checked.errors() > 0 {
+        return Ok(Streamed {
+            checked,
+            report: None,
+        });
+    }
+    let corpus = &checked.corpus;
+    let rubric = crate::select_rubric(corpus, choice)?;
+    pass.flush(corpus);
+    let Pass {
+        codings,
+        kept,
+        times,
+        failed,
+        ..
+    } = pass;
+    if let Some(error) = failed {
+        return Err(error);
+    }
+    let reread = Reread {
+        paths,
+        options,
+        kept: kept
+            .iter()
+            .map(|k| ((k.id.as_str(), k.coder.as_str()), k))
+            .collect(),
+    };
+    let efforts: Vec<CaseScore> = codings
+        .iter()
+        .zip(&kept)
+        .filter(|(_, k)| k.kind == Kind::Effort)
+        .map(|(s, _)| s.clone())
+        .collect();
+    let scores = crate::score::from_codings(rubric, codings);
+    let bibliography = &corpus.bibliography;
+
+    // The records the summary and the combined cases' pages show.
+    let effort_scores: Vec<&CaseScore> = scores
+        .cases
+        .iter()
+        .filter(|c| c.kind == Kind::Effort)
+        .collect();
+    let told = if effort_scores.len() <= view::STEPS_MAX {
+        effort_scores.as_slice()
+    } else {
+        &[]
+    };
+    let combined: Vec<&CaseScore> = scores
+        .cases
+        .iter()
+        .filter(|c| times.get(&c.id).is_some_and(|n| *n > 1))
+        .collect();
+    let shown: Vec<&Kept> = told
+        .iter()
+        .chain(&combined)
+        .filter_map(|c| reread.shown(c))
+        .collect();
+    let records = reread.records(&shown)?;
+    let index = view::Records::new(&records);
+    case_pages(
+        rubric,
+        bibliography,
+        templates,
+        &out,
+        combined
+            .par_iter()
+            .filter_map(|case| Some((*case, index.of(case)?))),
+    )?;
+    let observations = scores
+        .cases
+        .iter()
+        .filter_map(|c| reread.shown(c))
+        .map(|k| k.observations)
+        .sum();
+    let extra = Extra::for_report(rubric, &scores)?;
+    let rubric_view = summary(
+        rubric,
+        bibliography,
+        &scores,
+        &index,
+        observations,
+        templates,
+        &extra,
+        &out,
+    )?;
+    drop(records);
+
+    // The audits, a chunk of initiatives at a time.
+    let mut initiatives: Vec<&Kept> = kept.iter().filter(|k| k.kind == Kind::Initiative).collect();
+    initiatives.sort_by(|a, b| (a.start, &a.id, &a.coder).cmp(&(b.start, &b.id, &b.coder)));
+    let mut efforts = Efforts::new(rubric, efforts);
+    let needed: BTreeSet<(&str, &str)> = initiatives
+        .iter()
+        .flat_map(|i| efforts.needed(&i.id, &i.start))
+        .collect();
+    let needed: Vec<&Kept> = needed
+        .into_iter()
+        .filter_map(|key| reread.kept.get(&key).copied())
+        .collect();
+    let best = reread.records(&needed)?;
+    efforts.lend(&best);
+    let options = crate::audit::Options {
+        policy: extra.policy.as_ref(),
+        fail_under: None,
+    };
+    for chunk in initiatives.chunks(AUDIT_CHUNK) {
+        let records = reread.records(chunk)?;
+        let by_key: HashMap<(&str, &str), &CaseRecord> =
+            records.iter().map(|r| ((r.id(), r.coder()), r)).collect();
+        let chunk: Vec<&CaseRecord> = chunk
+            .iter()
+            .filter_map(|k| by_key.get(&(k.id.as_str(), k.coder.as_str())).copied())
+            .collect();
+        let audits = crate::audit::audit_each(corpus, rubric, &chunk, &options, &efforts)?;
+        audit_pages(&audits, &rubric_view, templates, &out)?;
+    }
+    Ok(Streamed {
+        checked,
+        report: Some((scores, out)),
+    })
+}
+
+/// What is kept of a case coding once its page is rendered.
+#[derive(Debug)]
+struct Kept {
+    id: String,
+    coder: String,
+    kind: Kind,
+    start: PartialDate,
+    path: PathBuf,
+    digest: u64,
+    observations: usize,
+}
+
+/// The state of the pass over the cases.
+struct Pass<'a> {
+    choice: Option<&'a str>,
+    /// The rubric reported on, once the first case is seen (`None` inside when the
+    /// choice is not valid: the error is given after validation).
+    rubric: Option<Option<String>>,
+    templates: &'a Templates,
+    out: &'a Output,
+    /// Each coding's score against the rubric, in the order checked.
+    codings: Vec<CaseScore>,
+    /// Aligned with `codings`.
+    kept: Vec<Kept>,
+    /// How many codings each case id has.
+    times: HashMap<String, usize>,
+    /// Codings whose pages are not rendered yet, with their records.
+    pending: Vec<(CaseScore, CaseRecord)>,
+    /// The first rendering error; no page is rendered after it.
+    failed: Option<Error>,
+}
+
+impl Pass<'_> {
+    fn visit(&mut self, corpus: &Corpus, record: CaseRecord) {
+        let chosen = self.rubric.get_or_insert_with(|| {
+            crate::select_rubric(corpus, self.choice)
+                .ok()
+                .map(|r| r.id.get_ref().clone())
+        });
+        let Some(rubric) = chosen.as_deref().and_then(|id| corpus.rubric(id)) else {
+            return;
+        };
+        if record.case.rubric.get_ref() != rubric.id.get_ref() {
+            return;
+        }
+        let score = crate::score::score_case(rubric, &record);
+        *self.times.entry(score.id.clone()).or_default() += 1;
+        self.kept.push(Kept {
+            id: score.id.clone(),
+            coder: score.coder.clone(),
+            kind: score.kind,
+            start: score.start,
+            path: record.path.clone(),
+            digest: record.digest,
+            observations: view::observations(&record),
+        });
+        if self.failed.is_none() {
+            self.pending.push((score.clone(), record));
+        }
+        self.codings.push(score);
+        if self.pending.len() >= BATCH {
+            self.flush(corpus);
+        }
+    }
+
+    /// Renders the pending pages.
+    fn flush(&mut self, corpus: &Corpus) {
+        let pending = std::mem::take(&mut self.pending);
+        let Some(rubric) = self
+            .rubric
+            .as_ref()
+            .and_then(Option::as_deref)
+            .and_then(|id| corpus.rubric(id))
+        else {
+            return;
+        };
+        if self.failed.is_some() || pending.is_empty() {
+            return;
+        }
+        if let Err(error) = case_pages(
+            rubric,
+            &corpus.bibliography,
+            self.templates,
+            self.out,
+            pending.par_iter().map(|(s, r)| (s, r)),
+        ) {
+            self.failed = Some(error);
+        }
+    }
+}
+
+/// Reads case files a second time.
+struct Reread<'a> {
+    paths: &'a [PathBuf],
+    options: &'a Options,
+    kept: HashMap<(&'a str, &'a str), &'a Kept>,
+}
+
+impl<'a> Reread<'a> {
+    /// The coding whose record a case's page shows: its own or, for a combined case,
+    /// the first coder's (as [`view::Records::of`]).
+    fn shown(&self, score: &CaseScore) -> Option<&'a Kept> {
+        let id = score.id.as_str();
+        self.kept
+            .get(&(id, score.coder.as_str()))
+            .or_else(|| {
+                score
+                    .coders
+                    .first()
+                    .and_then(|first| self.kept.get(&(id, first.as_str())))
+            })
+            .copied()
+    }
+
+    /// The records of these codings, read and validated again with the rubrics and the
+    /// bibliography; an error when a file changed since the first read.
+    fn records(&self, wanted: &[&Kept]) -> Result<Vec<CaseRecord>, Error> {
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut list: Vec<PathBuf> = crate::load::files(self.paths)?
+            .into_iter()
+            .filter(|p| crate::load::FileKind::of(p) != crate::load::FileKind::Case)
+            .collect();
+        let mut cases: Vec<&Path> = wanted.iter().map(|k| k.path.as_path()).collect();
+        cases.sort();
+        cases.dedup();
+        list.extend(cases.into_iter().map(Path::to_path_buf));
+        let mut records = Vec::new();
+        let checked = crate::validate::validate_each(&list, self.options, |_, r| records.push(r))?;
+        let again = "changed while the report was being made; run `thirdside report` again";
+        for want in wanted {
+            let back = records
+                .iter()
+                .find(|r| r.id() == want.id && r.coder() == want.coder);
+            if back.is_none_or(|r| r.digest != want.digest) {
+                return Err(Error::Invalid(format!("{}: {again}", want.path.display())));
+            }
+        }
+        if checked.errors() > 0 {
+            return Err(Error::Invalid(format!(
+                "the rubrics or the bibliography {again}"
+            )));
+        }
+        Ok(records)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_since_the_first_read_is_an_error() {
+        let dir = tempfile::tempdir().expect("temp");
+        crate::synth::write(&crate::synth::generate(2, 3), dir.path()).expect("written");
+        let paths = [dir.path().join("rubrics"), dir.path().join("cases")];
+        let options = Options::default();
+        let mut first = Vec::new();
+        let checked =
+            crate::validate::validate_each(&paths, &options, |_, r| first.push(r)).expect("read");
+        assert_eq!(checked.errors(), 0, "{}", checked.report());
+        let kept: Vec<Kept> = first
+            .iter()
+            .map(|r| Kept {
+                id: r.id().to_string(),
+                coder: r.coder().to_string(),
+                kind: r.case.kind,
+                start: r.start,
+                path: r.path.clone(),
+                digest: r.digest,
+                observations: view::observations(r),
+            })
+            .collect();
+        let reread = Reread {
+            paths: &paths,
+            options: &options,
+            kept: kept
+                .iter()
+                .map(|k| ((k.id.as_str(), k.coder.as_str()), k))
+                .collect(),
+        };
+        let wanted: Vec<&Kept> = kept.iter().collect();
+        let again = reread.records(&wanted).expect("unchanged files read again");
+        assert_eq!(again.len(), 2);
+        // An edit that keeps the file valid is still noticed.
+        let path = &kept[1].path;
+        let text = std::fs::read_to_string(path).expect("text");
+        std::fs::write(path, format!("{text}\n# edited\n")).expect("edit");
+        let error = reread.records(&wanted).expect_err("a changed file");
+        let message = error.to_string();
+        assert!(
+            message.contains("changed while the report was being made"),
+            "{message}"
+        );
+        assert!(message.contains(&path.display().to_string()), "{message}");
+    }
+}

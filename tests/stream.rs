@@ -1,0 +1,136 @@
+//! The streamed report (`report::stream`, what `thirdside report` runs) writes exactly
+//! the files the in-memory report writes from the loaded corpus: on the shipped corpus,
+//! on cases coded by several coders, on a corpus with initiatives to audit, and on a
+//! synthetic corpus of hundreds of cases with some cases coded twice.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use thirdside::report::templates::Templates;
+use thirdside::report::write::Output;
+use thirdside::validate::Options;
+
+fn files(output: &Output) -> BTreeMap<PathBuf, Vec<u8>> {
+    output
+        .paths()
+        .into_iter()
+        .map(|p| {
+            let bytes = output.get(&p.to_string_lossy()).expect("kept in memory");
+            (p, bytes)
+        })
+        .collect()
+}
+
+/// Both reports of the input under `paths`, file by file, and the number of files.
+fn assert_same_report(paths: &[PathBuf]) -> usize {
+    let templates = Templates::load(None).expect("templates");
+    let options = Options::default();
+    let checked = thirdside::load(paths, &options).expect("read");
+    assert_eq!(checked.errors(), 0, "{}", checked.report());
+    let rubric = thirdside::select_rubric(&checked.corpus, None).expect("one rubric");
+    let (scores, memory) =
+        thirdside::report::render(&checked.corpus, rubric, &templates, Output::new())
+            .expect("in memory");
+    let streamed =
+        thirdside::report::stream::render(paths, &options, None, &templates, Output::new())
+            .expect("streamed");
+    assert_eq!(streamed.checked.errors(), 0);
+    let (streamed_scores, streamed) = streamed.report.expect("a report");
+    assert_eq!(
+        thirdside::score_output::to_json(&streamed_scores),
+        thirdside::score_output::to_json(&scores)
+    );
+    let (a, b) = (files(&memory), files(&streamed));
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    for (path, bytes) in &a {
+        assert!(
+            b.get(path) == Some(bytes),
+            "{} differs between the in-memory and the streamed report",
+            path.display()
+        );
+    }
+    a.len()
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_shipped_corpus() {
+    let n = assert_same_report(&[root().join("rubrics"), root().join("cases")]);
+    assert_eq!(n, 6 + 2 * 6 + 2 * 2);
+}
+
+#[test]
+fn cases_coded_by_several_coders() {
+    let fixtures = root().join("tests/fixtures");
+    assert_same_report(&[fixtures.join("rubrics"), fixtures.join("coders")]);
+}
+
+#[test]
+fn initiatives_and_their_audits() {
+    let corpus = root().join("tests/fixtures/audit/corpus");
+    let dir = tempfile::tempdir().expect("temp");
+    copy(&corpus, dir.path());
+    std::fs::copy(
+        root().join("tests/fixtures/audit/initiative.toml"),
+        dir.path().join("cases/initiative.toml"),
+    )
+    .expect("initiative");
+    assert_same_report(&[dir.path().join("rubrics"), dir.path().join("cases")]);
+}
+
+#[test]
+fn a_synthetic_corpus_with_second_codings() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = thirdside::synth::generate(300, 11);
+    thirdside::synth::write(&corpus, dir.path()).expect("written");
+    // A second coder for every 50th case, more than a batch of pages apart from the
+    // first coding in path order.
+    let mut second = 0;
+    for (path, text) in corpus.files.iter().filter(|(p, _)| p.starts_with("cases")) {
+        let name = path
+            .file_stem()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let number: usize = name.trim_start_matches("synth-").parse().expect("number");
+        if number % 50 != 7 {
+            continue;
+        }
+        let coder = text
+            .lines()
+            .find(|l| l.starts_with("coder = "))
+            .expect("a coder line");
+        let other = text.replace(coder, "coder = \"Second Coder\"").replacen(
+            "status = \"met\"",
+            "status = \"unknown\"",
+            3,
+        );
+        std::fs::write(
+            dir.path().join(format!("cases/zz-second-{name}.toml")),
+            other,
+        )
+        .expect("second coding");
+        second += 1;
+    }
+    assert_eq!(second, 6);
+    let n = assert_same_report(&[dir.path().join("rubrics"), dir.path().join("cases")]);
+    assert!(n > 600, "{n} files");
+}
+
+fn copy(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("list").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).expect("folder");
+            copy(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
