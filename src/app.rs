@@ -33,6 +33,25 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 /// The input paths, defaulting to `rubrics/` and `cases/`.
+/// Writes to standard output. A reader that stopped reading (a closed pipe, as with
+/// `| head`) is not an error: the rest of the output is dropped and the command ends
+/// with its own exit code.
+fn emit(text: std::fmt::Arguments) -> Result<(), Error> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_fmt(text).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Io {
+            path: PathBuf::from("<standard output>"),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// [`emit`] with a line end.
+fn emitln(text: std::fmt::Arguments) -> Result<(), Error> {
+    emit(format_args!("{text}\n"))
+}
+
 fn paths(input: &InputArgs) -> Vec<PathBuf> {
     if input.paths.is_empty() {
         vec![PathBuf::from("rubrics"), PathBuf::from("cases")]
@@ -104,7 +123,7 @@ fn load_scores(input: &InputArgs, rubric: Option<&str>) -> Result<crate::score::
 fn check(args: CheckArgs) -> Result<ExitCode, Error> {
     let checked =
         crate::validate::validate_each(&paths(&args.input), &options(&args.input)?, |_, _| {})?;
-    print!("{}", checked.report());
+    emit(format_args!("{}", checked.report()))?;
     Ok(if checked.errors() > 0 {
         ExitCode::Failure
     } else {
@@ -119,7 +138,7 @@ fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
         ScoreFormat::Json => crate::score_output::to_json(&scores),
         ScoreFormat::Csv => crate::score_output::to_csv(&scores),
     };
-    print!("{text}");
+    emit(format_args!("{text}"))?;
     Ok(ExitCode::Success)
 }
 
@@ -193,7 +212,7 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
         AuditFormat::Json => crate::audit_output::to_json(&audit),
         AuditFormat::Md => crate::audit_output::to_markdown(&audit),
     };
-    print!("{text}");
+    emit(format_args!("{text}"))?;
     if audit.passed {
         Ok(ExitCode::Success)
     } else {
@@ -251,12 +270,12 @@ fn new(args: NewArgs) -> Result<ExitCode, Error> {
         .iter()
         .map(|c| c.indicators().count())
         .sum();
-    println!(
+    emitln(format_args!(
         "wrote {}: rubric `{}`, {indicators} indicators, all unknown.\nNext: replace the EDIT placeholders, add evidence, mark what it shows, then run\n  thirdside audit {}",
         path.display(),
         rubric.id.get_ref(),
         path.display()
-    );
+    ))?;
     Ok(ExitCode::Success)
 }
 
@@ -285,11 +304,15 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
     if args.check {
         let stale = crate::report::write::stale(&args.out, &output);
         if stale.is_empty() {
-            println!("{} is current ({} files)", args.out.display(), output.len());
+            emitln(format_args!(
+                "{} is current ({} files)",
+                args.out.display(),
+                output.len()
+            ))?;
             return Ok(ExitCode::Success);
         }
         for file in &stale {
-            println!("stale: {file}");
+            emitln(format_args!("stale: {file}"))?;
         }
         return Err(Error::Stale(format!(
             "{} of {} files in {} are stale: run `thirdside report` and commit the result",
@@ -299,7 +322,7 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
         )));
     }
     crate::report::write::write(&args.out, &mut output)?;
-    println!(
+    emitln(format_args!(
         "wrote {} files to {} ({} {})",
         output.len(),
         args.out.display(),
@@ -309,7 +332,7 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
         } else {
             "cases"
         }
-    );
+    ))?;
     Ok(ExitCode::Success)
 }
 
@@ -320,7 +343,7 @@ fn trend(args: TrendArgs) -> Result<ExitCode, Error> {
         AnalysisFormat::Text => crate::trend::to_text(&scores, &trend),
         AnalysisFormat::Json => crate::trend::to_json(&scores, &trend),
     };
-    print!("{text}");
+    emit(format_args!("{text}"))?;
     Ok(ExitCode::Success)
 }
 
@@ -337,7 +360,7 @@ fn sensitivity(args: SensitivityArgs) -> Result<ExitCode, Error> {
         AnalysisFormat::Text => crate::sensitivity::to_text(&scores, &result),
         AnalysisFormat::Json => crate::sensitivity::to_json(&scores, &result),
     };
-    print!("{text}");
+    emit(format_args!("{text}"))?;
     Ok(ExitCode::Success)
 }
 
@@ -349,6 +372,6 @@ fn agreement(args: AgreementArgs) -> Result<ExitCode, Error> {
         AnalysisFormat::Text => crate::coder_agreement::to_text(rubric, &result),
         AnalysisFormat::Json => crate::coder_agreement::to_json(rubric, &result),
     };
-    print!("{text}");
+    emit(format_args!("{text}"))?;
     Ok(ExitCode::Success)
 }

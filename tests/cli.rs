@@ -365,3 +365,28 @@ fn a_megabyte_string_is_accepted_or_refused_in_bounded_output() {
         );
     }
 }
+
+/// A reader that stops reading (`thirdside check | head -0`) ends the output quietly:
+/// no panic, and the command's own exit code.
+#[test]
+fn a_closed_output_pipe_is_not_a_panic() {
+    use std::process::{Command, Stdio};
+    for (args, code) in [
+        (&["check"][..], 0),
+        (&["score", "--format", "json"][..], 0),
+        (&["audit", "cases/2019-montevideo-mechanism.toml"][..], 1),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_thirdside"))
+            .args(args)
+            .current_dir(common::root_dir())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("it ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+    }
+}
