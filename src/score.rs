@@ -39,7 +39,7 @@ pub struct Scores {
 }
 
 /// A score with the bounds that unknown observations leave open.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Interval {
     /// On the evidence recorded (unknown counts as unmet).
     pub score: f64,

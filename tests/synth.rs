@@ -293,3 +293,45 @@ fn the_best_past_effort_is_the_highest_level_then_the_latest() {
         "some best past effort began after the initiative"
     );
 }
+
+#[test]
+fn a_chart_of_many_efforts_plots_the_mean_of_each_start_year() {
+    use thirdside::model::Kind;
+    use thirdside::report::svg::{EFFORTS_MAX, chart, plot};
+    let scores = synthetic_scores(120);
+    let efforts: Vec<&thirdside::score::CaseScore> = scores
+        .cases
+        .iter()
+        .filter(|c| c.kind == Kind::Effort)
+        .collect();
+    assert!(efforts.len() > EFFORTS_MAX);
+    let mut years: Vec<u16> = efforts.iter().map(|e| e.start.year).collect();
+    years.dedup();
+    let p = plot(&[("c1".to_string(), "One".to_string())], &efforts);
+    assert_eq!(p.labels.len(), years.len(), "one point per start year");
+    assert!(years.len() < efforts.len());
+    // The first year's total is the mean of its efforts' totals, bound by bound.
+    let first: Vec<_> = efforts
+        .iter()
+        .filter(|e| e.start.year == years[0])
+        .collect();
+    let n = first.len() as f64;
+    let total = p.series.last().expect("total").points[0];
+    let mean = |f: &dyn Fn(&thirdside::score::Interval) -> f64| {
+        first.iter().map(|e| f(&e.total)).sum::<f64>() / n
+    };
+    assert!((total.score - mean(&|i| i.score)).abs() < 1e-9);
+    assert!((total.lower - mean(&|i| i.lower)).abs() < 1e-9);
+    assert!((total.upper - mean(&|i| i.upper)).abs() < 1e-9);
+    assert_eq!(
+        p.labels[0],
+        (years[0].to_string(), format!("{} efforts", first.len()))
+    );
+    let svg = chart("t", &p);
+    assert!(svg.contains("Start year (mean of the efforts that began in it)"));
+    assert_eq!(
+        svg.matches("<circle").count(),
+        2 * years.len(),
+        "one circle per year in each of the two series"
+    );
+}

@@ -134,14 +134,9 @@ pub fn summary(
         .iter()
         .map(|c| (c.id.clone(), c.name.clone()))
         .collect();
-    let labels: Vec<(String, String)> = efforts
-        .iter()
-        .map(|e| (e.start.year.to_string(), e.title.clone()))
-        .collect();
     let chart = svg::chart(
         &format!("{}: progression across the efforts", rubric.title),
-        &labels,
-        &svg::series(&names, &efforts),
+        &svg::plot(&names, &efforts),
     );
     let unknown: usize = scores
         .cases

@@ -36,8 +36,95 @@ const RIGHT: f64 = 210.0;
 const TOP: f64 = 30.0;
 const BOTTOM: f64 = 90.0;
 
+/// The chart shows each effort up to this many; beyond, one point per start year.
+pub const EFFORTS_MAX: usize = 24;
+
+/// What a chart plots.
+#[derive(Debug, Clone)]
+pub struct Plot {
+    /// Each point's x-axis label: year and name.
+    pub labels: Vec<(String, String)>,
+    /// One series per criterion, then the total.
+    pub series: Vec<Series>,
+    /// What a point is, for the x-axis title.
+    pub axis: &'static str,
+    /// What a point is, for the description read by screen readers.
+    pub each: &'static str,
+}
+
+/// The chart of the efforts (in time order): a point per effort, or with more than
+/// [`EFFORTS_MAX`] efforts a point per start year — the mean of the efforts that began
+/// in it, with the interval from the mean of their lower bounds to the mean of their
+/// upper bounds (the mean's own bounds, since the mean is linear).
+pub fn plot(criteria: &[(String, String)], efforts: &[&CaseScore]) -> Plot {
+    if efforts.len() <= EFFORTS_MAX {
+        return Plot {
+            labels: efforts
+                .iter()
+                .map(|e| (e.start.year.to_string(), e.title.clone()))
+                .collect(),
+            series: series(criteria, efforts),
+            axis: "Efforts in time order",
+            each: "for each effort in time order",
+        };
+    }
+    let years: Vec<&[&CaseScore]> = efforts
+        .chunk_by(|a, b| a.start.year == b.start.year)
+        .collect();
+    let labels = years
+        .iter()
+        .map(|year| {
+            let first = year.first().map_or(0, |e| e.start.year);
+            (first.to_string(), format!("{} efforts", year.len()))
+        })
+        .collect();
+    let mean_of = |pick: &dyn Fn(&CaseScore) -> Option<Interval>| -> Vec<Interval> {
+        years
+            .iter()
+            .map(|year| mean(year.iter().filter_map(|e| pick(e))))
+            .collect()
+    };
+    let mut series: Vec<Series> = criteria
+        .iter()
+        .enumerate()
+        .map(|(k, (id, name))| Series {
+            id: id.clone(),
+            name: name.clone(),
+            points: mean_of(&|e: &CaseScore| e.criteria.get(k).map(|c| c.interval)),
+        })
+        .collect();
+    series.push(Series {
+        id: "total".to_string(),
+        name: "Total (weighted)".to_string(),
+        points: mean_of(&|e: &CaseScore| Some(e.total)),
+    });
+    Plot {
+        labels,
+        series,
+        axis: "Start year (mean of the efforts that began in it)",
+        each: "for each start year, the mean of the efforts that began in it",
+    }
+}
+
+/// The mean of intervals, bound by bound; zero when there are none.
+fn mean(intervals: impl Iterator<Item = Interval>) -> Interval {
+    let (mut n, mut sum) = (0.0, Interval::default());
+    for i in intervals {
+        n += 1.0;
+        sum.score += i.score;
+        sum.lower += i.lower;
+        sum.upper += i.upper;
+    }
+    if n > 0.0 {
+        sum.score /= n;
+        sum.lower /= n;
+        sum.upper /= n;
+    }
+    sum
+}
+
 /// The series of a chart: one per criterion, then the total.
-pub fn series(criteria: &[(String, String)], efforts: &[&CaseScore]) -> Vec<Series> {
+fn series(criteria: &[(String, String)], efforts: &[&CaseScore]) -> Vec<Series> {
     let mut out: Vec<Series> = criteria
         .iter()
         .enumerate()
@@ -71,8 +158,9 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
-/// Renders the chart. `labels` are the efforts' x-axis labels (year, title).
-pub fn chart(title: &str, labels: &[(String, String)], series: &[Series]) -> String {
+/// Renders the chart.
+pub fn chart(title: &str, plot: &Plot) -> String {
+    let (labels, series) = (&plot.labels, &plot.series);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let n = labels.len();
@@ -95,7 +183,7 @@ pub fn chart(title: &str, labels: &[(String, String)], series: &[Series]) -> Str
         w = WIDTH,
         h = HEIGHT,
         title = xml(title),
-        desc = xml(&describe(labels, series)),
+        desc = xml(&describe(plot)),
     );
     // Grid and y axis.
     svg.push_str("<g class=\"axis y-axis\">\n");
@@ -138,7 +226,8 @@ pub fn chart(title: &str, labels: &[(String, String)], series: &[Series]) -> Str
     }
     let _ = writeln!(
         svg,
-        r#"<text x="{x}" y="{y}" text-anchor="middle" font-weight="600">Efforts in time order</text>"#,
+        r#"<text x="{x}" y="{y}" text-anchor="middle" font-weight="600">{axis}</text>"#,
+        axis = xml(plot.axis),
         x = fmt(LEFT + plot_w / 2.0),
         y = fmt(HEIGHT - 18.0)
     );
@@ -268,17 +357,22 @@ fn interval_text(p: &Interval) -> String {
 }
 
 /// The chart's content in words, for screen readers.
-fn describe(labels: &[(String, String)], series: &[Series]) -> String {
-    let mut out = String::from(
-        "Scores on 0 to 100 of each criterion and of the weighted total for each effort in time order",
+fn describe(plot: &Plot) -> String {
+    let mut out = format!(
+        "Scores on 0 to 100 of each criterion and of the weighted total {}",
+        plot.each
     );
-    let efforts: Vec<String> = labels.iter().map(|(y, t)| format!("{t} ({y})")).collect();
+    let efforts: Vec<String> = plot
+        .labels
+        .iter()
+        .map(|(y, t)| format!("{t} ({y})"))
+        .collect();
     if !efforts.is_empty() {
         out.push_str(": ");
         out.push_str(&efforts.join(", "));
     }
     out.push_str(". ");
-    for line in series {
+    for line in &plot.series {
         let values: Vec<String> = line.points.iter().map(interval_text).collect();
         let _ = write!(out, "{}: {}. ", line.name, values.join(", "));
     }
@@ -294,6 +388,15 @@ mod tests {
             score,
             lower,
             upper,
+        }
+    }
+
+    fn per_effort(labels: Vec<(String, String)>, series: Vec<Series>) -> Plot {
+        Plot {
+            labels,
+            series,
+            axis: "Efforts in time order",
+            each: "for each effort in time order",
         }
     }
 
@@ -315,7 +418,7 @@ mod tests {
                 points: vec![p(10.0, 10.0, 20.0), p(40.0, 40.0, 40.0)],
             },
         ];
-        let svg = chart("Progression", &labels, &series);
+        let svg = chart("Progression", &per_effort(labels, series));
         assert_eq!(svg.matches("<g class=\"series\"").count(), 2);
         assert_eq!(svg.matches("class=\"interval\"").count(), 2);
         assert!(svg.contains("A &lt;b&gt;"));
@@ -333,7 +436,7 @@ mod tests {
             name: "Total".into(),
             points: vec![p(100.0, 100.0, 100.0)],
         }];
-        let svg = chart("t", &labels, &series);
+        let svg = chart("t", &per_effort(labels, series));
         // 100 maps to the top of the plot area.
         assert!(svg.contains(&format!("cy=\"{}\"", fmt(TOP))), "{svg}");
     }
