@@ -8,8 +8,8 @@
 //! not exist, or a file that replaces nothing, is an error rather than a silent fallback.
 //!
 //! Pages are rendered with Handlebars' semantics by one of two engines: a template
-//! within the common subset ([`fast`]: values, `if`, `each`, `with`, plain partials),
-//! embedded or overridden, is rendered by the fast evaluator; any other template, and
+//! within the common subset (values, `if`, `each`, `with`, partials without parameters),
+//! embedded or overridden, is rendered by the fast evaluator (`report/fast.rs`); any other template, and
 //! any page the fast evaluator declines (a missing field, say), by Handlebars itself,
 //! which also gives every error message. The two produce the same bytes.
 
