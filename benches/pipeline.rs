@@ -1,6 +1,7 @@
 //! Benchmarks of each stage of the pipeline on synthetic corpora
 //! ([`thirdside::synth`]) of 100 and 1,000 cases: parse (decode + TOML), validate,
-//! score, render (the whole report in memory), and the weight sensitivity.
+//! score, render (the whole report in memory; also with Handlebars alone, without the
+//! fast template evaluator), and the weight sensitivity.
 //!
 //! `cargo bench --bench pipeline`. End-to-end timings of the command line at 100 to
 //! 10,000 cases are `scripts/bench`'s.
@@ -66,6 +67,21 @@ fn render_report(bencher: divan::Bencher, cases: usize) {
     let corpus = &checked.corpus;
     let rubric = thirdside::select_rubric(corpus, None).expect("one rubric");
     let templates = Templates::load(None).expect("embedded templates");
+    bencher.bench(|| {
+        thirdside::report::render(corpus, rubric, &templates, Default::default()).expect("renders")
+    });
+}
+
+/// `render_report` with every page rendered by Handlebars itself, none by the fast
+/// evaluator: what the fast evaluator saves.
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn render_report_handlebars_only(bencher: divan::Bencher, cases: usize) {
+    let checked = checked(cases);
+    let corpus = &checked.corpus;
+    let rubric = thirdside::select_rubric(corpus, None).expect("one rubric");
+    let templates = Templates::load(None)
+        .expect("embedded templates")
+        .handlebars_only();
     bencher.bench(|| {
         thirdside::report::render(corpus, rubric, &templates, Default::default()).expect("renders")
     });

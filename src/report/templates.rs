@@ -6,12 +6,22 @@
 //! or `md/NAME.hbs` replaces the embedded template of that name, partials included, so a
 //! user overrides one piece rather than copying a whole page. A named folder that does
 //! not exist, or a file that replaces nothing, is an error rather than a silent fallback.
+//!
+//! Pages are rendered with Handlebars' semantics by one of two engines: a template
+//! within the common subset (values, `if`, `each`, `with`, partials without parameters),
+//! embedded or overridden, is rendered by the fast evaluator (`report/fast.rs`); any other template, and
+//! any page the fast evaluator declines (a missing field, say), by Handlebars itself,
+//! which also gives every error message. The two produce the same bytes.
+
+#[path = "fast.rs"]
+mod fast;
 
 use crate::error::Error;
 use crate::report::escape;
-use handlebars::Handlebars;
+use handlebars::{Context, Handlebars};
 use serde::Serialize;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Embedded HTML templates: (name, source). Names without `.hbs`.
 pub const HTML: &[(&str, &str)] = &[
@@ -42,10 +52,48 @@ pub const MARKDOWN: &[(&str, &str)] = &[
     ("codebook", include_str!("templates/md/codebook.hbs")),
 ];
 
-/// The two registries.
+/// The two registries, each with its fast evaluator.
 pub struct Templates {
-    html: Handlebars<'static>,
-    markdown: Handlebars<'static>,
+    html: Format,
+    markdown: Format,
+}
+
+/// One output format's templates.
+struct Format {
+    /// Every template, embedded or overridden, and what renders the pages the fast
+    /// evaluator declines.
+    handlebars: Handlebars<'static>,
+    /// The templates within the subset, lowered once.
+    fast: fast::Evaluator,
+    /// The folder of its templates: `html` or `md`, for error messages.
+    folder: &'static str,
+    /// How many pages Handlebars rendered, the fast evaluator having declined them.
+    by_handlebars: AtomicUsize,
+}
+
+impl Format {
+    fn new(handlebars: Handlebars<'static>, folder: &'static str, escape: fast::Escape) -> Format {
+        let fast = fast::Evaluator::new(&handlebars, escape);
+        Format {
+            handlebars,
+            fast,
+            folder,
+            by_handlebars: AtomicUsize::new(0),
+        }
+    }
+
+    /// Renders `name` over the page's data: fast when it can, Handlebars otherwise.
+    fn render(&self, name: &str, context: &Context) -> Result<String, Error> {
+        match self.fast.render(name, context.data()) {
+            Ok(text) => Ok(text),
+            Err(fast::Unsupported) => {
+                self.by_handlebars.fetch_add(1, Ordering::Relaxed);
+                self.handlebars
+                    .render_with_context(name, context)
+                    .map_err(|e| Error::Template(format!("{}/{name}.hbs: {e}", self.folder)))
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for Templates {
@@ -147,36 +195,61 @@ impl Templates {
                 )));
             }
         }
-        Ok(Templates { html, markdown })
+        Ok(Templates {
+            html: Format::new(html, "html", fast::Escape::Html),
+            markdown: Format::new(markdown, "md", fast::Escape::Markdown),
+        })
+    }
+
+    /// The same templates, every page rendered by Handlebars itself and none by the fast
+    /// evaluator: for the tests and benchmarks that compare the two.
+    pub fn handlebars_only(mut self) -> Templates {
+        self.html.fast = fast::Evaluator::none(fast::Escape::Html);
+        self.markdown.fast = fast::Evaluator::none(fast::Escape::Markdown);
+        self
+    }
+
+    /// The names of the templates the fast evaluator renders, HTML then Markdown, as
+    /// `html/NAME` and `md/NAME`; the others go to Handlebars.
+    pub fn fast_templates(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        for (format, known) in [(&self.html, HTML), (&self.markdown, MARKDOWN)] {
+            for (name, _) in known {
+                if format.fast.supports(name) {
+                    names.push(format!("{}/{name}", format.folder));
+                }
+            }
+        }
+        names
+    }
+
+    /// How many pages, so far, Handlebars rendered rather than the fast evaluator: those
+    /// of templates outside its subset and those it declined (a missing field, say).
+    pub fn rendered_by_handlebars(&self) -> usize {
+        self.html.by_handlebars.load(Ordering::Relaxed)
+            + self.markdown.by_handlebars.load(Ordering::Relaxed)
     }
 
     /// Renders an HTML template.
     pub fn html<T: Serialize>(&self, name: &str, data: &T) -> Result<String, Error> {
-        self.html
-            .render(name, data)
-            .map_err(|e| Error::Template(format!("html/{name}.hbs: {e}")))
+        let context =
+            Context::wraps(data).map_err(|e| Error::Template(format!("html/{name}.hbs: {e}")))?;
+        self.html.render(name, &context)
     }
 
     /// Renders the Markdown and the HTML template of one name from the same data,
     /// converting the data for the templates once.
     pub fn both<T: Serialize>(&self, name: &str, data: &T) -> Result<(String, String), Error> {
-        let context = handlebars::Context::wraps(data)
-            .map_err(|e| Error::Template(format!("{name}: {e}")))?;
-        let markdown = self
-            .markdown
-            .render_with_context(name, &context)
-            .map_err(|e| Error::Template(format!("md/{name}.hbs: {e}")))?;
-        let html = self
-            .html
-            .render_with_context(name, &context)
-            .map_err(|e| Error::Template(format!("html/{name}.hbs: {e}")))?;
+        let context = Context::wraps(data).map_err(|e| Error::Template(format!("{name}: {e}")))?;
+        let markdown = self.markdown.render(name, &context)?;
+        let html = self.html.render(name, &context)?;
         Ok((markdown, html))
     }
 
     /// Renders a Markdown template.
     pub fn markdown<T: Serialize>(&self, name: &str, data: &T) -> Result<String, Error> {
-        self.markdown
-            .render(name, data)
-            .map_err(|e| Error::Template(format!("md/{name}.hbs: {e}")))
+        let context =
+            Context::wraps(data).map_err(|e| Error::Template(format!("md/{name}.hbs: {e}")))?;
+        self.markdown.render(name, &context)
     }
 }
