@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod escape;
+mod fast;
 pub mod stream;
 pub mod svg;
 pub mod templates;

@@ -9,15 +9,12 @@
 //!
 //! Pages are rendered with Handlebars' semantics by one of two engines: a template
 //! within the common subset (values, `if`, `each`, `with`, partials without parameters),
-//! embedded or overridden, is rendered by the fast evaluator (`report/fast.rs`); any other template, and
-//! any page the fast evaluator declines (a missing field, say), by Handlebars itself,
+//! embedded or overridden, is rendered by the fast evaluator (`report::fast`); any other template,
+//! and any page the fast evaluator declines (a missing field, say), by Handlebars itself,
 //! which also gives every error message. The two produce the same bytes.
 
-#[path = "fast.rs"]
-mod fast;
-
 use crate::error::Error;
-use crate::report::escape;
+use crate::report::{escape, fast};
 use handlebars::{Context, Handlebars};
 use serde::Serialize;
 use std::path::Path;
