@@ -186,7 +186,7 @@ pub fn validate_each(
     use rayon::prelude::*;
     /// Files parsed in parallel before their cases are checked in order: enough to keep
     /// both cores busy, few enough that their texts take little memory.
-    const CHUNK: usize = 256;
+    const CHUNK: usize = 64;
     let files = crate::load::files(paths)?;
     let (case_files, other_files): (Vec<PathBuf>, Vec<PathBuf>) = files
         .into_iter()

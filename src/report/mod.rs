@@ -170,18 +170,18 @@ pub fn summary(
         analysis_html: extra.html.clone(),
         bibliography: view::bibliography_views(bibliography),
     };
-    let (index_md, index_html) = templates.both("index", &index)?;
+    let codebook = CodebookView {
+        rubric: index.rubric.clone(),
+        engine_version: index.engine_version.clone(),
+        criteria,
+        bibliography: index.bibliography.clone(),
+    };
+    let (index_md, index_html) = templates.both_owned("index", index)?;
     out.add("index.md", index_md)?;
     out.add("index.html", index_html)?;
     out.add("progression.svg", chart)?;
     out.add("scores.json", crate::score_output::to_json(scores))?;
     out.add("scores.csv", crate::score_output::to_csv(scores))?;
-    let codebook = CodebookView {
-        rubric: index.rubric,
-        engine_version: index.engine_version,
-        criteria,
-        bibliography: index.bibliography,
-    };
     out.add("codebook.md", templates.markdown("codebook", &codebook)?)?;
     Ok(codebook.rubric)
 }

@@ -11,8 +11,12 @@
 //!   combined score, so it is rendered again);
 //! - the efforts' records when the progression tells its steps (at most
 //!   [`super::view::STEPS_MAX`] efforts);
-//! - the initiatives' records, a chunk at a time, for their audits, and the records of
-//!   the past efforts whose evidence those audits show ([`Efforts::needed`]).
+//! - the records of the past efforts whose evidence the initiatives' audits show
+//!   ([`Efforts::needed`]).
+//!
+//! The initiatives' own records are kept from the pass, without their evidence records:
+//! an audit shows the initiative's observations and cites the evidence of past efforts,
+//! never its own (the initiative's page does).
 //!
 //! The files written are the same bytes [`super::render`] writes (tested).
 
@@ -20,7 +24,6 @@ use super::templates::Templates;
 use super::write::Output;
 use super::{Extra, audit_pages, case_pages, summary, view};
 use crate::audit::Efforts;
-use crate::date::PartialDate;
 use crate::error::Error;
 use crate::model::Kind;
 use crate::score::{CaseScore, Scores};
@@ -33,7 +36,7 @@ use std::path::{Path, PathBuf};
 /// parsed: enough to keep both cores busy.
 const BATCH: usize = 128;
 
-/// Initiatives audited together; their records are read again a chunk at a time.
+/// Initiatives audited together, their audits rendered before the next chunk's.
 const AUDIT_CHUNK: usize = 256;
 
 /// What a streamed report produced.
@@ -62,6 +65,7 @@ pub fn render(
         codings: Vec::new(),
         kept: Vec::new(),
         times: HashMap::new(),
+        initiatives: Vec::new(),
         pending: Vec::new(),
         failed: None,
     };
@@ -81,6 +85,7 @@ pub fn render(
         codings,
         kept,
         times,
+        mut initiatives,
         failed,
         ..
     } = pass;
@@ -95,11 +100,13 @@ pub fn render(
             .map(|k| ((k.id.as_str(), k.coder.as_str()), k))
             .collect(),
     };
-    let efforts: Vec<CaseScore> = codings
+    let coded_once = |id: &str| times.get(id).is_none_or(|n| *n == 1);
+    // The audits compare with each coding of an effort. A case coded once has its
+    // coding's score as its score; the codings of the others are kept aside.
+    let efforts_coded_again: Vec<CaseScore> = codings
         .iter()
-        .zip(&kept)
-        .filter(|(_, k)| k.kind == Kind::Effort)
-        .map(|(s, _)| s.clone())
+        .filter(|s| s.kind == Kind::Effort && !coded_once(&s.id))
+        .cloned()
         .collect();
     let scores = crate::score::from_codings(rubric, codings);
     let bibliography = &corpus.bibliography;
@@ -115,11 +122,7 @@ pub fn render(
     } else {
         &[]
     };
-    let combined: Vec<&CaseScore> = scores
-        .cases
-        .iter()
-        .filter(|c| times.get(&c.id).is_some_and(|n| *n > 1))
-        .collect();
+    let combined: Vec<&CaseScore> = scores.cases.iter().filter(|c| !coded_once(&c.id)).collect();
     let shown: Vec<&Kept> = told
         .iter()
         .chain(&combined)
@@ -156,12 +159,18 @@ pub fn render(
     drop(records);
 
     // The audits, a chunk of initiatives at a time.
-    let mut initiatives: Vec<&Kept> = kept.iter().filter(|k| k.kind == Kind::Initiative).collect();
-    initiatives.sort_by(|a, b| (a.start, &a.id, &a.coder).cmp(&(b.start, &b.id, &b.coder)));
+    initiatives.sort_by(|a, b| (a.start, a.id(), a.coder()).cmp(&(b.start, b.id(), b.coder())));
+    let efforts: Vec<CaseScore> = scores
+        .cases
+        .iter()
+        .filter(|c| c.kind == Kind::Effort && coded_once(&c.id))
+        .cloned()
+        .chain(efforts_coded_again)
+        .collect();
     let mut efforts = Efforts::new(rubric, efforts);
     let needed: BTreeSet<(&str, &str)> = initiatives
         .iter()
-        .flat_map(|i| efforts.needed(&i.id, &i.start))
+        .flat_map(|i| efforts.needed(i.id(), &i.start))
         .collect();
     let needed: Vec<&Kept> = needed
         .into_iter()
@@ -174,13 +183,7 @@ pub fn render(
         fail_under: None,
     };
     for chunk in initiatives.chunks(AUDIT_CHUNK) {
-        let records = reread.records(chunk)?;
-        let by_key: HashMap<(&str, &str), &CaseRecord> =
-            records.iter().map(|r| ((r.id(), r.coder()), r)).collect();
-        let chunk: Vec<&CaseRecord> = chunk
-            .iter()
-            .filter_map(|k| by_key.get(&(k.id.as_str(), k.coder.as_str())).copied())
-            .collect();
+        let chunk: Vec<&CaseRecord> = chunk.iter().collect();
         let audits = crate::audit::audit_each(corpus, rubric, &chunk, &options, &efforts)?;
         audit_pages(&audits, &rubric_view, templates, &out)?;
     }
@@ -195,8 +198,6 @@ pub fn render(
 struct Kept {
     id: String,
     coder: String,
-    kind: Kind,
-    start: PartialDate,
     path: PathBuf,
     digest: u64,
     observations: usize,
@@ -216,6 +217,8 @@ struct Pass<'a> {
     kept: Vec<Kept>,
     /// How many codings each case id has.
     times: HashMap<String, usize>,
+    /// The initiatives' records, without their evidence records.
+    initiatives: Vec<CaseRecord>,
     /// Codings whose pages are not rendered yet, with their records.
     pending: Vec<(CaseScore, CaseRecord)>,
     /// The first rendering error; no page is rendered after it.
@@ -223,7 +226,7 @@ struct Pass<'a> {
 }
 
 impl Pass<'_> {
-    fn visit(&mut self, corpus: &Corpus, record: CaseRecord) {
+    fn visit(&mut self, corpus: &Corpus, mut record: CaseRecord) {
         let chosen = self.rubric.get_or_insert_with(|| {
             crate::select_rubric(corpus, self.choice)
                 .ok()
@@ -240,12 +243,15 @@ impl Pass<'_> {
         self.kept.push(Kept {
             id: score.id.clone(),
             coder: score.coder.clone(),
-            kind: score.kind,
-            start: score.start,
             path: record.path.clone(),
             digest: record.digest,
             observations: view::observations(&record),
         });
+        if record.case.kind == Kind::Initiative {
+            let evidence = std::mem::take(&mut record.case.evidence);
+            self.initiatives.push(record.clone());
+            record.case.evidence = evidence;
+        }
         if self.failed.is_none() {
             self.pending.push((score.clone(), record));
         }
@@ -357,8 +363,6 @@ mod tests {
             .map(|r| Kept {
                 id: r.id().to_string(),
                 coder: r.coder().to_string(),
-                kind: r.case.kind,
-                start: r.start,
                 path: r.path.clone(),
                 digest: r.digest,
                 observations: view::observations(r),

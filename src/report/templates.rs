@@ -238,8 +238,20 @@ impl Templates {
     /// converting the data for the templates once.
     pub fn both<T: Serialize>(&self, name: &str, data: &T) -> Result<(String, String), Error> {
         let context = Context::wraps(data).map_err(|e| Error::Template(format!("{name}: {e}")))?;
-        let markdown = self.markdown.render(name, &context)?;
-        let html = self.html.render(name, &context)?;
+        self.both_of(name, &context)
+    }
+
+    /// [`Templates::both`], dropping the data once it is converted: for a large page,
+    /// the data and its converted form are not held at once.
+    pub fn both_owned<T: Serialize>(&self, name: &str, data: T) -> Result<(String, String), Error> {
+        let context = Context::wraps(&data).map_err(|e| Error::Template(format!("{name}: {e}")))?;
+        drop(data);
+        self.both_of(name, &context)
+    }
+
+    fn both_of(&self, name: &str, context: &Context) -> Result<(String, String), Error> {
+        let markdown = self.markdown.render(name, context)?;
+        let html = self.html.render(name, context)?;
         Ok((markdown, html))
     }
 
