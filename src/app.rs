@@ -322,8 +322,13 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
         )));
     }
     crate::report::write::write(&args.out, &mut output)?;
+    let kept = match output.kept() {
+        0 => String::new(),
+        1 => "; 1 page unchanged since the last run, not rendered again".to_string(),
+        n => format!("; {n} pages unchanged since the last run, not rendered again"),
+    };
     emitln(format_args!(
-        "wrote {} files to {} ({} {})",
+        "wrote {} files to {} ({} {}{kept})",
         output.len(),
         args.out.display(),
         scores.cases.len(),

@@ -28,6 +28,8 @@ pub struct Options {
 pub struct Corpus {
     /// The bibliography (empty when none was loaded).
     pub bibliography: Bibliography,
+    /// A hash of the bibliography file's text ([`crate::load::digest`]; 0 when none).
+    pub bibliography_digest: u64,
     /// The rubrics.
     pub rubrics: Vec<Loaded<Rubric>>,
     /// The cases whose rubric is known, in the order read.
@@ -269,6 +271,7 @@ impl Session {
                     .as_ref()
                     .map(|b| b.value.clone())
                     .unwrap_or_default(),
+                bibliography_digest: bibliography.as_ref().map_or(0, |b| b.digest),
                 rubrics,
                 cases: Vec::new(),
             },

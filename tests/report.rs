@@ -17,6 +17,8 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             let p = entry.path();
             if p.is_dir() {
                 stack.push(p);
+            } else if p.file_name().is_some_and(|n| n == ".thirdside-cache") {
+                // The render cache is not part of the report.
             } else {
                 let rel = p
                     .strip_prefix(dir)
@@ -346,4 +348,115 @@ fn the_committed_reports_are_current() {
         .current_dir(root_dir())
         .args(["report", "--check"])
         .success();
+}
+
+/// A copy of the fixture corpus that a test may edit.
+fn editable_corpus(dir: &Path) -> [String; 2] {
+    let root = root_dir().join("tests/fixtures");
+    for (from, to) in [("rubrics", "rubrics"), ("valid", "cases")] {
+        fs::create_dir_all(dir.join(to)).expect("mkdir");
+        for entry in fs::read_dir(root.join(from)).expect("list").flatten() {
+            fs::copy(entry.path(), dir.join(to).join(entry.file_name())).expect("copy");
+        }
+    }
+    ["rubrics", "cases"].map(|p| dir.join(p).to_str().expect("utf-8").to_string())
+}
+
+fn kept(stdout: &str) -> usize {
+    stdout
+        .split("; ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// A second run keeps the case pages whose inputs did not change and renders the rest;
+/// what it writes is always what a first run writes.
+#[test]
+fn a_second_run_renders_only_what_changed() {
+    let dir = tempfile::tempdir().expect("temp");
+    let input = editable_corpus(dir.path());
+    let input: Vec<&str> = input.iter().map(String::as_str).collect();
+    let out = dir.path().join("reports");
+    let fresh = |name: &str| {
+        let other = dir.path().join(name);
+        let run = report(&other, &input).success();
+        assert_eq!(kept(&run.stdout), 0, "{}", run.stdout);
+        snapshot(&other)
+    };
+
+    let first = report(&out, &input).success();
+    assert_eq!(kept(&first.stdout), 0, "{}", first.stdout);
+    assert!(out.join(".thirdside-cache").is_file());
+    let second = report(&out, &input).success();
+    assert_eq!(
+        kept(&second.stdout),
+        6,
+        "3 cases, 2 pages each: {}",
+        second.stdout
+    );
+    assert!(
+        second
+            .stdout
+            .contains("6 pages unchanged since the last run"),
+        "{}",
+        second.stdout
+    );
+    assert_eq!(snapshot(&out), fresh("a"));
+
+    // An edited case is rendered again; the others are kept.
+    let case = dir.path().join("cases/unknowns.toml");
+    let text = fs::read_to_string(&case).expect("case");
+    fs::write(&case, text.replacen("title = \"", "title = \"Edited: ", 1)).expect("edit");
+    let third = report(&out, &input).success();
+    assert_eq!(kept(&third.stdout), 4, "{}", third.stdout);
+    assert!(
+        fs::read_to_string(out.join("cases/unknowns.md"))
+            .expect("page")
+            .contains("Edited: "),
+        "the edited case's page is new"
+    );
+    assert_eq!(snapshot(&out), fresh("b"));
+
+    // A page changed by hand in the output is rendered again (and so restored).
+    let page = out.join("cases/all-met.html");
+    let original = fs::read(&page).expect("page");
+    fs::write(&page, b"edited by hand").expect("edit");
+    let fourth = report(&out, &input).success();
+    assert_eq!(kept(&fourth.stdout), 4, "{}", fourth.stdout);
+    assert_eq!(fs::read(&page).expect("page"), original);
+
+    // A changed bibliography or rubric renders every page again.
+    let bibliography = dir.path().join("rubrics/bibliography.toml");
+    let text = fs::read_to_string(&bibliography).expect("bibliography");
+    fs::write(&bibliography, format!("{text}\n# a comment\n")).expect("edit");
+    let fifth = report(&out, &input).success();
+    assert_eq!(kept(&fifth.stdout), 0, "{}", fifth.stdout);
+
+    // So do overriding templates, and changing them again.
+    let theme = dir.path().join("theme");
+    fs::create_dir_all(theme.join("md")).expect("mkdir");
+    fs::write(theme.join("md/evidence.hbs"), "- {{claim}} [{{id}}]").expect("theme");
+    let themed = || {
+        report(&out, &input)
+            .args(["--templates", theme.to_str().expect("path")])
+            .success()
+    };
+    assert_eq!(kept(&themed().stdout), 0);
+    assert_eq!(kept(&themed().stdout), 6);
+    fs::write(theme.join("md/evidence.hbs"), "- {{claim}} ({{id}})").expect("theme");
+    assert_eq!(kept(&themed().stdout), 0);
+
+    // A damaged cache is ignored: everything is rendered, and the report is whole.
+    fs::write(
+        out.join(".thirdside-cache"),
+        "not\u{0}a cache\n12 x y ../escape\n",
+    )
+    .expect("damage");
+    assert_eq!(kept(&report(&out, &input).success().stdout), 0);
+    assert_eq!(kept(&report(&out, &input).success().stdout), 6);
+    assert_eq!(snapshot(&out), fresh("c"));
+    // `--check` compares every page's bytes and keeps nothing.
+    report(&out, &input).arg("--check").success();
 }

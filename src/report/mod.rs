@@ -98,7 +98,7 @@ pub fn build(
         scores
             .cases
             .par_iter()
-            .filter_map(|case| Some((case, records.of(case)?))),
+            .filter_map(|case| Some((case, records.of(case)?, None))),
     )?;
     let options = crate::audit::Options {
         policy: extra.policy.as_ref(),
@@ -186,20 +186,29 @@ pub fn summary(
     Ok(codebook.rubric)
 }
 
-/// Renders the page of each case — its score and the record it shows — into `out`,
-/// in parallel.
+/// Renders the page of each case — its score, the record it shows and, where the page
+/// may be kept by a later run, the key of its inputs ([`write::Output::add_keyed`]) —
+/// into `out`, in parallel.
 pub fn case_pages<'c>(
     rubric: &Rubric,
     bibliography: &Bibliography,
     templates: &Templates,
     out: &Output,
-    cases: impl ParallelIterator<Item = (&'c CaseScore, &'c CaseRecord)>,
+    cases: impl ParallelIterator<Item = (&'c CaseScore, &'c CaseRecord, Option<u64>)>,
 ) -> Result<(), Error> {
-    cases.try_for_each(|(case, record)| {
+    cases.try_for_each(|(case, record, key)| {
         let page = view::case_view(rubric, bibliography, case, record);
         let (md, html) = templates.both("case", &page)?;
-        out.add(view::case_page(&case.id, "md"), md)?;
-        out.add(view::case_page(&case.id, "html"), html)
+        for (path, bytes) in [
+            (view::case_page(&case.id, "md"), md),
+            (view::case_page(&case.id, "html"), html),
+        ] {
+            match key {
+                Some(key) => out.add_keyed(path, bytes, key)?,
+                None => out.add(path, bytes)?,
+            }
+        }
+        Ok(())
     })
 }
 

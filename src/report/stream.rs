@@ -30,6 +30,7 @@ use crate::score::{CaseScore, Scores};
 use crate::validate::{CaseRecord, Checked, Corpus, Options};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 /// Cases whose pages are rendered together, in parallel, while the next files are
@@ -67,6 +68,8 @@ pub fn render(
         times: HashMap::new(),
         initiatives: Vec::new(),
         pending: Vec::new(),
+        options,
+        context: None,
         failed: None,
     };
     let checked = crate::validate::validate_each(paths, options, |corpus, record| {
@@ -137,7 +140,7 @@ pub fn render(
         &out,
         combined
             .par_iter()
-            .filter_map(|case| Some((*case, index.of(case)?))),
+            .filter_map(|case| Some((*case, index.of(case)?, None))),
     )?;
     let observations = scores
         .cases
@@ -219,13 +222,42 @@ struct Pass<'a> {
     times: HashMap<String, usize>,
     /// The initiatives' records, without their evidence records.
     initiatives: Vec<CaseRecord>,
-    /// Codings whose pages are not rendered yet, with their records.
-    pending: Vec<(CaseScore, CaseRecord)>,
+    /// Codings whose pages are not rendered yet, with their records and their pages'
+    /// keys.
+    pending: Vec<(CaseScore, CaseRecord, Option<u64>)>,
+    /// The validation options.
+    options: &'a Options,
+    /// The key of what every case page depends on besides its case ([`Pass::context`]).
+    context: Option<Option<u64>>,
     /// The first rendering error; no page is rendered after it.
     failed: Option<Error>,
 }
 
 impl Pass<'_> {
+    /// The key of what every case page depends on besides its case file: the binary, the
+    /// templates, the rubric, the bibliography and the quotation check's folder. `None`
+    /// when the binary cannot be read: then nothing is kept from an earlier run.
+    fn context(&mut self, corpus: &Corpus, rubric: &crate::model::Rubric) -> Option<u64> {
+        *self.context.get_or_insert_with(|| {
+            let engine = engine()?;
+            let rubric = corpus
+                .rubrics
+                .iter()
+                .find(|r| r.value.id.get_ref() == rubric.id.get_ref())?
+                .digest;
+            let mut hasher = std::hash::DefaultHasher::new();
+            (
+                engine,
+                self.templates.overrides(),
+                rubric,
+                corpus.bibliography_digest,
+                &self.options.sources_dir,
+            )
+                .hash(&mut hasher);
+            Some(hasher.finish())
+        })
+    }
+
     fn visit(&mut self, corpus: &Corpus, mut record: CaseRecord) {
         let chosen = self.rubric.get_or_insert_with(|| {
             crate::select_rubric(corpus, self.choice)
@@ -252,8 +284,24 @@ impl Pass<'_> {
             self.initiatives.push(record.clone());
             record.case.evidence = evidence;
         }
-        if self.failed.is_none() {
-            self.pending.push((score.clone(), record));
+        let key = self.context(corpus, rubric).map(|context| {
+            let mut hasher = std::hash::DefaultHasher::new();
+            (context, record.digest).hash(&mut hasher);
+            hasher.finish()
+        });
+        // A page rendered before from the same inputs is kept; a case seen before (a
+        // second coding) is rendered again at the end with the combined score anyway.
+        let pages = [
+            view::case_page(&score.id, "md"),
+            view::case_page(&score.id, "html"),
+        ];
+        let kept = self.times.get(&score.id) == Some(&1)
+            && key.is_some_and(|key| {
+                pages.iter().all(|p| self.out.fresh(Path::new(p), key))
+                    && pages.iter().all(|p| self.out.keep(p, key).is_ok())
+            });
+        if !kept && self.failed.is_none() {
+            self.pending.push((score.clone(), record, key));
         }
         self.codings.push(score);
         if self.pending.len() >= BATCH {
@@ -280,7 +328,7 @@ impl Pass<'_> {
             &corpus.bibliography,
             self.templates,
             self.out,
-            pending.par_iter().map(|(s, r)| (s, r)),
+            pending.par_iter().map(|(s, r, key)| (s, r, *key)),
         ) {
             self.failed = Some(error);
         }
@@ -342,6 +390,18 @@ impl<'a> Reread<'a> {
         }
         Ok(records)
     }
+}
+
+/// A hash of the running binary, so that pages rendered by another build of thirdside
+/// are rendered again; `None` when it cannot be read.
+fn engine() -> Option<u64> {
+    static ENGINE: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+    *ENGINE.get_or_init(|| {
+        let bytes = std::fs::read(std::env::current_exe().ok()?).ok()?;
+        let mut hasher = std::hash::DefaultHasher::new();
+        bytes.hash(&mut hasher);
+        Some(hasher.finish())
+    })
 }
 
 #[cfg(test)]

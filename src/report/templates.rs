@@ -17,6 +17,7 @@ use crate::error::Error;
 use crate::report::{escape, fast};
 use handlebars::{Context, Handlebars};
 use serde::Serialize;
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -53,6 +54,9 @@ pub const MARKDOWN: &[(&str, &str)] = &[
 pub struct Templates {
     html: Format,
     markdown: Format,
+    /// A hash of the overriding templates' names and sources (the embedded ones are
+    /// part of the binary).
+    overrides: u64,
 }
 
 /// One output format's templates.
@@ -140,6 +144,7 @@ impl Templates {
                 &format!("embedded md/{name}.hbs"),
             )?;
         }
+        let mut overrides = 0;
         if let Some(dir) = dir {
             if !dir.is_dir() {
                 return Err(Error::Usage(format!(
@@ -148,6 +153,7 @@ impl Templates {
                 )));
             }
             let mut found = 0;
+            let mut hasher = std::hash::DefaultHasher::new();
             for (sub, known, registry) in
                 [("html", HTML, &mut html), ("md", MARKDOWN, &mut markdown)]
             {
@@ -182,6 +188,7 @@ impl Templates {
                         source,
                     })?;
                     register(registry, &name, &source, &path.display().to_string())?;
+                    (sub, &name, &source).hash(&mut hasher);
                     found += 1;
                 }
             }
@@ -191,10 +198,12 @@ impl Templates {
                     dir.display()
                 )));
             }
+            overrides = hasher.finish();
         }
         Ok(Templates {
             html: Format::new(html, "html", fast::Escape::Html),
             markdown: Format::new(markdown, "md", fast::Escape::Markdown),
+            overrides,
         })
     }
 
@@ -225,6 +234,12 @@ impl Templates {
     pub fn rendered_by_handlebars(&self) -> usize {
         self.html.by_handlebars.load(Ordering::Relaxed)
             + self.markdown.by_handlebars.load(Ordering::Relaxed)
+    }
+
+    /// What the pages rendered with these templates depend on besides the binary: the
+    /// overriding templates (a hash; 0 without overrides).
+    pub fn overrides(&self) -> u64 {
+        self.overrides
     }
 
     /// Renders an HTML template.

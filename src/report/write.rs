@@ -47,6 +47,13 @@ pub struct Output {
     unchanged: Mutex<BTreeSet<PathBuf>>,
     /// With [`Sink::Staging`]: set once [`write()`] has moved the files into place.
     done: bool,
+    /// The render key of each page added with one ([`Output::add_keyed`],
+    /// [`Output::keep`]): what the [`Cache`] records once the report is written.
+    keys: Mutex<BTreeMap<PathBuf, u64>>,
+    /// With [`Sink::Staging`]: the output folder's cache from the run before.
+    cache: Cache,
+    /// The pages kept from the run before ([`Output::keep`]).
+    kept: Mutex<BTreeSet<PathBuf>>,
 }
 
 impl Default for Output {
@@ -76,6 +83,9 @@ impl Output {
             files: Mutex::default(),
             stale: Mutex::default(),
             unchanged: Mutex::default(),
+            keys: Mutex::default(),
+            cache: Cache::default(),
+            kept: Mutex::default(),
             done: false,
         }
     }
@@ -108,10 +118,12 @@ impl Output {
             std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
         }
         std::fs::create_dir_all(&staging).map_err(io(&staging))?;
-        Ok(Output::with(Sink::Staging {
+        let mut output = Output::with(Sink::Staging {
             dir: staging,
             out: out.to_path_buf(),
-        }))
+        });
+        output.cache = Cache::load(out);
+        Ok(output)
     }
 
     /// An empty report whose files are compared, as they are added, with those in
@@ -132,6 +144,8 @@ impl Output {
             )));
         }
         let bytes = bytes.into();
+        lock(&self.keys).remove(&path);
+        lock(&self.kept).remove(&path);
         let kept = match &self.sink {
             Sink::Memory => bytes,
             Sink::Staging { dir, out } => {
@@ -173,6 +187,54 @@ impl Output {
         };
         lock(&self.files).insert(path, kept);
         Ok(())
+    }
+
+    /// [`Output::add`] for a page whose bytes depend only on inputs summed up by `key`
+    /// (see [`Cache`]).
+    pub fn add_keyed(
+        &self,
+        path: impl Into<PathBuf>,
+        bytes: impl Into<Vec<u8>>,
+        key: u64,
+    ) -> Result<(), Error> {
+        let path = path.into();
+        self.add(path.clone(), bytes)?;
+        lock(&self.keys).insert(path, key);
+        Ok(())
+    }
+
+    /// Keeps the page already at `path` in the output folder, rendered before from
+    /// inputs summed up by `key`, as [`Cache::fresh`] found: it is part of this report,
+    /// unchanged and not rendered again. Only a staged report keeps pages; the others
+    /// must be given the bytes ([`Output::add_keyed`]).
+    pub fn keep(&self, path: impl Into<PathBuf>, key: u64) -> Result<(), Error> {
+        let path = path.into();
+        if !matches!(self.sink, Sink::Staging { .. }) {
+            return Err(Error::Usage(format!(
+                "{}: only a report being written keeps pages from an earlier run",
+                path.display()
+            )));
+        }
+        lock(&self.unchanged).insert(path.clone());
+        lock(&self.files).insert(path.clone(), Vec::new());
+        lock(&self.kept).insert(path.clone());
+        lock(&self.keys).insert(path, key);
+        Ok(())
+    }
+
+    /// How many pages were kept from the run before rather than rendered.
+    pub fn kept(&self) -> usize {
+        lock(&self.kept).len()
+    }
+
+    /// True when the page at `path` in the output folder was rendered by an earlier run
+    /// from inputs summed up by `key` and is still as written ([`Cache::fresh`]), so
+    /// that it may be kept ([`Output::keep`]). Always false unless the report is staged.
+    pub fn fresh(&self, path: &Path, key: u64) -> bool {
+        match &self.sink {
+            Sink::Staging { out, .. } => self.cache.fresh(out, path, key),
+            _ => false,
+        }
     }
 
     /// How many files were added.
@@ -279,7 +341,87 @@ pub fn write(out: &Path, output: &mut Output) -> Result<(), Error> {
     };
     let _ = std::fs::remove_dir_all(&staging);
     output.done = true;
+    if result.is_ok() {
+        // The cache only saves work: a report written without it is still whole.
+        let _ = Cache::record(out, &lock(&output.keys));
+    }
     result
+}
+
+/// The name of the render cache inside the output folder. It is not part of the report
+/// (not in the manifest, not compared by `--check`) and need not be kept under version
+/// control.
+pub const CACHE: &str = ".thirdside-cache";
+
+/// What an earlier run rendered: for each page, the key of its inputs and the size and
+/// modification time of the file written. A page whose key is the same and whose file
+/// is as written is kept instead of rendered again ([`Output::keep`]).
+///
+/// A key sums up everything a page is rendered from (the caller's business: the case
+/// file, the rubric, the bibliography, the templates and the binary). The file's size
+/// and time stand in for its bytes, as they do for `make`: a page edited or replaced
+/// since is rendered again.
+#[derive(Debug, Default)]
+pub struct Cache {
+    entries: std::collections::HashMap<PathBuf, (u64, u64, u128)>,
+}
+
+/// A file's size and modification time in nanoseconds since the epoch.
+fn stamp(path: &Path) -> Option<(u64, u128)> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta.modified().ok()?;
+    let nanos = modified
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    Some((meta.len(), nanos))
+}
+
+impl Cache {
+    /// The cache of the output folder `out`; empty when there is none or it cannot be
+    /// read. Lines that do not parse are skipped.
+    pub fn load(out: &Path) -> Cache {
+        let Ok(text) = std::fs::read_to_string(out.join(CACHE)) else {
+            return Cache::default();
+        };
+        let entries = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|line| {
+                let mut fields = line.splitn(4, ' ');
+                let key = u64::from_str_radix(fields.next()?, 16).ok()?;
+                let len = fields.next()?.parse().ok()?;
+                let nanos = fields.next()?.parse().ok()?;
+                let path = PathBuf::from(fields.next()?);
+                path.components()
+                    .all(|c| matches!(c, Component::Normal(_)))
+                    .then_some((path, (key, len, nanos)))
+            })
+            .collect();
+        Cache { entries }
+    }
+
+    /// True when the page at `path` in `out` was rendered with `key` and its file is
+    /// still as written.
+    pub fn fresh(&self, out: &Path, path: &Path, key: u64) -> bool {
+        self.entries.get(path).is_some_and(|(k, len, nanos)| {
+            *k == key && stamp(&out.join(path)) == Some((*len, *nanos))
+        })
+    }
+
+    /// Records the keyed pages now in `out`, replacing the cache atomically.
+    fn record(out: &Path, keys: &BTreeMap<PathBuf, u64>) -> std::io::Result<()> {
+        let mut text =
+            String::from("# thirdside's render cache: key, size, time, page. Safe to delete.\n");
+        for (path, key) in keys {
+            if let Some((len, nanos)) = stamp(&out.join(path)) {
+                text.push_str(&format!("{key:016x} {len} {nanos} {}\n", slash(path)));
+            }
+        }
+        let temporary = out.join(format!("{CACHE}.tmp-{}", std::process::id()));
+        std::fs::write(&temporary, text)?;
+        std::fs::rename(&temporary, out.join(CACHE))
+    }
 }
 
 fn move_files(staging: &Path, out: &Path, output: &Output) -> Result<(), Error> {
