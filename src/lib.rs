@@ -49,6 +49,7 @@ pub mod error;
 pub mod exit_code;
 pub mod id;
 pub mod load;
+pub mod memory;
 pub mod model;
 pub mod policy;
 pub mod quote;

@@ -9,7 +9,15 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Returns the calling thread's freed memory to the system (see `thirdside::memory`).
+fn release_memory() {
+    // SAFETY: mi_collect only frees memory mimalloc holds and no live allocation uses;
+    // it may be called at any time, from any thread.
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 fn main() {
+    thirdside::memory::on_release(release_memory);
     let cli = match thirdside::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

@@ -179,6 +179,7 @@ pub fn summary(
     let (index_md, index_html) = templates.both_owned("index", index)?;
     out.add("index.md", index_md)?;
     out.add("index.html", index_html)?;
+    crate::memory::release();
     out.add("progression.svg", chart)?;
     out.add("scores.json", crate::score_output::to_json(scores))?;
     out.add("scores.csv", crate::score_output::to_csv(scores))?;

@@ -81,6 +81,8 @@ pub fn render(
             report: None,
         });
     }
+    // The pass is over: its parsing and rendering buffers go back before the summary.
+    crate::memory::release();
     let corpus = &checked.corpus;
     let rubric = crate::select_rubric(corpus, choice)?;
     pass.flush(corpus);
@@ -160,6 +162,7 @@ pub fn render(
         &out,
     )?;
     drop(records);
+    crate::memory::release();
 
     // The audits, a chunk of initiatives at a time.
     initiatives.sort_by(|a, b| (a.start, a.id(), a.coder()).cmp(&(b.start, b.id(), b.coder())));
