@@ -278,43 +278,34 @@ impl Evaluator {
                 }
                 Ok(())
             }
-            Some(Found::Data(Data::Struct(entries)))
-                if !entries.is_empty() || otherwise.is_none() =>
-            {
-                self.entries(entries, body, scope, out)
-            }
-            Some(Found::Data(Data::Map(entries))) if !entries.is_empty() || otherwise.is_none() => {
-                self.entries(entries, body, scope, out)
+            Some(Found::Data(object @ (Data::Struct(_) | Data::Map(_)))) => {
+                // In serde_json's order, a repeated key once.
+                let entries = object.entries().unwrap_or_default();
+                match otherwise {
+                    Some(otherwise) if entries.is_empty() => self.nodes(otherwise, scope, out),
+                    _ => {
+                        let last = entries.len().saturating_sub(1);
+                        for (index, (key, item)) in entries.into_iter().enumerate() {
+                            let inner = Scope {
+                                this: item,
+                                locals: Locals {
+                                    first: Some(index == 0),
+                                    last: Some(index == last),
+                                    index: Some(index),
+                                    key: Some(key),
+                                },
+                                parent: Some(scope),
+                            };
+                            self.nodes(body, &inner, out)?;
+                        }
+                        Ok(())
+                    }
+                }
             }
             // Not a list, or empty with an `{{else}}`; no `{{else}}` is an error in
             // strict mode.
             _ => self.nodes(otherwise.ok_or(Unsupported)?, scope, out),
         }
-    }
-
-    /// The built-in `each` over an object: a block per entry, in the object's order.
-    fn entries<'a, K: AsRef<str>>(
-        &self,
-        entries: &'a [(K, Data)],
-        body: &[Node],
-        scope: &Scope<'_, 'a>,
-        out: &mut String,
-    ) -> Result<(), Unsupported> {
-        let last = entries.len().saturating_sub(1);
-        for (index, (key, item)) in entries.iter().enumerate() {
-            let inner = Scope {
-                this: item,
-                locals: Locals {
-                    first: Some(index == 0),
-                    last: Some(index == last),
-                    index: Some(index),
-                    key: Some(key.as_ref()),
-                },
-                parent: Some(scope),
-            };
-            self.nodes(body, &inner, out)?;
-        }
-        Ok(())
     }
 
     /// Writes a value as Handlebars' `JsonRender` does, escaped or not.
@@ -409,7 +400,7 @@ fn truthy(value: &Data) -> bool {
         Data::Null => false,
         Data::Bool(b) => *b,
         Data::Number(n) => n.as_f64().is_some_and(f64::is_normal),
-        Data::Short(_) | Data::Str(_) => value.as_str().is_some_and(|s| !s.is_empty()),
+        Data::Str(s) => !s.is_empty(),
         Data::List(items) => !items.is_empty(),
         Data::Struct(entries) => !entries.is_empty(),
         Data::Map(entries) => !entries.is_empty(),
@@ -426,7 +417,7 @@ fn render(value: &Data, out: &mut String) {
         Data::Number(n) => {
             let _ = write!(out, "{n}");
         }
-        Data::Short(_) | Data::Str(_) => out.push_str(value.as_str().unwrap_or_default()),
+        Data::Str(s) => out.push_str(s),
         Data::List(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -1016,21 +1007,25 @@ mod tests {
     }
 
     /// `data` with each object whose keys are all `a`, `b`, `c`, `list` or `k` made a
-    /// struct's, as a view model's structs come: what a map's keys come as is
-    /// [`to_data`]'s own.
+    /// struct's, as a view model's structs come: in an order other than serde_json's
+    /// (reversed), and with a decoy `a` before the real one (the last counts). What a
+    /// map's entries come as is [`to_data`]'s own.
     fn structs(data: Data) -> Data {
         const NAMES: [&str; 5] = ["a", "b", "c", "k", "list"];
         match data {
             Data::Map(entries) if entries.iter().all(|(key, _)| NAMES.contains(&key.as_ref())) => {
-                Data::Struct(
-                    entries
-                        .into_iter()
-                        .filter_map(|(key, value)| {
-                            let name = NAMES.into_iter().find(|name| **name == *key)?;
-                            Some((name, structs(value)))
-                        })
-                        .collect(),
-                )
+                let mut fields: Vec<(&'static str, Data)> = entries
+                    .into_iter()
+                    .rev()
+                    .filter_map(|(key, value)| {
+                        let name = NAMES.into_iter().find(|name| **name == *key)?;
+                        Some((name, structs(value)))
+                    })
+                    .collect();
+                if fields.iter().any(|(name, _)| *name == "a") {
+                    fields.insert(0, ("a", Data::string("decoy")));
+                }
+                Data::Struct(fields.into_boxed_slice())
             }
             Data::Map(entries) => Data::Map(
                 entries
