@@ -283,10 +283,12 @@ impl Templates {
                 drop(data);
                 self.both_of(name, Some(&page), || context(&page, name))
             }
-            None => self.both(name, &data),
+            None => self.both_of(name, None, || context(&data, name)),
         }
     }
 
+    /// Renders both formats over `page`; a format the fast evaluator declines gets the
+    /// context `context` makes (made once per such format: on the slow path only).
     fn both_of(
         &self,
         name: &str,
