@@ -13,10 +13,10 @@
 //! and any page the fast evaluator declines (a missing field, say), by Handlebars itself,
 //! which also gives every error message. The two produce the same bytes.
 //!
-//! The fast evaluator reads a page's data converted once into a compact [`Data`]
+//! The fast evaluator reads a page's data converted once into a compact `Data`
 //! (`report::data`), and Handlebars a `serde_json` context, made only for a page the
-//! fast evaluator declines: from the view itself, or from its [`Data`] once the view is
-//! dropped ([`Templates::both_owned`]). A view [`Data`] cannot hold as serde_json would
+//! fast evaluator declines: from the view itself, or from its `Data` once the view is
+//! dropped ([`Templates::both_owned`]). A view `Data` cannot hold as serde_json would
 //! goes to Handlebars whole.
 
 use crate::error::Error;
