@@ -1,7 +1,8 @@
 //! Benchmarks of each stage of the pipeline on synthetic corpora
 //! ([`thirdside::synth`]) of 100 and 1,000 cases: parse (decode + TOML), validate,
 //! score, render (the whole report in memory; also with Handlebars alone, without the
-//! fast template evaluator), and the weight sensitivity.
+//! fast template evaluator; and the case pages alone, on one thread), and the weight
+//! sensitivity.
 //!
 //! `cargo bench --bench pipeline`. End-to-end timings of the command line at 100 to
 //! 10,000 cases are `scripts/bench`'s.
@@ -84,6 +85,33 @@ fn render_report_handlebars_only(bencher: divan::Bencher, cases: usize) {
         .handlebars_only();
     bencher.bench(|| {
         thirdside::report::render(corpus, rubric, &templates, Default::default()).expect("renders")
+    });
+}
+
+/// The case pages of `render_report` alone, one after another on one thread: a page's
+/// view converted for the templates and rendered in both formats, the path every case
+/// page takes.
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn render_case_pages(bencher: divan::Bencher, cases: usize) {
+    use thirdside::report::view;
+    let checked = checked(cases);
+    let corpus = &checked.corpus;
+    let rubric = thirdside::select_rubric(corpus, None).expect("one rubric");
+    let scores = thirdside::score::score(corpus, rubric);
+    let records = view::Records::new(&corpus.cases);
+    let pages: Vec<view::CaseView> = scores
+        .cases
+        .iter()
+        .filter_map(|case| {
+            let record = records.of(case)?;
+            Some(view::case_view(rubric, &corpus.bibliography, case, record))
+        })
+        .collect();
+    let templates = Templates::load(None).expect("embedded templates");
+    bencher.bench(|| {
+        for page in &pages {
+            divan::black_box(templates.both("case", page).expect("renders"));
+        }
     });
 }
 

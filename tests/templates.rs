@@ -2,7 +2,8 @@
 //! evaluator for templates within its subset, Handlebars itself for the rest. Every
 //! file of a report is compared with the same report rendered by Handlebars alone, on
 //! the shipped corpus, on a synthetic one, and with overrides inside and outside the
-//! subset; a missing field still gives Handlebars' strict-mode error.
+//! subset; a missing field still gives Handlebars' strict-mode error, and a view the
+//! fast evaluator's data cannot hold is rendered by Handlebars.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -211,4 +212,53 @@ fn a_missing_field_gives_handlebars_strict_mode_error() {
         fast.contains("html/index.hbs: Error rendering \"cell\" line 1, col 11: Failed to access variable in strict mode Some(\"valeu\")"),
         "{fast}"
     );
+}
+
+/// A cell whose `extra` is a map with an `f32` key, which serde_json writes in a way of
+/// its own: the fast evaluator's data declines to guess it.
+#[derive(serde::Serialize)]
+struct CellWithF32Keys {
+    text: String,
+    value: String,
+    overridden: bool,
+    open: bool,
+    interval: String,
+    extra: F32Keys,
+}
+
+struct F32Keys;
+
+impl serde::Serialize for F32Keys {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map([(0.1f32, "a tenth")])
+    }
+}
+
+fn cell_with_f32_keys() -> CellWithF32Keys {
+    CellWithF32Keys {
+        text: "1 [1–3]".to_owned(),
+        value: "1".to_owned(),
+        overridden: true,
+        open: true,
+        interval: "1–3".to_owned(),
+        extra: F32Keys,
+    }
+}
+
+#[test]
+fn a_view_the_fast_evaluators_data_cannot_hold_is_rendered_by_handlebars() {
+    let templates = Templates::load(None).expect("templates");
+    let handlebars = Templates::load(None).expect("templates").handlebars_only();
+    let cell = cell_with_f32_keys();
+    let md = templates.markdown("cell", &cell).expect("renders");
+    let html = templates.html("cell", &cell).expect("renders");
+    assert_eq!(templates.rendered_by_handlebars(), 2);
+    assert_eq!(md, handlebars.markdown("cell", &cell).expect("renders"));
+    assert_eq!(html, handlebars.html("cell", &cell).expect("renders"));
+    assert_eq!(md, "1 \\[1–3\\]");
+    let both = templates
+        .both_owned("cell", cell_with_f32_keys())
+        .expect("renders");
+    assert_eq!(templates.rendered_by_handlebars(), 4);
+    assert_eq!(both, (md, html));
 }

@@ -7,6 +7,7 @@
 //! scores or validates.
 
 pub mod analysis;
+mod data;
 pub mod escape;
 mod fast;
 pub mod stream;

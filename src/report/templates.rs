@@ -12,8 +12,15 @@
 //! embedded or overridden, is rendered by the fast evaluator (`report::fast`); any other template,
 //! and any page the fast evaluator declines (a missing field, say), by Handlebars itself,
 //! which also gives every error message. The two produce the same bytes.
+//!
+//! The fast evaluator reads a page's data converted once into a compact `Data`
+//! (`report::data`), and Handlebars a `serde_json` context, made only for a page the
+//! fast evaluator declines: from the view itself, or from its `Data` once the view is
+//! dropped ([`Templates::both_owned`]). A view `Data` cannot hold as serde_json would
+//! goes to Handlebars whole.
 
 use crate::error::Error;
+use crate::report::data::{self, Data};
 use crate::report::{escape, fast};
 use handlebars::{Context, Handlebars};
 use serde::Serialize;
@@ -83,18 +90,29 @@ impl Format {
         }
     }
 
-    /// Renders `name` over the page's data: fast when it can, Handlebars otherwise.
-    fn render(&self, name: &str, context: &Context) -> Result<String, Error> {
-        match self.fast.render(name, context.data()) {
-            Ok(text) => Ok(text),
-            Err(fast::Unsupported) => {
-                self.by_handlebars.fetch_add(1, Ordering::Relaxed);
-                self.handlebars
-                    .render_with_context(name, context)
-                    .map_err(|e| Error::Template(format!("{}/{name}.hbs: {e}", self.folder)))
-            }
+    /// Renders `name` over the page's data: fast when it can, otherwise with Handlebars
+    /// over the context `context` makes.
+    fn render(
+        &self,
+        name: &str,
+        data: Option<&Data>,
+        context: impl FnOnce() -> Result<Context, Error>,
+    ) -> Result<String, Error> {
+        if let Some(data) = data
+            && let Ok(text) = self.fast.render(name, data)
+        {
+            return Ok(text);
         }
+        self.by_handlebars.fetch_add(1, Ordering::Relaxed);
+        self.handlebars
+            .render_with_context(name, &context()?)
+            .map_err(|e| Error::Template(format!("{}/{name}.hbs: {e}", self.folder)))
     }
+}
+
+/// Handlebars' context over `data`; `what` names the page in the error.
+fn context<T: Serialize + ?Sized>(data: &T, what: &str) -> Result<Context, Error> {
+    Context::wraps(data).map_err(|e| Error::Template(format!("{what}: {e}")))
 }
 
 impl std::fmt::Debug for Templates {
@@ -242,38 +260,66 @@ impl Templates {
         self.overrides
     }
 
+    /// `data` converted for the fast evaluator, when one of `formats` renders `name`
+    /// fast and [`Data`] holds it faithfully.
+    fn data<T: Serialize + ?Sized>(
+        &self,
+        name: &str,
+        formats: &[&Format],
+        data: &T,
+    ) -> Option<Data> {
+        if formats.iter().any(|format| format.fast.supports(name)) {
+            data::to_data(data).ok()
+        } else {
+            None
+        }
+    }
+
     /// Renders an HTML template.
     pub fn html<T: Serialize>(&self, name: &str, data: &T) -> Result<String, Error> {
-        let context =
-            Context::wraps(data).map_err(|e| Error::Template(format!("html/{name}.hbs: {e}")))?;
-        self.html.render(name, &context)
+        let page = self.data(name, &[&self.html], data);
+        self.html.render(name, page.as_ref(), || {
+            context(data, &format!("html/{name}.hbs"))
+        })
     }
 
     /// Renders the Markdown and the HTML template of one name from the same data,
     /// converting the data for the templates once.
     pub fn both<T: Serialize>(&self, name: &str, data: &T) -> Result<(String, String), Error> {
-        let context = Context::wraps(data).map_err(|e| Error::Template(format!("{name}: {e}")))?;
-        self.both_of(name, &context)
+        let page = self.data(name, &[&self.markdown, &self.html], data);
+        self.both_of(name, page.as_ref(), || context(data, name))
     }
 
     /// [`Templates::both`], dropping the data once it is converted: for a large page,
     /// the data and its converted form are not held at once.
     pub fn both_owned<T: Serialize>(&self, name: &str, data: T) -> Result<(String, String), Error> {
-        let context = Context::wraps(&data).map_err(|e| Error::Template(format!("{name}: {e}")))?;
-        drop(data);
-        self.both_of(name, &context)
+        match self.data(name, &[&self.markdown, &self.html], &data) {
+            Some(page) => {
+                drop(data);
+                self.both_of(name, Some(&page), || context(&page, name))
+            }
+            None => self.both_of(name, None, || context(&data, name)),
+        }
     }
 
-    fn both_of(&self, name: &str, context: &Context) -> Result<(String, String), Error> {
-        let markdown = self.markdown.render(name, context)?;
-        let html = self.html.render(name, context)?;
+    /// Renders both formats over `page`; a format the fast evaluator declines gets the
+    /// context `context` makes (made once per such format: on the slow path only).
+    fn both_of(
+        &self,
+        name: &str,
+        page: Option<&Data>,
+        context: impl Fn() -> Result<Context, Error>,
+    ) -> Result<(String, String), Error> {
+        let markdown = self.markdown.render(name, page, &context)?;
+        let html = self.html.render(name, page, &context)?;
         Ok((markdown, html))
     }
 
     /// Renders a Markdown template.
     pub fn markdown<T: Serialize>(&self, name: &str, data: &T) -> Result<String, Error> {
-        let context =
-            Context::wraps(data).map_err(|e| Error::Template(format!("md/{name}.hbs: {e}")))?;
-        self.markdown.render(name, &context)
+        let page = self.data(name, &[&self.markdown], data);
+        self.markdown.render(name, page.as_ref(), || {
+            context(data, &format!("md/{name}.hbs"))
+        })
     }
 }
