@@ -354,16 +354,19 @@ fn rubric_of<'a>(corpus: &'a Corpus, record: &CaseRecord) -> Result<&'a Rubric, 
 }
 
 /// The past efforts an audit compares with: every effort coding against the rubric,
-/// scored, in time order; per criterion their positions from best to worst; and the
-/// records of those whose evidence an audit shows. A report that streams its cases keeps
-/// the scores alone and lends the few records [`Efforts::needed`] names.
+/// scored, in time order; per criterion their positions from best to worst; and how
+/// each did best, from its record. A report that streams its cases keeps the scores
+/// alone; for the (effort, criterion) pairs [`Efforts::needed`] names it reads each
+/// record once, has the best past view made from it ([`Efforts::prepare`]), and drops it.
 pub struct Efforts<'a> {
     scored: Vec<CaseScore>,
     /// `best_first[k]`: positions in `scored` by level on criterion k, then start, then
     /// id, highest first; equal keys keep the later position first.
     best_first: Vec<Vec<usize>>,
-    /// Aligned with `scored`: the coding's record, where lent.
+    /// Aligned with `scored`: the coding's record, where the corpus is in memory.
     records: Vec<Option<&'a CaseRecord>>,
+    /// The best past views made ahead, by (position, criterion), `began_after` unset.
+    prepared: HashMap<(usize, usize), BestPast>,
 }
 
 impl<'a> Efforts<'a> {
@@ -402,6 +405,7 @@ impl<'a> Efforts<'a> {
             scored,
             best_first,
             records,
+            prepared: HashMap::new(),
         }
     }
 
@@ -419,51 +423,86 @@ impl<'a> Efforts<'a> {
             .find(|i| self.scored[*i].criteria.get(k).is_some())
     }
 
-    /// The (id, coder) of every effort whose record auditing the case `id`, starting at
-    /// `start`, shows evidence from: its best past effort on each criterion, and the best
-    /// earlier one where the best began after it.
-    pub fn needed(&self, id: &str, start: &PartialDate) -> Vec<(&str, &str)> {
-        let mut positions = Vec::new();
+    /// The (effort position, criterion) pairs whose best past view auditing the case
+    /// `id`, starting at `start`, shows: its best past effort on each criterion, and the
+    /// best earlier one where the best began after it.
+    pub fn needed(&self, id: &str, start: &PartialDate) -> Vec<(usize, usize)> {
+        let mut pairs = Vec::new();
         for k in 0..self.best_first.len() {
             if let Some(i) = self.best(k, id, start, false) {
-                positions.push(i);
+                pairs.push((i, k));
                 if start.certainly_before(&self.scored[i].start)
                     && let Some(j) = self.best(k, id, start, true)
                 {
-                    positions.push(j);
+                    pairs.push((j, k));
                 }
             }
         }
-        positions.sort_unstable();
-        positions.dedup();
-        positions
-            .into_iter()
-            .map(|i| (self.scored[i].id.as_str(), self.scored[i].coder.as_str()))
-            .collect()
+        pairs
     }
 
-    /// Lends the records among `records` that are codings of these efforts.
-    pub fn lend(&mut self, records: &'a [CaseRecord]) {
-        let by_key: HashMap<(&str, &str), &CaseRecord> =
-            records.iter().map(|r| ((r.id(), r.coder()), r)).collect();
-        for (slot, s) in self.records.iter_mut().zip(&self.scored) {
-            if let Some(r) = by_key.get(&(s.id.as_str(), s.coder.as_str())) {
-                *slot = Some(r);
+    /// The case id and coder of the effort coding at `position`.
+    pub fn coding(&self, position: usize) -> Option<(&str, &str)> {
+        self.scored
+            .get(position)
+            .map(|s| (s.id.as_str(), s.coder.as_str()))
+    }
+
+    /// Makes, from `record` (the coding at `position`), the best past view of each
+    /// criterion in `criteria`, for the audits to show without the record.
+    pub fn prepare(
+        &mut self,
+        corpus: &Corpus,
+        rubric: &Rubric,
+        position: usize,
+        record: &CaseRecord,
+        criteria: impl IntoIterator<Item = usize>,
+    ) {
+        let Some(scored) = self.scored.get(position) else {
+            return;
+        };
+        for k in criteria {
+            if let Some(c) = scored.criteria.get(k) {
+                let view = best_past(corpus, rubric, k, record, scored, c);
+                self.prepared.insert((position, k), view);
             }
         }
     }
 
-    /// The record at position `i`, or an error naming the effort when it was not lent.
-    fn record(&self, i: usize) -> Result<&'a CaseRecord, Error> {
-        self.records.get(i).copied().flatten().ok_or_else(|| {
-            let (id, coder) = self
-                .scored
-                .get(i)
-                .map_or(("?", "?"), |s| (s.id.as_str(), s.coder.as_str()));
-            Error::Invalid(format!(
-                "the record of past effort `{id}` (coded by {coder}) was not loaded for the audit"
-            ))
-        })
+    /// The best past view of the effort at position `i` on criterion `k`, for a case
+    /// that starts at `start`: made ahead, or from the record in memory; an error naming
+    /// the effort when neither is at hand.
+    fn best_view(
+        &self,
+        corpus: &Corpus,
+        rubric: &Rubric,
+        i: usize,
+        k: usize,
+        start: &PartialDate,
+    ) -> Result<Option<BestPast>, Error> {
+        let Some(scored) = self.scored.get(i) else {
+            return Ok(None);
+        };
+        let Some(c) = scored.criteria.get(k) else {
+            return Ok(None);
+        };
+        let view = match (
+            self.prepared.get(&(i, k)),
+            self.records.get(i).copied().flatten(),
+        ) {
+            (Some(view), _) => view.clone(),
+            (None, Some(record)) => best_past(corpus, rubric, k, record, scored, c),
+            (None, None) => {
+                return Err(Error::Invalid(format!(
+                    "the record of past effort `{}` (coded by {}) was not loaded for the audit",
+                    scored.id, scored.coder
+                )));
+            }
+        };
+        Ok(Some(BestPast {
+            began_after: start.certainly_before(&scored.start),
+            ..view
+        }))
     }
 }
 
@@ -689,15 +728,10 @@ fn criterion_audit(
     // The first past effort in best-first order that qualifies: the case itself never,
     // and with `earlier_only` none that began after it.
     let best_among = |earlier_only: bool| -> Result<Option<BestPast>, Error> {
-        let Some(i) = efforts.best(index, record.id(), &record.start, earlier_only) else {
-            return Ok(None);
-        };
-        let s = &efforts.scored[i];
-        let Some(k) = s.criteria.get(index) else {
-            return Ok(None);
-        };
-        let r = efforts.record(i)?;
-        Ok(Some(best_past(corpus, rubric, index, r, s, k, record)))
+        match efforts.best(index, record.id(), &record.start, earlier_only) {
+            Some(i) => efforts.best_view(corpus, rubric, i, index, &record.start),
+            None => Ok(None),
+        }
     };
     let best_past = best_among(false)?;
     let best_earlier = match &best_past {
@@ -736,6 +770,8 @@ fn criterion_audit(
     })
 }
 
+/// How the effort `record` (scored `scored`, `c` on criterion `index`) got its level:
+/// the best past view, with `began_after` left for the audit to set.
 fn best_past(
     corpus: &Corpus,
     rubric: &Rubric,
@@ -743,7 +779,6 @@ fn best_past(
     record: &CaseRecord,
     scored: &CaseScore,
     c: &CriterionScore,
-    audited: &CaseRecord,
 ) -> BestPast {
     let observed = record.case.observations.get(c.id.as_str());
     let mut met = Vec::new();
@@ -800,7 +835,7 @@ fn best_past(
         level: c.level,
         label: c.label.clone(),
         level_display: level_cell(c),
-        began_after: audited.start.certainly_before(&record.start),
+        began_after: false,
         override_justification: c.overridden.as_ref().map(|o| o.justification.clone()),
         met,
         evidence,

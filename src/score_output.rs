@@ -216,13 +216,41 @@ pub fn from_json(text: &str) -> Result<ScoresJson, serde_json::Error> {
     serde_json::from_str(text)
 }
 
-/// Pretty JSON with a final newline.
+/// [`ScoresJson`]'s shape, for writing: each case is converted as it is written, so a
+/// corpus of thousands of cases is not copied whole first.
+#[derive(Serialize)]
+struct ScoresJsonOut<'a> {
+    engine: EngineJson,
+    rubric: RubricJson,
+    cases: CasesOut<'a>,
+}
+
+struct CasesOut<'a>(&'a [CaseScore]);
+
+impl Serialize for CasesOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(CaseJson::from))
+    }
+}
+
+/// Pretty JSON of [`ScoresJson`] with a final newline.
 pub fn to_json(scores: &Scores) -> String {
-    let view = ScoresJson::from(scores);
-    let mut out =
-        serde_json::to_string_pretty(&view).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    out.push('\n');
-    out
+    let view = ScoresJsonOut {
+        engine: EngineJson::current(),
+        rubric: RubricJson {
+            id: scores.rubric_id.clone(),
+            version: scores.rubric_version.clone(),
+            title: scores.rubric_title.clone(),
+        },
+        cases: CasesOut(&scores.cases),
+    };
+    // About 2.5 KB per case: one allocation instead of doubling up to it.
+    let mut out = Vec::with_capacity(1024 + 2600 * scores.cases.len());
+    if let Err(e) = serde_json::to_writer_pretty(&mut out, &view) {
+        return format!("{{\"error\": \"{e}\"}}\n");
+    }
+    out.push(b'\n');
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Tidy CSV: one row per case and criterion.
@@ -253,10 +281,11 @@ pub fn to_csv(scores: &Scores) -> String {
         "derived_level",
         "justification",
     ];
-    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
+    // Writing to a Vec cannot fail. Rows are written as they are made, not collected.
+    let _ = writer.write_record(header);
     for case in &scores.cases {
         for c in &case.criteria {
-            rows.push(vec![
+            let _ = writer.write_record([
                 scores.rubric_id.clone(),
                 scores.rubric_version.clone(),
                 case.id.clone(),
@@ -288,10 +317,6 @@ pub fn to_csv(scores: &Scores) -> String {
                     .unwrap_or_default(),
             ]);
         }
-    }
-    for row in rows {
-        // Writing to a Vec cannot fail.
-        let _ = writer.write_record(&row);
     }
     let bytes = writer.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()

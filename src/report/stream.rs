@@ -12,7 +12,8 @@
 //! - the efforts' records when the progression tells its steps (at most
 //!   [`super::view::STEPS_MAX`] efforts);
 //! - the records of the past efforts whose evidence the initiatives' audits show
-//!   ([`Efforts::needed`]).
+//!   ([`Efforts::needed`]), a chunk at a time: what the audits show of each is made
+//!   from its record ([`Efforts::prepare`]) and the record dropped.
 //!
 //! The initiatives' own records are kept from the pass, without their evidence records:
 //! an audit shows the initiative's observations and cites the evidence of past efforts,
@@ -29,7 +30,7 @@ use crate::model::Kind;
 use crate::score::{CaseScore, Scores};
 use crate::validate::{CaseRecord, Checked, Corpus, Options};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -151,6 +152,7 @@ pub fn render(
         .map(|k| k.observations)
         .sum();
     let extra = Extra::for_report(rubric, &scores)?;
+    crate::memory::release();
     let rubric_view = summary(
         rubric,
         bibliography,
@@ -174,16 +176,35 @@ pub fn render(
         .chain(efforts_coded_again)
         .collect();
     let mut efforts = Efforts::new(rubric, efforts);
-    let needed: BTreeSet<(&str, &str)> = initiatives
-        .iter()
-        .flat_map(|i| efforts.needed(i.id(), &i.start))
-        .collect();
-    let needed: Vec<&Kept> = needed
-        .into_iter()
-        .filter_map(|key| reread.kept.get(&key).copied())
-        .collect();
-    let best = reread.records(&needed)?;
-    efforts.lend(&best);
+    // Each past effort an audit shows is read again once, its best past views made, and
+    // its record dropped; a chunk of efforts at a time.
+    let mut needed: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    for initiative in &initiatives {
+        for (position, k) in efforts.needed(initiative.id(), &initiative.start) {
+            needed.entry(position).or_default().insert(k);
+        }
+    }
+    let needed: Vec<(usize, BTreeSet<usize>)> = needed.into_iter().collect();
+    for chunk in needed.chunks(AUDIT_CHUNK) {
+        let wanted: Vec<(usize, &Kept, &BTreeSet<usize>)> = chunk
+            .iter()
+            .filter_map(|(position, criteria)| {
+                let kept = reread.kept.get(&efforts.coding(*position)?)?;
+                Some((*position, *kept, criteria))
+            })
+            .collect();
+        let kepts: Vec<&Kept> = wanted.iter().map(|(_, k, _)| *k).collect();
+        let records = reread.records(&kepts)?;
+        for (position, kept, criteria) in wanted {
+            if let Some(record) = records
+                .iter()
+                .find(|r| r.id() == kept.id && r.coder() == kept.coder)
+            {
+                efforts.prepare(corpus, rubric, position, record, criteria.iter().copied());
+            }
+        }
+    }
+    crate::memory::release();
     let options = crate::audit::Options {
         policy: extra.policy.as_ref(),
         fail_under: None,

@@ -277,11 +277,28 @@ impl Output {
 }
 
 /// How the file at `target` differs from `bytes`: `None` when it holds exactly them.
+/// A file of another size differs without being read; one of the same size is compared
+/// a block at a time, never read whole.
 fn difference(target: &Path, bytes: &[u8]) -> Option<&'static str> {
-    match std::fs::read(target) {
-        Ok(current) if current == bytes => None,
-        Ok(_) => Some("differs"),
-        Err(_) => Some("missing"),
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(target) else {
+        return Some("missing");
+    };
+    match file.metadata() {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {}
+        Ok(meta) if meta.is_file() => return Some("differs"),
+        _ => return Some("missing"),
+    }
+    let mut block = vec![0; 64 * 1024];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut block) {
+            Ok(0) => return (!rest.is_empty()).then_some("differs"),
+            Ok(n) if rest.len() >= n && block[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) => return Some("differs"),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return Some("missing"),
+        }
     }
 }
 
