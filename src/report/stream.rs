@@ -98,14 +98,7 @@ pub fn render(
     if let Some(error) = failed {
         return Err(error);
     }
-    let reread = Reread {
-        paths,
-        options,
-        kept: kept
-            .iter()
-            .map(|k| ((k.id.as_str(), k.coder.as_str()), k))
-            .collect(),
-    };
+    let reread = Reread::new(paths, options, &kept)?;
     let coded_once = |id: &str| times.get(id).is_none_or(|n| *n == 1);
     // The audits compare with each coding of an effort. A case coded once has its
     // coding's score as its score; the codings of the others are kept aside.
@@ -361,12 +354,27 @@ impl Pass<'_> {
 
 /// Reads case files a second time.
 struct Reread<'a> {
-    paths: &'a [PathBuf],
+    /// The input's files other than cases (rubrics, bibliography), read with each case.
+    others: Vec<PathBuf>,
     options: &'a Options,
     kept: HashMap<(&'a str, &'a str), &'a Kept>,
 }
 
 impl<'a> Reread<'a> {
+    fn new(paths: &[PathBuf], options: &'a Options, kept: &'a [Kept]) -> Result<Self, Error> {
+        Ok(Reread {
+            others: crate::load::files(paths)?
+                .into_iter()
+                .filter(|p| crate::load::FileKind::of(p) != crate::load::FileKind::Case)
+                .collect(),
+            options,
+            kept: kept
+                .iter()
+                .map(|k| ((k.id.as_str(), k.coder.as_str()), k))
+                .collect(),
+        })
+    }
+
     /// The coding whose record a case's page shows: its own or, for a combined case,
     /// the first coder's (as [`view::Records::of`]).
     fn shown(&self, score: &CaseScore) -> Option<&'a Kept> {
@@ -388,10 +396,7 @@ impl<'a> Reread<'a> {
         if wanted.is_empty() {
             return Ok(Vec::new());
         }
-        let mut list: Vec<PathBuf> = crate::load::files(self.paths)?
-            .into_iter()
-            .filter(|p| crate::load::FileKind::of(p) != crate::load::FileKind::Case)
-            .collect();
+        let mut list = self.others.clone();
         let mut cases: Vec<&Path> = wanted.iter().map(|k| k.path.as_path()).collect();
         cases.sort();
         cases.dedup();
@@ -416,14 +421,17 @@ impl<'a> Reread<'a> {
     }
 }
 
-/// A hash of the running binary, so that pages rendered by another build of thirdside
-/// are rendered again; `None` when it cannot be read.
+/// What tells this build of thirdside from another — the running binary's path, size
+/// and modification time, as `make` would tell — so that pages rendered by another build
+/// are rendered again; `None` when the binary cannot be found.
 fn engine() -> Option<u64> {
     static ENGINE: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
     *ENGINE.get_or_init(|| {
-        let bytes = std::fs::read(std::env::current_exe().ok()?).ok()?;
+        let path = std::env::current_exe().ok()?;
+        let meta = std::fs::metadata(&path).ok()?;
+        let modified = meta.modified().ok()?;
         let mut hasher = std::hash::DefaultHasher::new();
-        bytes.hash(&mut hasher);
+        (env!("CARGO_PKG_VERSION"), &path, meta.len(), modified).hash(&mut hasher);
         Some(hasher.finish())
     })
 }
@@ -452,14 +460,7 @@ mod tests {
                 observations: view::observations(r),
             })
             .collect();
-        let reread = Reread {
-            paths: &paths,
-            options: &options,
-            kept: kept
-                .iter()
-                .map(|k| ((k.id.as_str(), k.coder.as_str()), k))
-                .collect(),
-        };
+        let reread = Reread::new(&paths, &options, &kept).expect("listed");
         let wanted: Vec<&Kept> = kept.iter().collect();
         let again = reread.records(&wanted).expect("unchanged files read again");
         assert_eq!(again.len(), 2);
