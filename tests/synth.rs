@@ -1,6 +1,8 @@
 //! The synthetic corpus generator: what it writes passes `check` clean, has the promised
 //! shape, scores, and depends on the seed alone.
 
+mod common;
+
 use std::path::PathBuf;
 use thirdside::synth;
 use thirdside::validate::Options;
@@ -71,7 +73,7 @@ fn the_same_seed_gives_the_same_files() {
 
 /// Scores of a synthetic corpus, loaded in memory.
 fn synthetic_scores(cases: usize) -> thirdside::score::Scores {
-    let corpus = synthetic_corpus(cases);
+    let corpus = common::synthetic_corpus(cases, 3);
     let rubric = thirdside::select_rubric(&corpus, None).expect("one rubric");
     thirdside::score::score(&corpus, rubric)
 }
@@ -113,23 +115,11 @@ fn a_large_sensitivity_summarises_each_rank_distribution() {
     );
 }
 
-/// A synthetic corpus, validated in memory.
-fn synthetic_corpus(cases: usize) -> thirdside::validate::Corpus {
-    let corpus = synth::generate(cases, 3);
-    let mut inputs = thirdside::load::Inputs::default();
-    for (path, text) in &corpus.files {
-        inputs.add_bytes(path, text.as_bytes(), thirdside::load::FileKind::of(path));
-    }
-    let checked = thirdside::validate::validate(inputs, &Options::default());
-    assert_eq!(checked.errors(), 0, "{}", checked.report());
-    checked.corpus
-}
-
 #[test]
 fn an_audit_among_many_past_efforts_lists_the_nearest() {
     use thirdside::audit::{Options as AuditOptions, PAST_LISTED, audit};
     use thirdside::model::Kind;
-    let corpus = synthetic_corpus(80);
+    let corpus = common::synthetic_corpus(80, 3);
     let rubric = thirdside::select_rubric(&corpus, None).expect("one rubric");
     let scores = thirdside::score::score(&corpus, rubric);
     let record = corpus
@@ -185,7 +175,7 @@ fn an_audit_among_many_past_efforts_lists_the_nearest() {
 #[test]
 fn a_report_of_many_efforts_summarises_the_progression() {
     use thirdside::report::templates::Templates;
-    let corpus = synthetic_corpus(40);
+    let corpus = common::synthetic_corpus(40, 3);
     let rubric = thirdside::select_rubric(&corpus, None).expect("one rubric");
     let templates = Templates::load(None).expect("templates");
     let (scores, output) =
@@ -230,7 +220,7 @@ fn a_report_of_many_efforts_summarises_the_progression() {
 fn the_best_past_effort_is_the_highest_level_then_the_latest() {
     use thirdside::audit::{Options as AuditOptions, audit_initiatives};
     use thirdside::model::Kind;
-    let corpus = synthetic_corpus(60);
+    let corpus = common::synthetic_corpus(60, 3);
     let rubric = thirdside::select_rubric(&corpus, None).expect("one rubric");
     let scores = thirdside::score::score(&corpus, rubric);
     let efforts: Vec<_> = scores

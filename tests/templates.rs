@@ -5,6 +5,8 @@
 //! subset; a missing field still gives Handlebars' strict-mode error, and a view the
 //! fast evaluator's data cannot hold is rendered by Handlebars.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -79,17 +81,6 @@ fn shipped_corpus() -> Corpus {
     checked.corpus
 }
 
-fn synthetic_corpus(cases: usize, seed: u64) -> Corpus {
-    let corpus = thirdside::synth::generate(cases, seed);
-    let mut inputs = thirdside::load::Inputs::default();
-    for (path, text) in &corpus.files {
-        inputs.add_bytes(path, text.as_bytes(), thirdside::load::FileKind::of(path));
-    }
-    let checked = thirdside::validate::validate(inputs, &Options::default());
-    assert_eq!(checked.errors(), 0, "{}", checked.report());
-    checked.corpus
-}
-
 #[test]
 fn every_embedded_template_is_within_the_fast_subset() {
     let templates = Templates::load(None).expect("templates");
@@ -121,7 +112,7 @@ fn the_shipped_corpus_renders_the_same_bytes_both_ways() {
 
 #[test]
 fn a_synthetic_corpus_renders_the_same_bytes_both_ways() {
-    let (files, declined) = same_bytes_both_ways(&synthetic_corpus(200, 11), None);
+    let (files, declined) = same_bytes_both_ways(&common::synthetic_corpus(200, 11), None);
     assert_eq!(declined, 0, "the fast evaluator rendered every page");
     assert!(files.len() > 400, "{} files", files.len());
 }
@@ -167,7 +158,8 @@ fn overrides_outside_the_subset_render_through_handlebars_with_the_same_bytes() 
             "md/codebook",
         ]
     );
-    let (files, declined) = same_bytes_both_ways(&synthetic_corpus(12, 5), Some(dir.path()));
+    let (files, declined) =
+        same_bytes_both_ways(&common::synthetic_corpus(12, 5), Some(dir.path()));
     assert!(declined > 0);
     let index = String::from_utf8_lossy(&files[Path::new("index.html")]).into_owned();
     assert!(index.contains("<i>"), "the override is used");
@@ -193,7 +185,7 @@ fn overrides_within_the_subset_are_rendered_fast_with_the_same_bytes() {
         templates.fast_templates().len(),
         HTML.len() + MARKDOWN.len()
     );
-    same_bytes_both_ways(&synthetic_corpus(12, 5), Some(dir.path()));
+    same_bytes_both_ways(&common::synthetic_corpus(12, 5), Some(dir.path()));
 }
 
 #[test]

@@ -467,6 +467,17 @@ fn not_a_string<T>() -> Result<T, Error> {
     Err(Error::Key("not a string"))
 }
 
+/// The `serialize_*` methods of integer map keys, each writing the key's digits.
+macro_rules! integer_keys {
+    ($($method:ident: $ty:ty),*) => {
+        $(
+            fn $method(self, v: $ty) -> Result<Box<str>, Error> {
+                Ok(v.to_string().into())
+            }
+        )*
+    };
+}
+
 impl ser::Serializer for KeySerializer {
     type Ok = Box<str>;
     type Error = Error;
@@ -482,45 +493,19 @@ impl ser::Serializer for KeySerializer {
         Ok(if v { "true" } else { "false" }.into())
     }
 
-    fn serialize_i8(self, v: i8) -> Result<Box<str>, Error> {
-        Ok(v.to_string().into())
-    }
-
-    fn serialize_i16(self, v: i16) -> Result<Box<str>, Error> {
-        Ok(v.to_string().into())
-    }
-
-    fn serialize_i32(self, v: i32) -> Result<Box<str>, Error> {
-        Ok(v.to_string().into())
-    }
-
-    fn serialize_i64(self, v: i64) -> Result<Box<str>, Error> {
-        Ok(v.to_string().into())
-    }
-
-    fn serialize_i128(self, v: i128) -> Result<Box<str>, Error> {
-        Ok(v.to_string().into())
-    }
-
-    fn serialize_u8(self, v: u8) -> Result<Box<str>, Error> {
-        Ok(v.to_string().into())
-    }
-
-    fn serialize_u16(self, v: u16) -> Result<Box<str>, Error> {
-        Ok(v.to_string().into())
-    }
-
-    fn serialize_u32(self, v: u32) -> Result<Box<str>, Error> {
-        Ok(v.to_string().into())
-    }
-
-    fn serialize_u64(self, v: u64) -> Result<Box<str>, Error> {
-        Ok(v.to_string().into())
-    }
-
-    fn serialize_u128(self, v: u128) -> Result<Box<str>, Error> {
-        Ok(v.to_string().into())
-    }
+    // serde_json writes an integer key as its decimal digits.
+    integer_keys!(
+        serialize_i8: i8,
+        serialize_i16: i16,
+        serialize_i32: i32,
+        serialize_i64: i64,
+        serialize_i128: i128,
+        serialize_u8: u8,
+        serialize_u16: u16,
+        serialize_u32: u32,
+        serialize_u64: u64,
+        serialize_u128: u128
+    );
 
     fn serialize_f32(self, _v: f32) -> Result<Box<str>, Error> {
         // serde_json writes an f32 key with a shortest-f32 formatting of its own.

@@ -17,9 +17,8 @@ pub fn markdown(text: &str) -> String {
 /// whole, and a run of line breaks becomes one space.
 pub fn markdown_into(text: &str, out: &mut String) {
     let bytes = text.as_bytes();
-    let mut run = 0;
-    for (i, &byte) in bytes.iter().enumerate() {
-        let replacement = match byte {
+    replace_ascii(text, out, |i, byte| {
+        Some(match byte {
             b'\r' | b'\n' => {
                 let after_break = i > 0 && matches!(bytes[i - 1], b'\r' | b'\n');
                 if after_break { "" } else { " " }
@@ -34,23 +33,16 @@ pub fn markdown_into(text: &str, out: &mut String) {
             b'`' => "\\`",
             b'*' => "\\*",
             b'_' => "\\_",
-            _ => continue,
-        };
-        // Every byte matched is ASCII, so `run..i` and `i + 1..` fall on characters.
-        out.push_str(&text[run..i]);
-        out.push_str(replacement);
-        run = i + 1;
-    }
-    out.push_str(&text[run..]);
+            _ => return None,
+        })
+    });
 }
 
 /// Handlebars' HTML escaping ([`handlebars::html_escape`], what `{{x}}` does in an
 /// HTML template), appended to `out`.
 pub fn html_into(text: &str, out: &mut String) {
-    let bytes = text.as_bytes();
-    let mut run = 0;
-    for (i, &byte) in bytes.iter().enumerate() {
-        let replacement = match byte {
+    replace_ascii(text, out, |_, byte| {
+        Some(match byte {
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
@@ -58,11 +50,29 @@ pub fn html_into(text: &str, out: &mut String) {
             b'\'' => "&#x27;",
             b'`' => "&#x60;",
             b'=' => "&#x3D;",
-            _ => continue,
-        };
-        out.push_str(&text[run..i]);
-        out.push_str(replacement);
-        run = i + 1;
+            _ => return None,
+        })
+    });
+}
+
+/// Appends `text` to `out` with each ASCII byte that `replacement` (given its position)
+/// maps replaced, copying the runs between them whole.
+fn replace_ascii(
+    text: &str,
+    out: &mut String,
+    replacement: impl Fn(usize, u8) -> Option<&'static str>,
+) {
+    let mut run = 0;
+    for (i, &byte) in text.as_bytes().iter().enumerate() {
+        if !byte.is_ascii() {
+            continue;
+        }
+        if let Some(with) = replacement(i, byte) {
+            // The byte is ASCII, so `run..i` and `i + 1..` fall on characters.
+            out.push_str(&text[run..i]);
+            out.push_str(with);
+            run = i + 1;
+        }
     }
     out.push_str(&text[run..]);
 }
