@@ -375,19 +375,9 @@ impl<'a> Reread<'a> {
         })
     }
 
-    /// The coding whose record a case's page shows: its own or, for a combined case,
-    /// the first coder's (as [`view::Records::of`]).
+    /// The coding whose record a case's page shows ([`view::shown`]).
     fn shown(&self, score: &CaseScore) -> Option<&'a Kept> {
-        let id = score.id.as_str();
-        self.kept
-            .get(&(id, score.coder.as_str()))
-            .or_else(|| {
-                score
-                    .coders
-                    .first()
-                    .and_then(|first| self.kept.get(&(id, first.as_str())))
-            })
-            .copied()
+        view::shown(score, |id, coder| self.kept.get(&(id, coder)).copied())
     }
 
     /// The records of these codings, read and validated again with the rubrics and the

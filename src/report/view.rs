@@ -596,18 +596,20 @@ impl<'a> Records<'a> {
 
     /// The record a score was computed from; for a combined case, the first coder's.
     pub fn of(&self, score: &CaseScore) -> Option<&'a CaseRecord> {
-        let id = score.id.as_str();
-        self.by_key
-            .get(&(id, score.coder.as_str()))
-            .or_else(|| {
-                // A combined case: its evidence is shown from the first coder's file.
-                score
-                    .coders
-                    .first()
-                    .and_then(|first| self.by_key.get(&(id, first.as_str())))
-            })
-            .copied()
+        shown(score, |id, coder| self.by_key.get(&(id, coder)).copied())
     }
+}
+
+/// What `find` gives for the coding whose record a case's page shows, by case id and
+/// coder: the score's own coding or, for a combined case, the first coder's (its
+/// evidence is shown from that coder's file).
+pub fn shown<T>(score: &CaseScore, find: impl Fn(&str, &str) -> Option<T>) -> Option<T> {
+    find(&score.id, &score.coder).or_else(|| {
+        score
+            .coders
+            .first()
+            .and_then(|first| find(&score.id, first))
+    })
 }
 
 fn level_with_label(c: &CriterionScore) -> String {
