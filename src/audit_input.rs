@@ -93,20 +93,15 @@ pub fn load(source: &CorpusSource, case: &Path) -> Result<AuditInput, Error> {
         .iter()
         .find(|c| c.path == case_path)
         .map(|c| c.value.id.get_ref().clone());
-    let mut replaced = Vec::new();
-    if let Some(id) = id {
-        inputs.cases.retain(|c| {
-            let other = c.path != case_path && c.value.id.get_ref() == &id;
-            if other {
-                replaced.push(c.path.clone());
-            }
-            !other
-        });
-    }
+    let options = validate::Options {
+        replace: id.map(|id| (id, case_path.clone())),
+        ..validate::Options::default()
+    };
+    let checked = validate::validate(inputs, &options);
     Ok(AuditInput {
-        checked: validate::validate(inputs, &validate::Options::default()),
+        replaced: checked.replaced.clone(),
+        checked,
         case_path,
-        replaced,
     })
 }
 
@@ -118,4 +113,75 @@ fn loaded_path(source: &CorpusSource, case: &Path) -> Option<PathBuf> {
         let rest = canonical.strip_prefix(folder.canonicalize().ok()?).ok()?;
         Some(folder.join(rest))
     })
+}
+
+/// What `audit` keeps of a corpus on disk read case by case ([`stream`]).
+#[derive(Debug)]
+pub struct Streamed {
+    /// The outcome of validation (with no cases kept); its `replaced` lists the corpus
+    /// files the audited case stands in for.
+    pub checked: Checked,
+    /// The audited case's path, as the corpus lists it when it lies inside it.
+    pub case_path: PathBuf,
+    /// The files read.
+    pub paths: Vec<PathBuf>,
+    /// The audited case, when it is valid.
+    pub record: Option<validate::CaseRecord>,
+    /// Every other effort coding against the audited case's rubric, scored.
+    pub efforts: Vec<crate::score::CaseScore>,
+    /// What is kept of each of those codings, in the same order, to read it again.
+    pub kept: Vec<crate::reread::Kept>,
+}
+
+/// [`load`] for a corpus on disk, in memory that does not grow with its case files:
+/// the cases are validated a chunk at a time and each past effort is kept as its score.
+/// `None` for the embedded corpus, which [`load`] reads.
+pub fn stream(source: &CorpusSource, case: &Path) -> Result<Option<Streamed>, Error> {
+    if *source == CorpusSource::Embedded {
+        return Ok(None);
+    }
+    let folders = source.folders();
+    let files = crate::load::files(&folders)?;
+    let mut paths = folders;
+    let case_path = match loaded_path(source, case) {
+        Some(path) if files.contains(&path) => path,
+        _ => {
+            paths.push(case.to_path_buf());
+            case.to_path_buf()
+        }
+    };
+    // The audited case's id and rubric, read first: its id decides which corpus file it
+    // replaces. A file that does not parse gets its diagnostic from validation.
+    let head = crate::load::parse_file::<crate::model::Case>(&case_path)?
+        .value
+        .ok()
+        .map(|c| (c.id.get_ref().clone(), c.rubric.get_ref().clone()));
+    let options = validate::Options {
+        replace: head.as_ref().map(|(id, _)| (id.clone(), case_path.clone())),
+        ..validate::Options::default()
+    };
+    let mut record = None;
+    let mut efforts = Vec::new();
+    let mut kept = Vec::new();
+    let checked = validate::validate_each(&paths, &options, |corpus, r| {
+        if r.path == case_path {
+            record = Some(r);
+        } else if r.case.kind == crate::model::Kind::Effort
+            && head
+                .as_ref()
+                .is_some_and(|(_, rubric)| r.case.rubric.get_ref() == rubric)
+            && let Some(rubric) = corpus.rubric(r.case.rubric.get_ref())
+        {
+            efforts.push(crate::score::score_case(rubric, &r));
+            kept.push(crate::reread::Kept::of(&r));
+        }
+    })?;
+    Ok(Some(Streamed {
+        checked,
+        case_path,
+        paths,
+        record,
+        efforts,
+        kept,
+    }))
 }

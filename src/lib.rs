@@ -54,6 +54,7 @@ pub mod model;
 pub mod policy;
 pub mod quote;
 pub mod report;
+pub mod reread;
 pub mod scaffold;
 pub mod score;
 pub mod score_output;

@@ -21,6 +21,10 @@ use toml::Spanned;
 pub struct Options {
     /// Folder of source texts (`<key>.txt`) to verify quotations against.
     pub sources_dir: Option<PathBuf>,
+    /// A case id and the one file that stands for it: other case files with that id are
+    /// left out unchecked and listed in [`Checked::replaced`] (`audit` puts the file it
+    /// audits in place of the corpus's copy).
+    pub replace: Option<(String, PathBuf)>,
 }
 
 /// A corpus that passed validation (or the valid part of one that did not).
@@ -73,6 +77,14 @@ impl CaseRecord {
     pub fn coder(&self) -> &str {
         self.case.coding.coder.get_ref()
     }
+
+    /// How many indicator observations it holds.
+    pub fn observations(&self) -> usize {
+        self.coding
+            .iter()
+            .flat_map(|c| c.statuses.iter().flatten())
+            .count()
+    }
 }
 
 /// The statuses of one criterion's indicators, level by level, and any override.
@@ -97,6 +109,8 @@ pub struct Checked {
     pub files: usize,
     /// How many cases passed (also those handed to a visitor and not kept).
     pub valid_cases: usize,
+    /// The case files left out for [`Options::replace`].
+    pub replaced: Vec<PathBuf>,
 }
 
 impl Checked {
@@ -165,6 +179,9 @@ pub fn validate(inputs: Inputs, options: &Options) -> Checked {
     session.files = files;
     let mut kept = Vec::new();
     for loaded in cases {
+        if session.replaced(&loaded.value, &loaded.path) {
+            continue;
+        }
         if let Some(record) = session.case(loaded) {
             kept.push(record);
         }
@@ -240,6 +257,10 @@ struct Session {
     sources: SourceMap,
     files: usize,
     valid_cases: usize,
+    /// [`Options::replace`].
+    replace: Option<(String, PathBuf)>,
+    /// The files it left out.
+    replaced: Vec<PathBuf>,
 }
 
 /// Cases seen so far: (id, coder) → file, and id → rubric.
@@ -280,6 +301,8 @@ impl Session {
             sources,
             files: 0,
             valid_cases: 0,
+            replace: options.replace.clone(),
+            replaced: Vec::new(),
         }
     }
 
@@ -295,6 +318,7 @@ impl Session {
             self.files += 1;
             let before = self.validator.diagnostics.len();
             match file.value {
+                Ok(case) if self.replaced(&case, &file.path) => {}
                 Ok(case) => {
                     let loaded = Loaded {
                         path: file.path.clone(),
@@ -312,6 +336,18 @@ impl Session {
             }
         }
         Ok(())
+    }
+
+    /// True, and noted, when `case` at `path` is left out for [`Options::replace`].
+    fn replaced(&mut self, case: &Case, path: &Path) -> bool {
+        let out = self
+            .replace
+            .as_ref()
+            .is_some_and(|(id, kept)| case.id.get_ref() == id && path != kept);
+        if out {
+            self.replaced.push(path.to_path_buf());
+        }
+        out
     }
 
     fn case(&mut self, loaded: Loaded<Case>) -> Option<CaseRecord> {
@@ -344,6 +380,7 @@ impl Session {
             diagnostics,
             sources: self.sources,
             files: self.files,
+            replaced: self.replaced,
         }
     }
 }

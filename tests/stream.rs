@@ -134,3 +134,43 @@ fn copy(from: &Path, to: &Path) {
         }
     }
 }
+
+/// `audit` reads a corpus on disk case by case; what it says is what an audit of the
+/// corpus loaded whole says, for an initiative and for an effort.
+#[test]
+fn a_streamed_audit_is_the_audit_of_the_corpus_in_memory() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = thirdside::synth::generate(150, 5);
+    thirdside::synth::write(&corpus, dir.path()).expect("written");
+    let paths = [dir.path().join("rubrics"), dir.path().join("cases")];
+    let checked = thirdside::load(&paths, &Options::default()).expect("read");
+    let options = thirdside::audit::Options {
+        policy: None,
+        fail_under: None,
+    };
+    let mut kinds = Vec::new();
+    for record in checked.corpus.cases.iter().step_by(37) {
+        let expected = thirdside::audit_output::to_json(
+            &thirdside::audit::audit(&checked.corpus, record, &options).expect("audit"),
+        );
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_thirdside"))
+            .args(["audit", "--format", "json", "--corpus"])
+            .arg(dir.path())
+            .arg(&record.path)
+            .output()
+            .expect("runs");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            expected,
+            "{}: {}",
+            record.id(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        kinds.push(record.case.kind);
+    }
+    assert!(kinds.contains(&thirdside::model::Kind::Effort));
+    assert!(
+        kinds.contains(&thirdside::model::Kind::Initiative),
+        "{kinds:?}"
+    );
+}

@@ -27,6 +27,7 @@ use super::{Extra, audit_pages, case_pages, summary, view};
 use crate::audit::Efforts;
 use crate::error::Error;
 use crate::model::Kind;
+use crate::reread::{Kept, Reread};
 use crate::score::{CaseScore, Scores};
 use crate::validate::{CaseRecord, Checked, Corpus, Options};
 use rayon::prelude::*;
@@ -98,7 +99,7 @@ pub fn render(
     if let Some(error) = failed {
         return Err(error);
     }
-    let reread = Reread::new(paths, options, &kept)?;
+    let reread = Reread::new(paths, options, &kept, "report")?;
     let coded_once = |id: &str| times.get(id).is_none_or(|n| *n == 1);
     // The audits compare with each coding of an effort. A case coded once has its
     // coding's score as its score; the codings of the others are kept aside.
@@ -125,7 +126,7 @@ pub fn render(
     let shown: Vec<&Kept> = told
         .iter()
         .chain(&combined)
-        .filter_map(|c| reread.shown(c))
+        .filter_map(|c| view::shown(c, |id, coder| reread.kept(id, coder)))
         .collect();
     let records = reread.records(&shown)?;
     let index = view::Records::new(&records);
@@ -141,7 +142,7 @@ pub fn render(
     let observations = scores
         .cases
         .iter()
-        .filter_map(|c| reread.shown(c))
+        .filter_map(|c| view::shown(c, |id, coder| reread.kept(id, coder)))
         .map(|k| k.observations)
         .sum();
     let extra = Extra::for_report(rubric, &scores)?;
@@ -182,8 +183,8 @@ pub fn render(
         let wanted: Vec<(usize, &Kept, &BTreeSet<usize>)> = chunk
             .iter()
             .filter_map(|(position, criteria)| {
-                let kept = reread.kept.get(&efforts.coding(*position)?)?;
-                Some((*position, *kept, criteria))
+                let (id, coder) = efforts.coding(*position)?;
+                Some((*position, reread.kept(id, coder)?, criteria))
             })
             .collect();
         let kepts: Vec<&Kept> = wanted.iter().map(|(_, k, _)| *k).collect();
@@ -211,16 +212,6 @@ pub fn render(
         checked,
         report: Some((scores, out)),
     })
-}
-
-/// What is kept of a case coding once its page is rendered.
-#[derive(Debug)]
-struct Kept {
-    id: String,
-    coder: String,
-    path: PathBuf,
-    digest: u64,
-    observations: usize,
 }
 
 /// The state of the pass over the cases.
@@ -289,13 +280,7 @@ impl Pass<'_> {
         }
         let score = crate::score::score_case(rubric, &record);
         *self.times.entry(score.id.clone()).or_default() += 1;
-        self.kept.push(Kept {
-            id: score.id.clone(),
-            coder: score.coder.clone(),
-            path: record.path.clone(),
-            digest: record.digest,
-            observations: view::observations(&record),
-        });
+        self.kept.push(Kept::of(&record));
         if record.case.kind == Kind::Initiative {
             let evidence = std::mem::take(&mut record.case.evidence);
             self.initiatives.push(record.clone());
@@ -352,65 +337,6 @@ impl Pass<'_> {
     }
 }
 
-/// Reads case files a second time.
-struct Reread<'a> {
-    /// The input's files other than cases (rubrics, bibliography), read with each case.
-    others: Vec<PathBuf>,
-    options: &'a Options,
-    kept: HashMap<(&'a str, &'a str), &'a Kept>,
-}
-
-impl<'a> Reread<'a> {
-    fn new(paths: &[PathBuf], options: &'a Options, kept: &'a [Kept]) -> Result<Self, Error> {
-        Ok(Reread {
-            others: crate::load::files(paths)?
-                .into_iter()
-                .filter(|p| crate::load::FileKind::of(p) != crate::load::FileKind::Case)
-                .collect(),
-            options,
-            kept: kept
-                .iter()
-                .map(|k| ((k.id.as_str(), k.coder.as_str()), k))
-                .collect(),
-        })
-    }
-
-    /// The coding whose record a case's page shows ([`view::shown`]).
-    fn shown(&self, score: &CaseScore) -> Option<&'a Kept> {
-        view::shown(score, |id, coder| self.kept.get(&(id, coder)).copied())
-    }
-
-    /// The records of these codings, read and validated again with the rubrics and the
-    /// bibliography; an error when a file changed since the first read.
-    fn records(&self, wanted: &[&Kept]) -> Result<Vec<CaseRecord>, Error> {
-        if wanted.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut list = self.others.clone();
-        let mut cases: Vec<&Path> = wanted.iter().map(|k| k.path.as_path()).collect();
-        cases.sort();
-        cases.dedup();
-        list.extend(cases.into_iter().map(Path::to_path_buf));
-        let mut records = Vec::new();
-        let checked = crate::validate::validate_each(&list, self.options, |_, r| records.push(r))?;
-        let again = "changed while the report was being made; run `thirdside report` again";
-        for want in wanted {
-            let back = records
-                .iter()
-                .find(|r| r.id() == want.id && r.coder() == want.coder);
-            if back.is_none_or(|r| r.digest != want.digest) {
-                return Err(Error::Invalid(format!("{}: {again}", want.path.display())));
-            }
-        }
-        if checked.errors() > 0 {
-            return Err(Error::Invalid(format!(
-                "the rubrics or the bibliography {again}"
-            )));
-        }
-        Ok(records)
-    }
-}
-
 /// What tells this build of thirdside from another — the running binary's path, size
 /// and modification time, as `make` would tell — so that pages rendered by another build
 /// are rendered again; `None` when the binary cannot be found.
@@ -424,46 +350,4 @@ fn engine() -> Option<u64> {
         (env!("CARGO_PKG_VERSION"), &path, meta.len(), modified).hash(&mut hasher);
         Some(hasher.finish())
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_file_changed_since_the_first_read_is_an_error() {
-        let dir = tempfile::tempdir().expect("temp");
-        crate::synth::write(&crate::synth::generate(2, 3), dir.path()).expect("written");
-        let paths = [dir.path().join("rubrics"), dir.path().join("cases")];
-        let options = Options::default();
-        let mut first = Vec::new();
-        let checked =
-            crate::validate::validate_each(&paths, &options, |_, r| first.push(r)).expect("read");
-        assert_eq!(checked.errors(), 0, "{}", checked.report());
-        let kept: Vec<Kept> = first
-            .iter()
-            .map(|r| Kept {
-                id: r.id().to_string(),
-                coder: r.coder().to_string(),
-                path: r.path.clone(),
-                digest: r.digest,
-                observations: view::observations(r),
-            })
-            .collect();
-        let reread = Reread::new(&paths, &options, &kept).expect("listed");
-        let wanted: Vec<&Kept> = kept.iter().collect();
-        let again = reread.records(&wanted).expect("unchanged files read again");
-        assert_eq!(again.len(), 2);
-        // An edit that keeps the file valid is still noticed.
-        let path = &kept[1].path;
-        let text = std::fs::read_to_string(path).expect("text");
-        std::fs::write(path, format!("{text}\n# edited\n")).expect("edit");
-        let error = reread.records(&wanted).expect_err("a changed file");
-        let message = error.to_string();
-        assert!(
-            message.contains("changed while the report was being made"),
-            "{message}"
-        );
-        assert!(message.contains(&path.display().to_string()), "{message}");
-    }
 }

@@ -529,11 +529,7 @@ pub fn row_view(score: &CaseScore) -> RowView {
 
 /// The number of indicator observations a case record holds.
 pub fn observations(record: &CaseRecord) -> usize {
-    record
-        .coding
-        .iter()
-        .flat_map(|c| c.statuses.iter().flatten())
-        .count()
+    record.observations()
 }
 
 /// The evidence records with these ids, resolved.
