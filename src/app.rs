@@ -290,8 +290,7 @@ fn new(args: NewArgs) -> Result<ExitCode, Error> {
         )));
     }
     let source = crate::audit_input::CorpusSource::resolve(args.corpus.as_deref())?;
-    let mut inputs = source.inputs()?;
-    inputs.cases.clear();
+    let inputs = source.rubric_inputs()?;
     let checked = crate::validate::validate(inputs, &crate::validate::Options::default());
     if checked.errors() > 0 {
         let _ = write!(std::io::stderr(), "{}", checked.report());

@@ -61,6 +61,25 @@ impl CorpusSource {
             CorpusSource::Embedded => Ok(crate::embedded::corpus()),
         }
     }
+
+    /// The rubrics and the bibliography alone, without a case: what `new` scaffolds
+    /// from. The folders are listed, but no case file is read.
+    pub fn rubric_inputs(&self) -> Result<Inputs, Error> {
+        match self {
+            CorpusSource::Dir(_) => {
+                let files: Vec<PathBuf> = crate::load::files(&self.folders())?
+                    .into_iter()
+                    .filter(|p| FileKind::of(p) != FileKind::Case)
+                    .collect();
+                Inputs::read(&files)
+            }
+            CorpusSource::Embedded => {
+                let mut inputs = crate::embedded::corpus();
+                inputs.cases.clear();
+                Ok(inputs)
+            }
+        }
+    }
 }
 
 /// The validated corpus with the audited case in it.

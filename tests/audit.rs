@@ -501,3 +501,22 @@ fn fixture_audits() {
         .stdout;
     insta::assert_snapshot!("fixture_json", json);
 }
+
+/// `new` scaffolds from the rubrics alone: it does not read the corpus's cases, so a
+/// broken case file (or ten thousand good ones) does not stand in its way.
+#[test]
+fn new_reads_the_rubrics_not_the_cases() {
+    let dir = scratch_corpus();
+    fs::write(dir.path().join("cases/broken.toml"), "id = \"unterminated").expect("write");
+    Test::new()
+        .current_dir(dir.path())
+        .args(["new", "2027-talks"])
+        .success();
+    assert!(dir.path().join("cases/2027-talks.toml").is_file());
+    // `audit` does read the cases, and says what is wrong.
+    let out = Test::new()
+        .current_dir(dir.path())
+        .args(["audit", "cases/2027-talks.toml"])
+        .code(1);
+    assert!(out.stderr.contains("broken.toml"), "{}", out.stderr);
+}
