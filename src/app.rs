@@ -152,26 +152,8 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
         )));
     }
     let source = crate::audit_input::CorpusSource::resolve(args.corpus.as_deref())?;
-    // A corpus on disk is read case by case, keeping the past efforts' scores; the
-    // embedded one is small and read whole.
-    let (checked, case_path, mut streamed) = match crate::audit_input::stream(&source, &args.case)?
-    {
-        Some(streamed) => {
-            let crate::audit_input::Streamed {
-                checked,
-                case_path,
-                paths,
-                record,
-                efforts,
-                kept,
-            } = streamed;
-            (checked, case_path, Some((paths, record, efforts, kept)))
-        }
-        None => {
-            let input = crate::audit_input::load(&source, &args.case)?;
-            (input.checked, input.case_path, None)
-        }
-    };
+    let input = crate::audit_input::read(&source, &args.case)?;
+    let (checked, case_path) = (&input.checked, &input.case_path);
     let mut stderr = std::io::stderr();
     for path in &checked.replaced {
         let _ = writeln!(
@@ -186,12 +168,10 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
         return Err(Error::Invalid("the input has errors".to_string()));
     }
     let corpus = &checked.corpus;
-    let record = match &mut streamed {
-        Some((_, record, _, _)) => record.take(),
-        None => corpus.cases.iter().find(|r| r.path == case_path).cloned(),
-    }
-    .ok_or_else(|| Error::Invalid(format!("{} is not a case file", args.case.display())))?;
-    let record = &record;
+    let record = input
+        .record
+        .as_ref()
+        .ok_or_else(|| Error::Invalid(format!("{} is not a case file", args.case.display())))?;
     let rubric = crate::select_rubric(corpus, Some(record.case.rubric.get_ref()))?;
     let policy = match &args.policy {
         Some(path) => {
@@ -226,36 +206,7 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
         policy: policy.as_ref(),
         fail_under: args.fail_under,
     };
-    let audit = match streamed {
-        Some((paths, _, efforts, kept)) => {
-            // Only the best past efforts' records are read again, to show how they did it.
-            let mut efforts = crate::audit::Efforts::new(rubric, efforts);
-            let mut needed: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
-            for (position, k) in efforts.needed(record.id(), &record.start) {
-                needed.entry(position).or_default().push(k);
-            }
-            let read_options = crate::validate::Options::default();
-            let reread = crate::reread::Reread::new(&paths, &read_options, &kept, "audit")?;
-            let wanted: Vec<&crate::reread::Kept> = needed
-                .keys()
-                .filter_map(|p| efforts.coding(*p))
-                .filter_map(|(id, coder)| reread.kept(id, coder))
-                .collect();
-            let records = reread.records(&wanted)?;
-            for (position, criteria) in needed {
-                let Some((id, coder)) = efforts.coding(position) else {
-                    continue;
-                };
-                if let Some(past) = records.iter().find(|r| r.id() == id && r.coder() == coder) {
-                    efforts.prepare(corpus, rubric, position, past, criteria);
-                }
-            }
-            crate::audit::audit_each(corpus, rubric, &[record], &options, &efforts)?
-                .pop()
-                .ok_or_else(|| Error::Invalid("the audit gave no result".to_string()))?
-        }
-        None => crate::audit::audit(corpus, record, &options)?,
-    };
+    let audit = input.audit(rubric, record, &options)?;
     let text = match args.format {
         AuditFormat::Text => crate::audit_output::to_text(&audit),
         AuditFormat::Json => crate::audit_output::to_json(&audit),

@@ -357,7 +357,8 @@ fn rubric_of<'a>(corpus: &'a Corpus, record: &CaseRecord) -> Result<&'a Rubric, 
 /// scored, in time order; per criterion their positions from best to worst; and how
 /// each did best, from its record. A report that streams its cases keeps the scores
 /// alone; for the (effort, criterion) pairs [`Efforts::needed`] names it reads each
-/// record once, has the best past view made from it ([`Efforts::prepare`]), and drops it.
+/// record once, has the best past views made from it ([`Efforts::prepare_needed`]), and
+/// drops it.
 pub struct Efforts<'a> {
     scored: Vec<CaseScore>,
     /// `best_first[k]`: positions in `scored` by level on criterion k, then start, then
@@ -442,7 +443,7 @@ impl<'a> Efforts<'a> {
     }
 
     /// The case id and coder of the effort coding at `position`.
-    pub fn coding(&self, position: usize) -> Option<(&str, &str)> {
+    fn coding(&self, position: usize) -> Option<(&str, &str)> {
         self.scored
             .get(position)
             .map(|s| (s.id.as_str(), s.coder.as_str()))
@@ -450,7 +451,7 @@ impl<'a> Efforts<'a> {
 
     /// Makes, from `record` (the coding at `position`), the best past view of each
     /// criterion in `criteria`, for the audits to show without the record.
-    pub fn prepare(
+    fn prepare(
         &mut self,
         corpus: &Corpus,
         rubric: &Rubric,
@@ -467,6 +468,51 @@ impl<'a> Efforts<'a> {
                 self.prepared.insert((position, k), view);
             }
         }
+    }
+
+    /// Makes ahead the best past views of these (position,
+    /// criterion) pairs ([`Efforts::needed`]) from the records `read` gives for the
+    /// codings (case id, coder) it is asked for, a chunk of efforts at a time, so that
+    /// each record is read once and dropped.
+    pub fn prepare_needed(
+        &mut self,
+        corpus: &Corpus,
+        rubric: &Rubric,
+        needed: impl IntoIterator<Item = (usize, usize)>,
+        mut read: impl FnMut(&[(&str, &str)]) -> Result<Vec<CaseRecord>, Error>,
+    ) -> Result<(), Error> {
+        /// Efforts whose records are held at once.
+        const CHUNK: usize = 256;
+        let mut by_position: std::collections::BTreeMap<usize, Vec<usize>> =
+            std::collections::BTreeMap::new();
+        for (position, k) in needed {
+            let criteria = by_position.entry(position).or_default();
+            if !criteria.contains(&k) {
+                criteria.push(k);
+            }
+        }
+        let by_position: Vec<(usize, Vec<usize>)> = by_position.into_iter().collect();
+        for chunk in by_position.chunks(CHUNK) {
+            let codings: Vec<(String, String)> = chunk
+                .iter()
+                .filter_map(|(position, _)| self.coding(*position))
+                .map(|(id, coder)| (id.to_string(), coder.to_string()))
+                .collect();
+            let asked: Vec<(&str, &str)> = codings
+                .iter()
+                .map(|(id, coder)| (id.as_str(), coder.as_str()))
+                .collect();
+            let records = read(&asked)?;
+            for (position, criteria) in chunk {
+                let Some(record) = self.coding(*position).and_then(|(id, coder)| {
+                    records.iter().find(|r| r.id() == id && r.coder() == coder)
+                }) else {
+                    continue;
+                };
+                self.prepare(corpus, rubric, *position, record, criteria.iter().copied());
+            }
+        }
+        Ok(())
     }
 
     /// The best past view of the effort at position `i` on criterion `k`, for a case

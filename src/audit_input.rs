@@ -85,16 +85,64 @@ impl CorpusSource {
 /// The validated corpus with the audited case in it.
 #[derive(Debug)]
 pub struct AuditInput {
-    /// Everything validated, the audited case included.
+    /// Everything validated, the audited case included; its `replaced` lists the corpus
+    /// files set aside because the audited case has their id. Read case by case from
+    /// disk, it keeps no case.
     pub checked: Checked,
     /// The path under which the audited case was loaded.
     pub case_path: PathBuf,
-    /// Corpus files set aside because the audited case has their id.
-    pub replaced: Vec<PathBuf>,
+    /// The audited case, when it is valid.
+    pub record: Option<validate::CaseRecord>,
+    /// For a corpus read case by case: its past efforts as scores.
+    past: Option<PastOnDisk>,
 }
 
-/// Reads the corpus and the case at `case`, and validates them together.
-pub fn load(source: &CorpusSource, case: &Path) -> Result<AuditInput, Error> {
+/// The past efforts of a corpus read case by case ([`stream`]).
+#[derive(Debug)]
+struct PastOnDisk {
+    /// The files read.
+    paths: Vec<PathBuf>,
+    /// Every other effort coding against the audited case's rubric, scored.
+    efforts: Vec<crate::score::CaseScore>,
+    /// What is kept of each of those codings, to read it again.
+    kept: Vec<crate::reread::Kept>,
+}
+
+/// Reads the corpus and the case at `case` and validates them together: a corpus on
+/// disk case by case, the small embedded one whole.
+pub fn read(source: &CorpusSource, case: &Path) -> Result<AuditInput, Error> {
+    match source {
+        CorpusSource::Dir(_) => stream(source, case),
+        CorpusSource::Embedded => load(source, case),
+    }
+}
+
+impl AuditInput {
+    /// The audit of `record` (the audited case, coded against `rubric`).
+    pub fn audit(
+        &self,
+        rubric: &crate::model::Rubric,
+        record: &validate::CaseRecord,
+        options: &crate::audit::Options,
+    ) -> Result<crate::audit::Audit, Error> {
+        let corpus = &self.checked.corpus;
+        let Some(past) = &self.past else {
+            return crate::audit::audit(corpus, record, options);
+        };
+        // Only the best past efforts' records are read again, to show how they did it.
+        let mut efforts = crate::audit::Efforts::new(rubric, past.efforts.clone());
+        let read_options = validate::Options::default();
+        let reread = crate::reread::Reread::new(&past.paths, &read_options, &past.kept, "audit")?;
+        let needed = efforts.needed(record.id(), &record.start);
+        efforts.prepare_needed(corpus, rubric, needed, |codings| reread.records_of(codings))?;
+        crate::audit::audit_each(corpus, rubric, &[record], options, &efforts)?
+            .pop()
+            .ok_or_else(|| Error::Invalid("the audit gave no result".to_string()))
+    }
+}
+
+/// Reads the corpus and the case at `case` whole, and validates them together.
+fn load(source: &CorpusSource, case: &Path) -> Result<AuditInput, Error> {
     let bytes = std::fs::read(case).map_err(|source| Error::Io {
         path: case.to_path_buf(),
         source,
@@ -118,9 +166,15 @@ pub fn load(source: &CorpusSource, case: &Path) -> Result<AuditInput, Error> {
     };
     let checked = validate::validate(inputs, &options);
     Ok(AuditInput {
-        replaced: checked.replaced.clone(),
+        record: checked
+            .corpus
+            .cases
+            .iter()
+            .find(|r| r.path == case_path)
+            .cloned(),
         checked,
         case_path,
+        past: None,
     })
 }
 
@@ -134,31 +188,9 @@ fn loaded_path(source: &CorpusSource, case: &Path) -> Option<PathBuf> {
     })
 }
 
-/// What `audit` keeps of a corpus on disk read case by case ([`stream`]).
-#[derive(Debug)]
-pub struct Streamed {
-    /// The outcome of validation (with no cases kept); its `replaced` lists the corpus
-    /// files the audited case stands in for.
-    pub checked: Checked,
-    /// The audited case's path, as the corpus lists it when it lies inside it.
-    pub case_path: PathBuf,
-    /// The files read.
-    pub paths: Vec<PathBuf>,
-    /// The audited case, when it is valid.
-    pub record: Option<validate::CaseRecord>,
-    /// Every other effort coding against the audited case's rubric, scored.
-    pub efforts: Vec<crate::score::CaseScore>,
-    /// What is kept of each of those codings, in the same order, to read it again.
-    pub kept: Vec<crate::reread::Kept>,
-}
-
 /// [`load`] for a corpus on disk, in memory that does not grow with its case files:
 /// the cases are validated a chunk at a time and each past effort is kept as its score.
-/// `None` for the embedded corpus, which [`load`] reads.
-pub fn stream(source: &CorpusSource, case: &Path) -> Result<Option<Streamed>, Error> {
-    if *source == CorpusSource::Embedded {
-        return Ok(None);
-    }
+fn stream(source: &CorpusSource, case: &Path) -> Result<AuditInput, Error> {
     let folders = source.folders();
     let files = crate::load::files(&folders)?;
     let mut paths = folders;
@@ -195,12 +227,14 @@ pub fn stream(source: &CorpusSource, case: &Path) -> Result<Option<Streamed>, Er
             kept.push(crate::reread::Kept::of(&r));
         }
     })?;
-    Ok(Some(Streamed {
+    Ok(AuditInput {
         checked,
         case_path,
-        paths,
         record,
-        efforts,
-        kept,
-    }))
+        past: Some(PastOnDisk {
+            paths,
+            efforts,
+            kept,
+        }),
+    })
 }

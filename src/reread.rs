@@ -80,6 +80,16 @@ impl<'a> Reread<'a> {
         self.kept.get(&(id, coder)).copied()
     }
 
+    /// The records of the kept codings (case id, coder) among `codings`, as
+    /// [`Reread::records`].
+    pub fn records_of(&self, codings: &[(&str, &str)]) -> Result<Vec<CaseRecord>, Error> {
+        let wanted: Vec<&Kept> = codings
+            .iter()
+            .filter_map(|(id, coder)| self.kept(id, coder))
+            .collect();
+        self.records(&wanted)
+    }
+
     /// The records of these codings, read and validated again with the rubrics and the
     /// bibliography; an error when a file changed since the first read.
     pub fn records(&self, wanted: &[&Kept]) -> Result<Vec<CaseRecord>, Error> {

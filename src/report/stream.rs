@@ -13,7 +13,7 @@
 //!   [`super::view::STEPS_MAX`] efforts);
 //! - the records of the past efforts whose evidence the initiatives' audits show
 //!   ([`Efforts::needed`]), a chunk at a time: what the audits show of each is made
-//!   from its record ([`Efforts::prepare`]) and the record dropped.
+//!   from its record ([`Efforts::prepare_needed`]) and the record dropped.
 //!
 //! The initiatives' own records are kept from the pass, without their evidence records:
 //! an audit shows the initiative's observations and cites the evidence of past efforts,
@@ -31,7 +31,7 @@ use crate::reread::{Kept, Reread};
 use crate::score::{CaseScore, Scores};
 use crate::validate::{CaseRecord, Checked, Corpus, Options};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -92,7 +92,7 @@ pub fn render(
         codings,
         kept,
         times,
-        mut initiatives,
+        initiatives,
         failed,
         ..
     } = pass;
@@ -160,8 +160,8 @@ pub fn render(
     drop(records);
     crate::memory::release();
 
-    // The audits, a chunk of initiatives at a time.
-    initiatives.sort_by(|a, b| (a.start, a.id(), a.coder()).cmp(&(b.start, b.id(), b.coder())));
+    // The audits, a chunk of initiatives at a time (each is a page of its own: their
+    // order does not matter).
     let efforts: Vec<CaseScore> = scores
         .cases
         .iter()
@@ -171,33 +171,12 @@ pub fn render(
         .collect();
     let mut efforts = Efforts::new(rubric, efforts);
     // Each past effort an audit shows is read again once, its best past views made, and
-    // its record dropped; a chunk of efforts at a time.
-    let mut needed: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
-    for initiative in &initiatives {
-        for (position, k) in efforts.needed(initiative.id(), &initiative.start) {
-            needed.entry(position).or_default().insert(k);
-        }
-    }
-    let needed: Vec<(usize, BTreeSet<usize>)> = needed.into_iter().collect();
-    for chunk in needed.chunks(AUDIT_CHUNK) {
-        let wanted: Vec<(usize, &Kept, &BTreeSet<usize>)> = chunk
-            .iter()
-            .filter_map(|(position, criteria)| {
-                let (id, coder) = efforts.coding(*position)?;
-                Some((*position, reread.kept(id, coder)?, criteria))
-            })
-            .collect();
-        let kepts: Vec<&Kept> = wanted.iter().map(|(_, k, _)| *k).collect();
-        let records = reread.records(&kepts)?;
-        for (position, kept, criteria) in wanted {
-            if let Some(record) = records
-                .iter()
-                .find(|r| r.id() == kept.id && r.coder() == kept.coder)
-            {
-                efforts.prepare(corpus, rubric, position, record, criteria.iter().copied());
-            }
-        }
-    }
+    // its record dropped.
+    let needed: Vec<(usize, usize)> = initiatives
+        .iter()
+        .flat_map(|i| efforts.needed(i.id(), &i.start))
+        .collect();
+    efforts.prepare_needed(corpus, rubric, needed, |codings| reread.records_of(codings))?;
     crate::memory::release();
     let options = crate::audit::Options {
         policy: extra.policy.as_ref(),
