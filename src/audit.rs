@@ -470,10 +470,10 @@ impl<'a> Efforts<'a> {
         }
     }
 
-    /// Makes ahead the best past views of these (position,
-    /// criterion) pairs ([`Efforts::needed`]) from the records `read` gives for the
-    /// codings (case id, coder) it is asked for, a chunk of efforts at a time, so that
-    /// each record is read once and dropped.
+    /// Makes ahead the best past views of these (position, criterion) pairs
+    /// ([`Efforts::needed`]) from the records `read` gives for the codings (case id,
+    /// coder) it is asked for, a chunk of efforts at a time, so that each record is read
+    /// once and dropped.
     pub fn prepare_needed(
         &mut self,
         corpus: &Corpus,
