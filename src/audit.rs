@@ -364,6 +364,14 @@ pub struct Efforts<'a> {
     /// `best_first[k]`: positions in `scored` by level on criterion k, then start, then
     /// id, highest first; equal keys keep the later position first.
     best_first: Vec<Vec<usize>>,
+    /// `levels[k]`: the ranges of `best_first[k]` that share a level, best first.
+    levels: Vec<Vec<std::ops::Range<usize>>>,
+    /// Positions in `scored` by total, lowest first (ties by position).
+    by_total: Vec<usize>,
+    /// Each coding's total rounded as shown, lowest first: for ranks.
+    rounded: Vec<f64>,
+    /// The positions of each case id's codings.
+    by_id: HashMap<String, Vec<usize>>,
     /// Aligned with `scored`: the coding's record, where the corpus is in memory.
     records: Vec<Option<&'a CaseRecord>>,
     /// The best past views made ahead, by (position, criterion), `began_after` unset.
@@ -401,27 +409,134 @@ impl<'a> Efforts<'a> {
                 order.sort_by(|a, b| key(*b).cmp(&key(*a)));
                 order
             })
+            .collect::<Vec<_>>();
+        let levels = best_first
+            .iter()
+            .enumerate()
+            .map(|(k, order)| {
+                let level = |i: usize| scored[i].criteria.get(k).map_or(0, |c| c.level);
+                order
+                    .chunk_by(|a, b| level(*a) == level(*b))
+                    .scan(0, |from, group| {
+                        let range = *from..*from + group.len();
+                        *from = range.end;
+                        Some(range)
+                    })
+                    .collect()
+            })
             .collect();
+        let mut by_total: Vec<usize> = (0..scored.len()).collect();
+        by_total.sort_by(|a, b| {
+            (scored[*a].total.score)
+                .total_cmp(&scored[*b].total.score)
+                .then(a.cmp(b))
+        });
+        let mut rounded: Vec<f64> = scored.iter().map(|s| round2(s.total.score)).collect();
+        rounded.sort_by(f64::total_cmp);
+        let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, s) in scored.iter().enumerate() {
+            by_id.entry(s.id.clone()).or_default().push(i);
+        }
         Efforts {
             scored,
             best_first,
+            levels,
+            by_total,
+            rounded,
+            by_id,
             records,
             prepared: HashMap::new(),
         }
+    }
+
+    /// The positions of the codings of the case `id` (none for a new case).
+    fn codings_of(&self, id: &str) -> &[usize] {
+        self.by_id.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// How many codings the case `id` is compared with: all but its own.
+    fn past_len(&self, id: &str) -> usize {
+        self.scored.len() - self.codings_of(id).len()
+    }
+
+    /// The rank of a total `x` among the codings other than the case `id`'s: one more
+    /// than how many of them have a higher total, as shown (rounded to 2 decimals).
+    fn rank_of(&self, id: &str, x: f64) -> usize {
+        let x = round2(x);
+        let higher = self.rounded.len() - self.rounded.partition_point(|t| *t <= x);
+        let own = self
+            .codings_of(id)
+            .iter()
+            .filter(|i| round2(self.scored[**i].total.score) > x)
+            .count();
+        1 + higher - own
+    }
+
+    /// The codings other than the case `id`'s whose totals are nearest `total`, at least
+    /// [`PAST_LISTED`] of them (all when there are no more) and with them every one as
+    /// near as the farthest of those: the candidates [`listed`] chooses from, by
+    /// position. Found from the totals' order, not by visiting every coding.
+    fn nearest(&self, id: &str, total: f64) -> Vec<(usize, &CaseScore)> {
+        let own = self.codings_of(id);
+        let past = |i: &usize| !own.contains(i);
+        let distance = |i: usize| (self.scored[i].total.score - total).abs();
+        let order = &self.by_total;
+        let middle = order.partition_point(|i| self.scored[*i].total.score < total);
+        let (mut left, mut right) = (middle, middle);
+        let (mut taken, mut bound) = (0, 0.0_f64);
+        while taken < PAST_LISTED && (left > 0 || right < order.len()) {
+            // Take the nearer of the next on each side: distances grow outward.
+            let take_left = match (left.checked_sub(1), order.get(right)) {
+                (Some(l), Some(r)) => distance(order[l]).total_cmp(&distance(*r)).is_le(),
+                (Some(_), None) => true,
+                _ => false,
+            };
+            let i = if take_left {
+                left -= 1;
+                order[left]
+            } else {
+                right += 1;
+                order[right - 1]
+            };
+            if past(&i) {
+                taken += 1;
+                bound = distance(i);
+            }
+        }
+        while left > 0 && distance(order[left - 1]).total_cmp(&bound).is_le() {
+            left -= 1;
+        }
+        while right < order.len() && distance(order[right]).total_cmp(&bound).is_le() {
+            right += 1;
+        }
+        let mut chosen: Vec<(usize, &CaseScore)> = order[left..right]
+            .iter()
+            .filter(|i| past(i))
+            .map(|i| (*i, &self.scored[*i]))
+            .collect();
+        chosen.sort_by_key(|(i, _)| *i);
+        chosen
     }
 
     /// The position of the best past effort on criterion `k` for the case `id` that
     /// starts at `start`: the first in best-first order other than the case itself and,
     /// with `earlier_only`, none that began after it.
     fn best(&self, k: usize, id: &str, start: &PartialDate, earlier_only: bool) -> Option<usize> {
-        self.best_first
-            .get(k)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|i| self.scored.get(*i).is_some_and(|s| s.id != id))
-            .filter(|i| !(earlier_only && start.certainly_before(&self.scored[*i].start)))
-            .find(|i| self.scored[*i].criteria.get(k).is_some())
+        let order = self.best_first.get(k)?;
+        // Within a level the later start comes first, so the efforts that began after
+        // `start` are a leading run of it, found by halving rather than visited.
+        self.levels.get(k)?.iter().find_map(|range| {
+            let group = order.get(range.clone())?;
+            let first = if earlier_only {
+                group.partition_point(|i| start.certainly_before(&self.scored[*i].start))
+            } else {
+                0
+            };
+            group[first..]
+                .iter()
+                .copied()
+                .find(|i| self.scored[*i].id != id)
+        })
     }
 
     /// The (effort position, criterion) pairs whose best past view auditing the case
@@ -576,11 +691,7 @@ fn audit_against(
     efforts: &Efforts,
 ) -> Result<Audit, Error> {
     let scored = score::score_case(rubric, record);
-    let past: Vec<&CaseScore> = efforts
-        .scored
-        .iter()
-        .filter(|s| s.id != record.id())
-        .collect();
+    let past = efforts.past_len(record.id());
     let criteria: Vec<CriterionAudit> = scored
         .criteria
         .iter()
@@ -608,15 +719,10 @@ fn audit_against(
             crate::score_output::fmt1(threshold)
         ));
     }
-    let rank = (!past.is_empty()).then(|| {
-        let rank_of = |x: f64| {
-            1 + past
-                .iter()
-                .filter(|p| round2(p.total.score) > round2(x))
-                .count()
-        };
+    let rank = (past > 0).then(|| {
+        let rank_of = |x: f64| efforts.rank_of(record.id(), x);
         Rank {
-            of: past.len() + 1,
+            of: past + 1,
             score: rank_of(scored.total.score),
             lower: rank_of(scored.total.lower),
             upper: rank_of(scored.total.upper),
@@ -646,16 +752,19 @@ fn audit_against(
         total_display: total_cell(&scored.total),
         fail_under: options.fail_under.map(round2),
         rank,
-        past_efforts: listed(&past, scored.total.score)
-            .into_iter()
-            .map(|p| PastEffort {
-                case: p.id.clone(),
-                title: p.title.clone(),
-                start: p.start.to_string(),
-                total: p.total.into(),
-                total_display: total_cell(&p.total),
-            })
-            .collect(),
+        past_efforts: listed(
+            efforts.nearest(record.id(), scored.total.score),
+            scored.total.score,
+        )
+        .into_iter()
+        .map(|p| PastEffort {
+            case: p.id.clone(),
+            title: p.title.clone(),
+            start: p.start.to_string(),
+            total: p.total.into(),
+            total_display: total_cell(&p.total),
+        })
+        .collect(),
         unknowns: unknowns(rubric, record, &scored),
         passed: failures.is_empty(),
         failures,
@@ -704,9 +813,9 @@ pub fn audit_each(
         .collect()
 }
 
-/// The past efforts to list ([`PAST_LISTED`]), in time order.
-fn listed<'a>(past: &[&'a CaseScore], total: f64) -> Vec<&'a CaseScore> {
-    let mut chosen: Vec<(usize, &CaseScore)> = past.iter().copied().enumerate().collect();
+/// The past efforts to list ([`PAST_LISTED`]), in time order, from the candidates
+/// [`Efforts::nearest`] gives.
+fn listed(mut chosen: Vec<(usize, &CaseScore)>, total: f64) -> Vec<&CaseScore> {
     if chosen.len() > PAST_LISTED {
         // Nearest in total first; ties to the later effort, as for the best past effort.
         // The order is total (ties by position), so selecting gives what sorting would.
@@ -951,4 +1060,102 @@ fn unknowns(rubric: &Rubric, record: &CaseRecord, scored: &CaseScore) -> Vec<Unk
             .then_with(|| a.0.cmp(&b.0))
     });
     found.into_iter().map(|(_, u, _, _)| u).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A synthetic corpus checked in memory.
+    fn corpus(cases: usize, seed: u64) -> Corpus {
+        let generated = crate::synth::generate(cases, seed);
+        let mut inputs = crate::load::Inputs::default();
+        for (path, text) in &generated.files {
+            inputs.add_bytes(path, text.as_bytes(), crate::load::FileKind::of(path));
+        }
+        let checked = crate::validate::validate(inputs, &crate::validate::Options::default());
+        assert_eq!(checked.errors(), 0, "{}", checked.report());
+        checked.corpus
+    }
+
+    /// The best past effort as first written: a walk down the best-first order.
+    fn best_by_walking(
+        efforts: &Efforts,
+        k: usize,
+        id: &str,
+        start: &PartialDate,
+        earlier_only: bool,
+    ) -> Option<usize> {
+        efforts.best_first[k]
+            .iter()
+            .copied()
+            .filter(|i| efforts.scored[*i].id != id)
+            .find(|i| !(earlier_only && start.certainly_before(&efforts.scored[*i].start)))
+    }
+
+    /// The rank and the listed efforts as first written: by visiting every past effort.
+    fn rank_and_listed_by_visiting<'a>(
+        efforts: &'a Efforts,
+        id: &str,
+        total: f64,
+    ) -> (usize, Vec<&'a CaseScore>) {
+        let past: Vec<&CaseScore> = efforts.scored.iter().filter(|s| s.id != id).collect();
+        let rank = 1 + past
+            .iter()
+            .filter(|p| round2(p.total.score) > round2(total))
+            .count();
+        let mut chosen: Vec<(usize, &CaseScore)> = past.iter().copied().enumerate().collect();
+        if chosen.len() > PAST_LISTED {
+            chosen.sort_by(|(i, a), (j, b)| {
+                let (da, db) = ((a.total.score - total).abs(), (b.total.score - total).abs());
+                da.total_cmp(&db).then(j.cmp(i))
+            });
+            chosen.truncate(PAST_LISTED);
+            chosen.sort_by_key(|(i, _)| *i);
+        }
+        (rank, chosen.into_iter().map(|(_, p)| p).collect())
+    }
+
+    #[test]
+    fn the_indexed_comparisons_agree_with_visiting_every_past_effort() {
+        // Hundreds of efforts share each level and many share a total, so ties are
+        // everywhere; efforts are audited too, to leave their own coding out.
+        for (cases, seed) in [(5, 3), (30, 1), (700, 2)] {
+            let corpus = corpus(cases, seed);
+            let rubric = &corpus.rubrics[0].value;
+            let efforts = past_efforts(&corpus, rubric);
+            assert!(!efforts.scored.is_empty());
+            for record in &corpus.cases {
+                let scored = score::score_case(rubric, record);
+                let id = record.id();
+                for k in 0..rubric.criteria.get_ref().len() {
+                    for earlier_only in [false, true] {
+                        assert_eq!(
+                            efforts.best(k, id, &record.start, earlier_only),
+                            best_by_walking(&efforts, k, id, &record.start, earlier_only),
+                            "{id}, criterion {k}, earlier only: {earlier_only}"
+                        );
+                    }
+                }
+                for total in [
+                    scored.total.score,
+                    scored.total.lower,
+                    scored.total.upper,
+                    -1.0,
+                    1000.0,
+                ] {
+                    let (rank, listed_all) = rank_and_listed_by_visiting(&efforts, id, total);
+                    assert_eq!(efforts.rank_of(id, total), rank, "{id} at {total}");
+                    let ids = |l: Vec<&CaseScore>| -> Vec<(String, String)> {
+                        l.iter().map(|s| (s.id.clone(), s.coder.clone())).collect()
+                    };
+                    assert_eq!(
+                        ids(listed(efforts.nearest(id, total), total)),
+                        ids(listed_all),
+                        "{id} at {total}"
+                    );
+                }
+            }
+        }
+    }
 }

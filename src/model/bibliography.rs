@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 use toml::Spanned;
 
 /// The bibliography file: one table per work, keyed by citation key.
@@ -10,12 +11,33 @@ use toml::Spanned;
 pub struct Bibliography {
     /// Works by key.
     pub works: BTreeMap<Spanned<String>, Work>,
+    /// Each work's [`Bibliography::short_citation`], made once when first asked for:
+    /// a report cites the same few works hundreds of thousands of times.
+    #[serde(skip)]
+    citations: OnceLock<BTreeMap<String, String>>,
 }
 
 impl Bibliography {
     /// The work with this key.
     pub fn get(&self, key: &str) -> Option<&Work> {
         self.works.get(key)
+    }
+
+    /// "Smilde and Ramsey 2020": the work's authors' family names and year; `None` for
+    /// a key not in the bibliography.
+    pub fn short_citation(&self, key: &str) -> Option<&str> {
+        self.citations
+            .get_or_init(|| {
+                self.works
+                    .iter()
+                    .map(|(key, w)| {
+                        let citation = format!("{} {}", w.short_authors(), w.year.get_ref());
+                        (key.get_ref().clone(), citation)
+                    })
+                    .collect()
+            })
+            .get(key)
+            .map(String::as_str)
     }
 
     /// True when the key is in the bibliography.

@@ -16,63 +16,78 @@ pub fn markdown(text: &str) -> String {
 /// [`markdown`], appended to `out`: the runs of text that need no escaping are copied
 /// whole, and a run of line breaks becomes one space.
 pub fn markdown_into(text: &str, out: &mut String) {
-    let bytes = text.as_bytes();
-    replace_ascii(text, out, |i, byte| {
-        Some(match byte {
-            b'\r' | b'\n' => {
-                let after_break = i > 0 && matches!(bytes[i - 1], b'\r' | b'\n');
-                if after_break { "" } else { " " }
-            }
-            b'|' => "\\|",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'&' => "&amp;",
-            b'[' => "\\[",
-            b']' => "\\]",
-            b'\\' => "\\\\",
-            b'`' => "\\`",
-            b'*' => "\\*",
-            b'_' => "\\_",
-            _ => return None,
-        })
-    });
+    replace_ascii(text, out, &MARKDOWN, true);
 }
 
 /// Handlebars' HTML escaping ([`handlebars::html_escape`], what `{{x}}` does in an
 /// HTML template), appended to `out`.
 pub fn html_into(text: &str, out: &mut String) {
-    replace_ascii(text, out, |_, byte| {
-        Some(match byte {
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'&' => "&amp;",
-            b'\'' => "&#x27;",
-            b'`' => "&#x60;",
-            b'=' => "&#x3D;",
-            _ => return None,
-        })
-    });
+    replace_ascii(text, out, &HTML, false);
 }
 
-/// Appends `text` to `out` with each ASCII byte that `replacement` (given its position)
-/// maps replaced, copying the runs between them whole.
-fn replace_ascii(
-    text: &str,
-    out: &mut String,
-    replacement: impl Fn(usize, u8) -> Option<&'static str>,
-) {
+/// What [`markdown_into`] puts for each byte it replaces.
+static MARKDOWN: Replacements = replacements(&[
+    (b'\r', " "),
+    (b'\n', " "),
+    (b'|', "\\|"),
+    (b'<', "&lt;"),
+    (b'>', "&gt;"),
+    (b'&', "&amp;"),
+    (b'[', "\\["),
+    (b']', "\\]"),
+    (b'\\', "\\\\"),
+    (b'`', "\\`"),
+    (b'*', "\\*"),
+    (b'_', "\\_"),
+]);
+
+/// What [`html_into`] puts for each byte it replaces.
+static HTML: Replacements = replacements(&[
+    (b'<', "&lt;"),
+    (b'>', "&gt;"),
+    (b'"', "&quot;"),
+    (b'&', "&amp;"),
+    (b'\'', "&#x27;"),
+    (b'`', "&#x60;"),
+    (b'=', "&#x3D;"),
+]);
+
+/// For each byte, what replaces it, if anything: one lookup a byte.
+type Replacements = [Option<&'static str>; 256];
+
+const fn replacements(pairs: &[(u8, &'static str)]) -> Replacements {
+    let mut table = [None; 256];
+    let mut i = 0;
+    while i < pairs.len() {
+        // Only ASCII bytes may be replaced: the runs between them must fall on
+        // characters.
+        assert!(pairs[i].0.is_ascii());
+        table[pairs[i].0 as usize] = Some(pairs[i].1);
+        i += 1;
+    }
+    table
+}
+
+/// Appends `text` to `out` with each byte that `table` replaces replaced, copying the
+/// runs between them whole; with `one_break`, a line break right after another is
+/// dropped (the first became a space). Text is mostly runs, so finding the next byte to
+/// replace is the loop that counts.
+fn replace_ascii(text: &str, out: &mut String, table: &Replacements, one_break: bool) {
+    let bytes = text.as_bytes();
+    let is_break = |b: u8| b == b'\r' || b == b'\n';
     let mut run = 0;
-    for (i, &byte) in text.as_bytes().iter().enumerate() {
-        if !byte.is_ascii() {
-            continue;
-        }
-        if let Some(with) = replacement(i, byte) {
-            // The byte is ASCII, so `run..i` and `i + 1..` fall on characters.
-            out.push_str(&text[run..i]);
+    while let Some((at, with)) = bytes[run..]
+        .iter()
+        .position(|b| table[usize::from(*b)].is_some())
+        .map(|offset| run + offset)
+        .and_then(|at| Some((at, table[usize::from(bytes[at])]?)))
+    {
+        // The byte is ASCII, so `run..at` and `at + 1..` fall on characters.
+        out.push_str(&text[run..at]);
+        if !(one_break && is_break(bytes[at]) && at > 0 && is_break(bytes[at - 1])) {
             out.push_str(with);
-            run = i + 1;
         }
+        run = at + 1;
     }
     out.push_str(&text[run..]);
 }

@@ -356,10 +356,7 @@ pub struct CodebookView {
 
 /// "Smilde and Ramsey 2020", or the key when the work is unknown.
 pub fn short_citation(bibliography: &Bibliography, key: &str) -> String {
-    bibliography
-        .get(key)
-        .map(|w| format!("{} {}", w.short_authors(), w.year.get_ref()))
-        .unwrap_or_else(|| key.to_string())
+    bibliography.short_citation(key).unwrap_or(key).to_string()
 }
 
 /// The rubric's header view.

@@ -30,6 +30,9 @@ enum Sink {
         dir: PathBuf,
         /// The output folder.
         out: PathBuf,
+        /// Whether the output folder existed when staging began (if not, no file in it
+        /// can be left in place).
+        existed: bool,
     },
     /// Compared with the files in this output folder.
     Compare(PathBuf),
@@ -121,6 +124,7 @@ impl Output {
         let mut output = Output::with(Sink::Staging {
             dir: staging,
             out: out.to_path_buf(),
+            existed: out.exists(),
         });
         output.cache = Cache::load(out);
         Ok(output)
@@ -144,17 +148,21 @@ impl Output {
             )));
         }
         let bytes = bytes.into();
-        lock(&self.keys).remove(&path);
-        lock(&self.kept).remove(&path);
+        // What was said of the path when it was added before goes (only a path added
+        // before can have a key or be kept).
+        let again = self.contains(&path);
+        if again {
+            lock(&self.keys).remove(&path);
+            lock(&self.kept).remove(&path);
+        }
         let kept = match &self.sink {
             Sink::Memory => bytes,
-            Sink::Staging { dir, out } => {
+            Sink::Staging { dir, out, existed } => {
                 // A page whose bytes are already in place is left alone: it is not
                 // rewritten, so a report of thousands of cases where a few changed
                 // writes only those, and unchanged files keep their times.
                 let target = dir.join(&path);
-                let again = self.contains(&path);
-                if difference(&out.join(&path), &bytes).is_none() {
+                if *existed && difference(&out.join(&path), &bytes).is_none() {
                     if again {
                         let _ = std::fs::remove_file(&target);
                     }
@@ -165,10 +173,16 @@ impl Output {
                 if again {
                     lock(&self.unchanged).remove(&path);
                 }
-                if let Some(parent) = target.parent() {
-                    std::fs::create_dir_all(parent).map_err(io(parent))?;
+                // Most files go into a folder made already: make it only when missing.
+                if let Err(error) = std::fs::write(&target, &bytes) {
+                    match target.parent() {
+                        Some(parent) if error.kind() == std::io::ErrorKind::NotFound => {
+                            std::fs::create_dir_all(parent).map_err(io(parent))?;
+                            std::fs::write(&target, &bytes).map_err(io(&target))?;
+                        }
+                        _ => return Err(io(&target)(error)),
+                    }
                 }
-                std::fs::write(&target, &bytes).map_err(io(&target))?;
                 Vec::new()
             }
             Sink::Compare(out) => {
