@@ -597,7 +597,7 @@ impl<'a> Efforts<'a> {
         mut read: impl FnMut(&[(&str, &str)]) -> Result<Vec<CaseRecord>, Error>,
     ) -> Result<(), Error> {
         /// Efforts whose records are held at once.
-        const CHUNK: usize = 256;
+        const CHUNK: usize = 64;
         let mut by_position: std::collections::BTreeMap<usize, Vec<usize>> =
             std::collections::BTreeMap::new();
         for (position, k) in needed {

@@ -235,6 +235,16 @@ impl Serialize for CasesOut<'_> {
 
 /// Pretty JSON of [`ScoresJson`] with a final newline.
 pub fn to_json(scores: &Scores) -> String {
+    // About 2.5 KB per case: one allocation instead of doubling up to it.
+    let mut out = Vec::with_capacity(1024 + 2600 * scores.cases.len());
+    if let Err(e) = write_json(scores, &mut out) {
+        return format!("{{\"error\": \"{e}\"}}\n");
+    }
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// [`to_json`], written to `out` as it is made.
+pub fn write_json(scores: &Scores, mut out: impl std::io::Write) -> std::io::Result<()> {
     let view = ScoresJsonOut {
         engine: EngineJson::current(),
         rubric: RubricJson {
@@ -244,18 +254,21 @@ pub fn to_json(scores: &Scores) -> String {
         },
         cases: CasesOut(&scores.cases),
     };
-    // About 2.5 KB per case: one allocation instead of doubling up to it.
-    let mut out = Vec::with_capacity(1024 + 2600 * scores.cases.len());
-    if let Err(e) = serde_json::to_writer_pretty(&mut out, &view) {
-        return format!("{{\"error\": \"{e}\"}}\n");
-    }
-    out.push(b'\n');
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    serde_json::to_writer_pretty(&mut out, &view)?;
+    out.write_all(b"\n")
 }
 
 /// Tidy CSV: one row per case and criterion.
 pub fn to_csv(scores: &Scores) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_csv(scores, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`to_csv`], written to `out` row by row.
+pub fn write_csv(scores: &Scores, out: impl std::io::Write) -> std::io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
     let header = [
         "rubric",
         "rubric_version",
@@ -281,45 +294,50 @@ pub fn to_csv(scores: &Scores) -> String {
         "derived_level",
         "justification",
     ];
-    // Writing to a Vec cannot fail. Rows are written as they are made, not collected.
-    let _ = writer.write_record(header);
+    writer.write_record(header)?;
+    let number = |x: f64| round2(x).to_string();
     for case in &scores.cases {
+        let (start, end) = (
+            case.start.to_string(),
+            case.end.map(|e| e.to_string()).unwrap_or_default(),
+        );
+        let combined = if case.combined { "true" } else { "false" };
         for c in &case.criteria {
-            let _ = writer.write_record([
-                scores.rubric_id.clone(),
-                scores.rubric_version.clone(),
-                case.id.clone(),
-                case.title.clone(),
-                case.kind.as_str().to_string(),
-                case.start.to_string(),
-                case.end.map(|e| e.to_string()).unwrap_or_default(),
-                case.coder.clone(),
-                case.combined.to_string(),
-                c.id.clone(),
-                c.weight.to_string(),
-                c.level.to_string(),
-                c.label.clone(),
-                c.top.to_string(),
-                round2(c.interval.score).to_string(),
-                round2(c.interval.lower).to_string(),
-                round2(c.interval.upper).to_string(),
-                c.lower_level.to_string(),
-                c.upper_level.to_string(),
-                c.unknown.to_string(),
-                c.overridden.is_some().to_string(),
-                c.overridden
-                    .as_ref()
+            let overridden = c.overridden.as_ref();
+            writer.write_record([
+                scores.rubric_id.as_str(),
+                &scores.rubric_version,
+                &case.id,
+                &case.title,
+                case.kind.as_str(),
+                &start,
+                &end,
+                &case.coder,
+                combined,
+                &c.id,
+                &c.weight.to_string(),
+                &c.level.to_string(),
+                &c.label,
+                &c.top.to_string(),
+                &number(c.interval.score),
+                &number(c.interval.lower),
+                &number(c.interval.upper),
+                &c.lower_level.to_string(),
+                &c.upper_level.to_string(),
+                &c.unknown.to_string(),
+                if overridden.is_some() {
+                    "true"
+                } else {
+                    "false"
+                },
+                &overridden
                     .map(|o| o.derived_level.to_string())
                     .unwrap_or_default(),
-                c.overridden
-                    .as_ref()
-                    .map(|o| o.justification.clone())
-                    .unwrap_or_default(),
-            ]);
+                overridden.map_or("", |o| o.justification.as_str()),
+            ])?;
         }
     }
-    let bytes = writer.into_inner().unwrap_or_default();
-    String::from_utf8(bytes).unwrap_or_default()
+    writer.flush()
 }
 
 /// Rows of cells as aligned columns, two spaces apart, trailing spaces trimmed.

@@ -91,6 +91,7 @@ pub fn build(
         extra,
         &out,
     )?;
+    data_files(scores, &out)?;
     case_pages(
         rubric,
         bibliography,
@@ -106,12 +107,12 @@ pub fn build(
         fail_under: None,
     };
     let audits = crate::audit::audit_initiatives(corpus, rubric, &options)?;
-    audit_pages(&audits, &rubric_view, templates, &out)?;
+    audit_pages(audits, &rubric_view, templates, &out)?;
     Ok(out)
 }
 
-/// Renders the files about the whole corpus — the comparative report, the chart, the
-/// codebook, `scores.json` and `scores.csv` — into `out`. `records` needs to hold the
+/// Renders the pages about the whole corpus — the comparative report, the chart and
+/// the codebook — into `out` ([`data_files`] are the rest). `records` needs to hold the
 /// efforts' records only when the progression tells its steps (at most
 /// [`view::STEPS_MAX`] efforts); `observations` is the number of indicator
 /// observations behind `scores`. Returns the rubric's view, which every page shows.
@@ -146,14 +147,7 @@ pub fn summary(
         .flat_map(|c| &c.criteria)
         .map(|c| c.unknown)
         .sum();
-    let rows = |kind: Kind| {
-        scores
-            .cases
-            .iter()
-            .filter(|c| c.kind == kind)
-            .map(view::row_view)
-            .collect()
-    };
+    let rows = |kind: Kind| view::Rows(scores.cases.iter().filter(|c| c.kind == kind).collect());
     let index = IndexView {
         rubric: view::rubric_view(rubric, bibliography),
         engine_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -182,10 +176,17 @@ pub fn summary(
     out.add("index.html", index_html)?;
     crate::memory::release();
     out.add("progression.svg", chart)?;
-    out.add("scores.json", crate::score_output::to_json(scores))?;
-    out.add("scores.csv", crate::score_output::to_csv(scores))?;
     out.add("codebook.md", templates.markdown("codebook", &codebook)?)?;
     Ok(codebook.rubric)
+}
+
+/// Writes the data files, `scores.json` and `scores.csv`, into `out`, a piece at a
+/// time: at ten thousand cases each is tens of megabytes.
+pub fn data_files(scores: &Scores, out: &Output) -> Result<(), Error> {
+    out.add_written("scores.json", |w| {
+        crate::score_output::write_json(scores, w)
+    })?;
+    out.add_written("scores.csv", |w| crate::score_output::write_csv(scores, w))
 }
 
 /// Renders the page of each case — its score, the record it shows and, where the page
@@ -214,22 +215,33 @@ pub fn case_pages<'c>(
     })
 }
 
-/// Renders the audit page of each audit into `out`, in parallel.
+/// Renders the audit page of each audit into `out`, in parallel; each audit is dropped
+/// once its pages are rendered.
 pub fn audit_pages(
-    audits: &[crate::audit::Audit],
+    audits: Vec<crate::audit::Audit>,
     rubric: &view::RubricView,
     templates: &Templates,
     out: &Output,
 ) -> Result<(), Error> {
-    audits.par_iter().try_for_each(|audit| {
-        let page = view::audit_view(audit, rubric);
-        out.add(
-            view::audit_page(&audit.case.id, "md"),
-            crate::audit_output::to_markdown(audit),
-        )?;
-        out.add(
-            view::audit_page(&audit.case.id, "html"),
-            templates.html("audit", &page)?,
-        )
-    })
+    audits
+        .into_par_iter()
+        .try_for_each(|audit| audit_page(&audit, rubric, templates, out))
+}
+
+/// Renders the audit page of one audit, in both formats, into `out`.
+fn audit_page(
+    audit: &crate::audit::Audit,
+    rubric: &view::RubricView,
+    templates: &Templates,
+    out: &Output,
+) -> Result<(), Error> {
+    let page = view::audit_view(audit, rubric);
+    out.add(
+        view::audit_page(&audit.case.id, "md"),
+        crate::audit_output::to_markdown(audit),
+    )?;
+    out.add(
+        view::audit_page(&audit.case.id, "html"),
+        templates.html("audit", &page)?,
+    )
 }

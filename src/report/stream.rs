@@ -23,7 +23,7 @@
 
 use super::templates::Templates;
 use super::write::Output;
-use super::{Extra, audit_pages, case_pages, summary, view};
+use super::{Extra, audit_pages, case_pages, data_files, summary, view};
 use crate::audit::Efforts;
 use crate::error::Error;
 use crate::model::Kind;
@@ -176,7 +176,14 @@ pub fn render(
         .iter()
         .flat_map(|i| efforts.needed(i.id(), &i.start))
         .collect();
-    efforts.prepare_needed(corpus, rubric, needed, |codings| reread.records_of(codings))?;
+    // Reading those records again and writing the data files, side by side: the one
+    // keeps both cores busy while the other, on one, fills buffers of megabytes.
+    let (written, prepared) = rayon::join(
+        || data_files(&scores, &out),
+        || efforts.prepare_needed(corpus, rubric, needed, |codings| reread.records_of(codings)),
+    );
+    written?;
+    prepared?;
     crate::memory::release();
     let options = crate::audit::Options {
         policy: extra.policy.as_ref(),
@@ -185,7 +192,7 @@ pub fn render(
     for chunk in initiatives.chunks(AUDIT_CHUNK) {
         let chunk: Vec<&CaseRecord> = chunk.iter().collect();
         let audits = crate::audit::audit_each(corpus, rubric, &chunk, &options, &efforts)?;
-        audit_pages(&audits, &rubric_view, templates, &out)?;
+        audit_pages(audits, &rubric_view, templates, &out)?;
     }
     Ok(Streamed {
         checked,

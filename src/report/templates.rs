@@ -290,16 +290,33 @@ impl Templates {
         self.both_of(name, page.as_ref(), || context(data, name))
     }
 
-    /// [`Templates::both`], dropping the data once it is converted: for a large page,
-    /// the data and its converted form are not held at once.
-    pub fn both_owned<T: Serialize>(&self, name: &str, data: T) -> Result<(String, String), Error> {
-        match self.data(name, &[&self.markdown, &self.html], &data) {
+    /// [`Templates::both`] for a large page, such as the comparative report of
+    /// thousands of cases: the data is dropped once converted, so that the data and its
+    /// converted form are not held at once, and the two formats are rendered side by
+    /// side.
+    pub fn both_owned<T: Serialize + Sync>(
+        &self,
+        name: &str,
+        data: T,
+    ) -> Result<(String, String), Error> {
+        let page = self.data(name, &[&self.markdown, &self.html], &data);
+        let page = match page {
             Some(page) => {
                 drop(data);
-                self.both_of(name, Some(&page), || context(&page, name))
+                Ok(page)
             }
-            None => self.both_of(name, None, || context(&data, name)),
-        }
+            None => Err(data),
+        };
+        let context = || match &page {
+            Ok(page) => context(page, name),
+            Err(data) => context(data, name),
+        };
+        let converted = page.as_ref().ok();
+        let (markdown, html) = rayon::join(
+            || self.markdown.render(name, converted, context),
+            || self.html.render(name, converted, context),
+        );
+        Ok((markdown?, html?))
     }
 
     /// Renders both formats over `page`; a format the fast evaluator declines gets the

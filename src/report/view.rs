@@ -226,7 +226,7 @@ pub struct WorkView {
 
 /// The comparative report.
 #[derive(Debug, Clone, Serialize)]
-pub struct IndexView {
+pub struct IndexView<'a> {
     /// The rubric.
     pub rubric: RubricView,
     /// The engine's version.
@@ -234,9 +234,9 @@ pub struct IndexView {
     /// Criteria in rubric order.
     pub criteria: Vec<CriterionView>,
     /// Past efforts in time order.
-    pub efforts: Vec<RowView>,
+    pub efforts: Rows<'a>,
     /// Initiatives in time order.
-    pub initiatives: Vec<RowView>,
+    pub initiatives: Rows<'a>,
     /// The progression chart, an SVG element (already escaped).
     pub chart: String,
     /// Per criterion, what changed from one effort to the next.
@@ -476,6 +476,18 @@ pub fn case_page(id: &str, ext: &str) -> String {
 /// The path of an audit page, relative to the report's root.
 pub fn audit_page(id: &str, ext: &str) -> String {
     format!("audits/{id}.{ext}")
+}
+
+/// Cases' rows ([`RowView`]), made as they are serialized: the comparative report of
+/// ten thousand cases never holds all its rows as views at once, only their data for
+/// the templates.
+#[derive(Debug, Clone)]
+pub struct Rows<'a>(pub Vec<&'a CaseScore>);
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|score| row_view(score)))
+    }
 }
 
 /// A case's row.

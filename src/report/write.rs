@@ -12,6 +12,7 @@
 
 use crate::error::Error;
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -139,22 +140,9 @@ impl Output {
     /// Adds a file. The path must be relative and stay inside the output folder. Adding
     /// a path again replaces what was added before.
     pub fn add(&self, path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) -> Result<(), Error> {
-        let path = path.into();
-        let inside = path.components().all(|c| matches!(c, Component::Normal(_)));
-        if !inside || path.as_os_str().is_empty() {
-            return Err(Error::Usage(format!(
-                "refusing to write {} outside the output folder",
-                path.display()
-            )));
-        }
+        let path = inside(path.into())?;
         let bytes = bytes.into();
-        // What was said of the path when it was added before goes (only a path added
-        // before can have a key or be kept).
-        let again = self.contains(&path);
-        if again {
-            lock(&self.keys).remove(&path);
-            lock(&self.kept).remove(&path);
-        }
+        let again = self.forget(&path);
         let kept = match &self.sink {
             Sink::Memory => bytes,
             Sink::Staging { dir, out, existed } => {
@@ -173,16 +161,7 @@ impl Output {
                 if again {
                     lock(&self.unchanged).remove(&path);
                 }
-                // Most files go into a folder made already: make it only when missing.
-                if let Err(error) = std::fs::write(&target, &bytes) {
-                    match target.parent() {
-                        Some(parent) if error.kind() == std::io::ErrorKind::NotFound => {
-                            std::fs::create_dir_all(parent).map_err(io(parent))?;
-                            std::fs::write(&target, &bytes).map_err(io(&target))?;
-                        }
-                        _ => return Err(io(&target)(error)),
-                    }
-                }
+                write_file(&target, |mut file| file.write_all(&bytes))?;
                 Vec::new()
             }
             Sink::Compare(out) => {
@@ -201,6 +180,53 @@ impl Output {
         };
         lock(&self.files).insert(path, kept);
         Ok(())
+    }
+
+    /// [`Output::add`] for a large file that `write` writes a piece at a time: a staged
+    /// report writes it straight into its file, never holding it whole, and leaves the
+    /// file in place when it is already there with the same bytes; the others are given
+    /// its bytes.
+    pub fn add_written(
+        &self,
+        path: impl Into<PathBuf>,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), Error> {
+        let path = inside(path.into())?;
+        let Sink::Staging { dir, out, existed } = &self.sink else {
+            let mut bytes = Vec::new();
+            write(&mut bytes).map_err(io(&path))?;
+            return self.add(path, bytes);
+        };
+        let again = self.forget(&path);
+        let target = dir.join(&path);
+        write_file(&target, |file| {
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, file);
+            write(&mut buffered)?;
+            buffered.flush()
+        })?;
+        let same = *existed
+            && std::fs::File::open(&target)
+                .and_then(|staged| Ok((staged.metadata()?.len(), staged)))
+                .is_ok_and(|(len, staged)| differs(&out.join(&path), len, staged).is_none());
+        if same {
+            let _ = std::fs::remove_file(&target);
+            lock(&self.unchanged).insert(path.clone());
+        } else if again {
+            lock(&self.unchanged).remove(&path);
+        }
+        lock(&self.files).insert(path, Vec::new());
+        Ok(())
+    }
+
+    /// Forgets what was said of `path` when it was added before, if it was (only a path
+    /// added before can have a key or be kept); true when it was.
+    fn forget(&self, path: &Path) -> bool {
+        let again = self.contains(path);
+        if again {
+            lock(&self.keys).remove(path);
+            lock(&self.kept).remove(path);
+        }
+        again
     }
 
     /// [`Output::add`] for a page whose bytes depend only on inputs summed up by `key`
@@ -294,26 +320,63 @@ impl Output {
 /// A file of another size differs without being read; one of the same size is compared
 /// a block at a time, never read whole.
 fn difference(target: &Path, bytes: &[u8]) -> Option<&'static str> {
-    use std::io::Read;
+    differs(target, bytes.len() as u64, bytes)
+}
+
+/// [`difference`] from the `len` bytes `expected` reads.
+fn differs(target: &Path, len: u64, mut expected: impl Read) -> Option<&'static str> {
     let Ok(mut file) = std::fs::File::open(target) else {
         return Some("missing");
     };
     match file.metadata() {
-        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {}
+        Ok(meta) if meta.is_file() && meta.len() == len => {}
         Ok(meta) if meta.is_file() => return Some("differs"),
         _ => return Some("missing"),
     }
     let mut block = vec![0; 64 * 1024];
-    let mut rest = bytes;
+    let mut other = vec![0; 64 * 1024];
     loop {
         match file.read(&mut block) {
-            Ok(0) => return (!rest.is_empty()).then_some("differs"),
-            Ok(n) if rest.len() >= n && block[..n] == rest[..n] => rest = &rest[n..],
-            Ok(_) => return Some("differs"),
+            Ok(0) => return (!matches!(expected.read(&mut other), Ok(0))).then_some("differs"),
+            Ok(n) => {
+                if expected.read_exact(&mut other[..n]).is_err() || block[..n] != other[..n] {
+                    return Some("differs");
+                }
+            }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(_) => return Some("missing"),
         }
     }
+}
+
+/// The path, when it is relative and stays inside the output folder.
+fn inside(path: PathBuf) -> Result<PathBuf, Error> {
+    let inside = path.components().all(|c| matches!(c, Component::Normal(_)));
+    if !inside || path.as_os_str().is_empty() {
+        return Err(Error::Usage(format!(
+            "refusing to write {} outside the output folder",
+            path.display()
+        )));
+    }
+    Ok(path)
+}
+
+/// Creates the file `target` and has `write` write it. Most files go into a folder
+/// made already: the folder is made only when missing.
+fn write_file(
+    target: &Path,
+    write: impl FnOnce(std::fs::File) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let file = match std::fs::File::create(target) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(io(parent))?;
+            }
+            std::fs::File::create(target)
+        }
+        file => file,
+    };
+    file.and_then(write).map_err(io(target))
 }
 
 fn slash(path: &Path) -> String {
@@ -654,6 +717,79 @@ mod tests {
             "changed"
         );
         assert!(stale(&out, &output(&[("a.md", "1"), ("b.md", "changed")])).is_empty());
+    }
+
+    #[test]
+    fn a_file_written_a_piece_at_a_time_is_what_its_bytes_would_be() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("temp");
+        let out = dir.path().join("r");
+        // Larger than a comparison block, so that blocks after the first are compared.
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let pieces = |bytes: &[u8]| {
+            let bytes = bytes.to_vec();
+            move |w: &mut dyn Write| {
+                for piece in bytes.chunks(7_000) {
+                    w.write_all(piece)?;
+                }
+                Ok(())
+            }
+        };
+        let first = Output::staged(&out).expect("staging");
+        first
+            .add_written("d/data.json", pieces(&big))
+            .expect("new folder");
+        first
+            .add_written("same.csv", pieces(b"a,b\n"))
+            .expect("same");
+        let mut first = first;
+        write(&out, &mut first).expect("write");
+        assert_eq!(std::fs::read(out.join("d/data.json")).expect("read"), big);
+        let inode = |name: &str| std::fs::metadata(out.join(name)).expect("meta").ino();
+        let (data, same) = (inode("d/data.json"), inode("same.csv"));
+
+        // Again, with one byte changed deep inside the large file.
+        let mut changed = big.clone();
+        changed[150_000] ^= 1;
+        let mut again = Output::staged(&out).expect("staging");
+        again
+            .add_written("d/data.json", pieces(&changed))
+            .expect("changed");
+        again
+            .add_written("same.csv", pieces(b"a,b\n"))
+            .expect("same");
+        write(&out, &mut again).expect("second write");
+        assert_ne!(inode("d/data.json"), data, "the changed file was replaced");
+        assert_eq!(
+            std::fs::read(out.join("d/data.json")).expect("read"),
+            changed
+        );
+        assert_eq!(
+            inode("same.csv"),
+            same,
+            "the unchanged file is the same file"
+        );
+
+        // In memory and compared, the file is its bytes.
+        let memory = Output::new();
+        memory
+            .add_written("same.csv", pieces(b"a,b\n"))
+            .expect("memory");
+        assert_eq!(memory.get("same.csv").as_deref(), Some(&b"a,b\n"[..]));
+        let compared = Output::compare(&out);
+        compared
+            .add_written("same.csv", pieces(b"a,b\n"))
+            .expect("same");
+        compared
+            .add_written("d/data.json", pieces(&big))
+            .expect("differs");
+        let stale = stale(&out, &compared);
+        assert_eq!(stale.len(), 1, "{stale:?}");
+        assert!(stale[0].contains("data.json"), "{stale:?}");
+        assert!(
+            Output::new().add_written("../x", pieces(b"")).is_err(),
+            "outside the folder"
+        );
     }
 
     #[test]
