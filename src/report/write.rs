@@ -11,7 +11,7 @@
 //! a file it did not write is never touched.
 
 use crate::error::Error;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -43,21 +43,22 @@ enum Sink {
 #[derive(Debug)]
 pub struct Output {
     sink: Sink,
-    /// Every file added; the bytes only when kept in memory.
-    files: Mutex<BTreeMap<PathBuf, Vec<u8>>>,
+    /// Every file added; the bytes only when kept in memory. (Hash maps and sets:
+    /// thousands of pages are added, and listing sorts them once.)
+    files: Mutex<HashMap<PathBuf, Vec<u8>>>,
     /// With [`Sink::Compare`]: the files that differ or are missing, with why.
     stale: Mutex<BTreeMap<PathBuf, String>>,
     /// With [`Sink::Staging`]: the files already in place with the same bytes.
-    unchanged: Mutex<BTreeSet<PathBuf>>,
+    unchanged: Mutex<HashSet<PathBuf>>,
     /// With [`Sink::Staging`]: set once [`write()`] has moved the files into place.
     done: bool,
     /// The render key of each page added with one ([`Output::add_keyed`],
     /// [`Output::keep`]): what the [`Cache`] records once the report is written.
-    keys: Mutex<BTreeMap<PathBuf, u64>>,
+    keys: Mutex<HashMap<PathBuf, u64>>,
     /// With [`Sink::Staging`]: the output folder's cache from the run before.
     cache: Cache,
     /// The pages kept from the run before ([`Output::keep`]).
-    kept: Mutex<BTreeSet<PathBuf>>,
+    kept: Mutex<HashSet<PathBuf>>,
 }
 
 impl Default for Output {
@@ -289,7 +290,9 @@ impl Output {
 
     /// The files' paths, in order.
     pub fn paths(&self) -> Vec<PathBuf> {
-        lock(&self.files).keys().cloned().collect()
+        let mut paths: Vec<PathBuf> = lock(&self.files).keys().cloned().collect();
+        paths.sort();
+        paths
     }
 
     /// A file's bytes, when the report is kept in memory.
@@ -306,8 +309,8 @@ impl Output {
 
     fn manifest(&self) -> Vec<u8> {
         let mut text = String::from("# Files written by thirdside report; do not edit.\n");
-        for path in lock(&self.files).keys() {
-            text.push_str(&slash(path));
+        for path in self.paths() {
+            text.push_str(&slash(&path));
             text.push('\n');
         }
         text.push_str(MANIFEST);
@@ -504,9 +507,11 @@ impl Cache {
     }
 
     /// Records the keyed pages now in `out`, replacing the cache atomically.
-    fn record(out: &Path, keys: &BTreeMap<PathBuf, u64>) -> std::io::Result<()> {
+    fn record(out: &Path, keys: &HashMap<PathBuf, u64>) -> std::io::Result<()> {
         let mut text =
             String::from("# thirdside's render cache: key, size, time, page. Safe to delete.\n");
+        let mut keys: Vec<(&PathBuf, &u64)> = keys.iter().collect();
+        keys.sort();
         for (path, key) in keys {
             if let Some((len, nanos)) = stamp(&out.join(path)) {
                 text.push_str(&format!("{key:016x} {len} {nanos} {}\n", slash(path)));
