@@ -132,28 +132,28 @@ pub struct RowView {
 
 /// A piece of evidence, fully resolved.
 #[derive(Debug, Clone, Serialize)]
-pub struct EvidenceView {
+pub struct EvidenceView<'a> {
     /// The case it belongs to.
-    pub case: String,
+    pub case: &'a str,
     /// Its id.
-    pub id: String,
+    pub id: &'a str,
     /// The claim.
-    pub claim: String,
+    pub claim: &'a str,
     /// The quotation, or empty.
-    pub quote: String,
+    pub quote: &'a str,
     /// The source key.
-    pub source_key: String,
+    pub source_key: &'a str,
     /// "Smilde and Ramsey 2020".
-    pub source: String,
+    pub source: &'a str,
     /// Locator.
-    pub locator: String,
+    pub locator: &'a str,
     /// The source's own citation, or empty.
-    pub cites: String,
+    pub cites: &'a str,
 }
 
 /// How one criterion changed between two consecutive efforts.
 #[derive(Debug, Clone, Serialize)]
-pub struct StepView {
+pub struct StepView<'a> {
     /// Earlier effort's title.
     pub from: String,
     /// Later effort's title.
@@ -167,27 +167,27 @@ pub struct StepView {
     /// `up`, `down` or `same`.
     pub direction: String,
     /// Indicators whose status differs between the two, with the evidence on each side.
-    pub indicators: Vec<IndicatorChange>,
+    pub indicators: Vec<IndicatorChange<'a>>,
 }
 
 /// An indicator whose status changed between two efforts.
 #[derive(Debug, Clone, Serialize)]
-pub struct IndicatorChange {
+pub struct IndicatorChange<'a> {
     /// The statement.
-    pub text: String,
+    pub text: &'a str,
     /// Status in the earlier effort.
     pub from_status: String,
     /// Status in the later effort.
     pub to_status: String,
     /// Evidence the earlier effort cites for it.
-    pub from_evidence: Vec<EvidenceView>,
+    pub from_evidence: Vec<EvidenceView<'a>>,
     /// Evidence the later effort cites for it.
-    pub to_evidence: Vec<EvidenceView>,
+    pub to_evidence: Vec<EvidenceView<'a>>,
 }
 
 /// The progression of one criterion across the efforts.
 #[derive(Debug, Clone, Serialize)]
-pub struct ProgressionView {
+pub struct ProgressionView<'a> {
     /// Criterion id.
     pub id: String,
     /// Criterion name.
@@ -195,7 +195,7 @@ pub struct ProgressionView {
     /// Levels in time order: "1 → 1 → 2 → 3".
     pub path: String,
     /// One step per consecutive pair.
-    pub steps: Vec<StepView>,
+    pub steps: Vec<StepView<'a>>,
 }
 
 /// An override, listed where a reader of the index can see it.
@@ -240,7 +240,7 @@ pub struct IndexView<'a> {
     /// The progression chart, an SVG element (already escaped).
     pub chart: String,
     /// Per criterion, what changed from one effort to the next.
-    pub progression: Vec<ProgressionView>,
+    pub progression: Vec<ProgressionView<'a>>,
     /// Why the steps are left out, when there are too many efforts; empty otherwise.
     pub progression_note: String,
     /// Every override.
@@ -257,88 +257,88 @@ pub struct IndexView<'a> {
 
 /// The page of one case.
 #[derive(Debug, Clone, Serialize)]
-pub struct CaseView {
+pub struct CaseView<'a> {
     /// The rubric.
     pub rubric: RubricView,
     /// The engine's version.
-    pub engine_version: String,
+    pub engine_version: &'static str,
     /// The case's row (id, title, dates, total, cells).
     pub row: RowView,
     /// Conflict.
-    pub conflict: String,
+    pub conflict: &'a str,
     /// Mediators, joined.
     pub mediators: String,
     /// Parties, joined.
     pub parties: String,
     /// Host, or empty.
-    pub host: String,
+    pub host: &'a str,
     /// Summary.
-    pub summary: String,
+    pub summary: &'a str,
     /// Outcome.
-    pub outcome: String,
+    pub outcome: &'a str,
     /// Strategy.
-    pub strategy: String,
+    pub strategy: &'a str,
     /// Why that strategy, or empty.
-    pub strategy_note: String,
+    pub strategy_note: &'a str,
     /// Coding note, or empty.
-    pub coding_note: String,
+    pub coding_note: &'a str,
     /// Coding date.
-    pub coded: String,
+    pub coded: &'a str,
     /// Context entries: label and text.
-    pub context: Vec<LabelledText>,
+    pub context: Vec<LabelledText<'a>>,
     /// Evidence behind the context.
-    pub context_evidence: Vec<EvidenceView>,
+    pub context_evidence: Vec<EvidenceView<'a>>,
     /// Criteria in rubric order.
-    pub criteria: Vec<CriterionDetail>,
+    pub criteria: Vec<CriterionDetail<'a>>,
 }
 
 /// A labelled piece of text.
 #[derive(Debug, Clone, Serialize)]
-pub struct LabelledText {
+pub struct LabelledText<'a> {
     /// Label.
-    pub label: String,
+    pub label: &'a str,
     /// Text.
-    pub text: String,
+    pub text: &'a str,
 }
 
 /// A criterion on a case page.
 #[derive(Debug, Clone, Serialize)]
-pub struct CriterionDetail {
+pub struct CriterionDetail<'a> {
     /// Id.
-    pub id: String,
+    pub id: &'a str,
     /// Name.
-    pub name: String,
+    pub name: &'a str,
     /// The question.
-    pub question: String,
+    pub question: &'a str,
     /// The level cell.
     pub cell: CellView,
     /// The top level.
     pub top: String,
     /// The descriptor of the level reached.
-    pub descriptor: String,
+    pub descriptor: &'a str,
     /// The override's justification, or empty.
-    pub justification: String,
+    pub justification: &'a str,
     /// The derived level when overridden, or empty.
     pub derived_level: String,
     /// Every indicator with its status and evidence.
-    pub indicators: Vec<IndicatorView>,
+    pub indicators: Vec<IndicatorView<'a>>,
 }
 
 /// An indicator on a case page.
 #[derive(Debug, Clone, Serialize)]
-pub struct IndicatorView {
+pub struct IndicatorView<'a> {
     /// The level it gates, with label.
     pub level: String,
     /// Id.
-    pub id: String,
+    pub id: &'a str,
     /// Statement.
-    pub text: String,
+    pub text: &'a str,
     /// `met`, `unmet` or `unknown`.
-    pub status: String,
+    pub status: &'static str,
     /// The coder's note, or empty.
-    pub note: String,
+    pub note: &'a str,
     /// The evidence cited.
-    pub evidence: Vec<EvidenceView>,
+    pub evidence: Vec<EvidenceView<'a>>,
 }
 
 /// The codebook.
@@ -543,25 +543,24 @@ pub fn observations(record: &CaseRecord) -> usize {
 
 /// The evidence records with these ids, resolved.
 pub fn evidence_views<'a>(
-    case: &Case,
+    case: &'a Case,
     ids: impl IntoIterator<Item = &'a str>,
-    bibliography: &Bibliography,
-) -> Vec<EvidenceView> {
+    bibliography: &'a Bibliography,
+) -> Vec<EvidenceView<'a>> {
     ids.into_iter()
         .filter_map(|id| case.evidence(id))
-        .map(|e| EvidenceView {
-            case: case.id.get_ref().clone(),
-            id: e.id.get_ref().clone(),
-            claim: e.claim.clone(),
-            quote: e
-                .quote
-                .as_ref()
-                .map(|q| q.get_ref().clone())
-                .unwrap_or_default(),
-            source_key: e.source.get_ref().clone(),
-            source: short_citation(bibliography, e.source.get_ref()),
-            locator: e.locator.clone(),
-            cites: e.cites.clone().unwrap_or_default(),
+        .map(|e| {
+            let key = e.source.get_ref();
+            EvidenceView {
+                case: case.id.get_ref(),
+                id: e.id.get_ref(),
+                claim: &e.claim,
+                quote: e.quote.as_ref().map_or("", |q| q.get_ref()),
+                source_key: key,
+                source: bibliography.short_citation(key).unwrap_or(key),
+                locator: &e.locator,
+                cites: e.cites.as_deref().unwrap_or_default(),
+            }
         })
         .collect()
 }
@@ -636,12 +635,12 @@ pub fn progression_note(efforts: usize) -> String {
 }
 
 /// What changed, criterion by criterion, between consecutive efforts.
-pub fn progression(
-    rubric: &Rubric,
-    bibliography: &Bibliography,
-    records: &Records,
+pub fn progression<'a>(
+    rubric: &'a Rubric,
+    bibliography: &'a Bibliography,
+    records: &Records<'a>,
     efforts: &[&CaseScore],
-) -> Vec<ProgressionView> {
+) -> Vec<ProgressionView<'a>> {
     rubric
         .criteria
         .get_ref()
@@ -680,7 +679,7 @@ pub fn progression(
                             let (sa, _) = indicator_status(&ra.case, cid, iid);
                             let (sb, _) = indicator_status(&rb.case, cid, iid);
                             (sa != sb).then(|| IndicatorChange {
-                                text: indicator.text.clone(),
+                                text: &indicator.text,
                                 from_status: sa.as_str().to_string(),
                                 to_status: sb.as_str().to_string(),
                                 from_evidence: evidence_views(
@@ -778,12 +777,12 @@ pub fn bibliography_views(bibliography: &Bibliography) -> Vec<WorkView> {
 }
 
 /// The case page.
-pub fn case_view(
-    rubric: &Rubric,
-    bibliography: &Bibliography,
-    score: &CaseScore,
-    record: &CaseRecord,
-) -> CaseView {
+pub fn case_view<'a>(
+    rubric: &'a Rubric,
+    bibliography: &'a Bibliography,
+    score: &'a CaseScore,
+    record: &'a CaseRecord,
+) -> CaseView<'a> {
     let case = &record.case;
     let mut context = Vec::new();
     let mut context_evidence = Vec::new();
@@ -801,10 +800,7 @@ pub fn case_view(
             ("International sponsors", &c.sponsors),
         ] {
             if let Some(text) = text {
-                context.push(LabelledText {
-                    label: label.to_string(),
-                    text: text.clone(),
-                });
+                context.push(LabelledText { label, text });
             }
         }
         context_evidence = evidence_views(
@@ -822,20 +818,16 @@ pub fn case_view(
             let cid = criterion.id.get_ref();
             let levels = criterion.levels.get_ref();
             CriterionDetail {
-                id: cid.clone(),
-                name: criterion.name.clone(),
-                question: criterion.question.clone(),
+                id: cid,
+                name: &criterion.name,
+                question: &criterion.question,
                 cell: level_cell(c),
                 top: criterion.top_level().to_string(),
-                descriptor: levels
-                    .get(c.level)
-                    .map(|l| l.descriptor.clone())
-                    .unwrap_or_default(),
+                descriptor: levels.get(c.level).map_or("", |l| l.descriptor.as_str()),
                 justification: c
                     .overridden
                     .as_ref()
-                    .map(|o| o.justification.clone())
-                    .unwrap_or_default(),
+                    .map_or("", |o| o.justification.as_str()),
                 derived_level: c
                     .overridden
                     .as_ref()
@@ -852,10 +844,10 @@ pub fn case_view(
                                 n,
                                 levels.get(n).map(|l| l.label.as_str()).unwrap_or_default()
                             ),
-                            id: iid.clone(),
-                            text: indicator.text.clone(),
-                            status: status.as_str().to_string(),
-                            note: note.to_string(),
+                            id: iid,
+                            text: &indicator.text,
+                            status: status.as_str(),
+                            note,
                             evidence: evidence_views(
                                 case,
                                 indicator_evidence(case, cid, iid),
@@ -869,18 +861,18 @@ pub fn case_view(
         .collect();
     CaseView {
         rubric: rubric_view(rubric, bibliography),
-        engine_version: env!("CARGO_PKG_VERSION").to_string(),
+        engine_version: env!("CARGO_PKG_VERSION"),
         row: row_view(score),
-        conflict: case.conflict.clone(),
+        conflict: &case.conflict,
         mediators: case.mediators.join("; "),
         parties: case.parties.join("; "),
-        host: case.host.clone().unwrap_or_default(),
-        summary: case.summary.clone(),
-        outcome: case.outcome.clone(),
-        strategy: case.strategy.as_str().to_string(),
-        strategy_note: case.strategy_note.clone().unwrap_or_default(),
-        coding_note: case.coding.note.clone().unwrap_or_default(),
-        coded: case.coding.date.get_ref().clone(),
+        host: case.host.as_deref().unwrap_or_default(),
+        summary: &case.summary,
+        outcome: &case.outcome,
+        strategy: case.strategy.as_str(),
+        strategy_note: case.strategy_note.as_deref().unwrap_or_default(),
+        coding_note: case.coding.note.as_deref().unwrap_or_default(),
+        coded: case.coding.date.get_ref(),
         context,
         context_evidence,
         criteria,
