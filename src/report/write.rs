@@ -291,7 +291,7 @@ impl Output {
     /// The files' paths, in order.
     pub fn paths(&self) -> Vec<PathBuf> {
         let mut paths: Vec<PathBuf> = lock(&self.files).keys().cloned().collect();
-        paths.sort();
+        in_order(&mut paths, |p| p);
         paths
     }
 
@@ -353,6 +353,8 @@ fn differs(target: &Path, len: u64, mut expected: impl Read) -> Option<&'static 
 }
 
 /// The path, when it is relative and stays inside the output folder.
+/// The path, when it is relative and stays inside the output folder, written with
+/// single separators (as [`in_order`] needs).
 fn inside(path: PathBuf) -> Result<PathBuf, Error> {
     let inside = path.components().all(|c| matches!(c, Component::Normal(_)));
     if !inside || path.as_os_str().is_empty() {
@@ -361,7 +363,22 @@ fn inside(path: PathBuf) -> Result<PathBuf, Error> {
             path.display()
         )));
     }
-    Ok(path)
+    Ok(path.components().collect())
+}
+
+/// Sorts paths made by [`inside`] as [`Path`] orders them (component by component), but
+/// comparing bytes: with every separator read as the lowest byte, which no component
+/// holds, the two orders agree, and thousands of paths sort several times faster.
+fn in_order<T>(items: &mut [T], path: impl Fn(&T) -> &Path + Sync)
+where
+    T: Send,
+{
+    use rayon::slice::ParallelSliceMut;
+    fn bytes(path: &Path) -> impl Iterator<Item = u8> + '_ {
+        let separated = |b: &u8| if *b == b'/' { 0 } else { *b };
+        path.as_os_str().as_encoded_bytes().iter().map(separated)
+    }
+    items.par_sort_unstable_by(|a, b| bytes(path(a)).cmp(bytes(path(b))));
 }
 
 /// Creates the file `target` and has `write` write it. Most files go into a folder
@@ -510,13 +527,17 @@ impl Cache {
     fn record(out: &Path, keys: &HashMap<PathBuf, u64>) -> std::io::Result<()> {
         let mut text =
             String::from("# thirdside's render cache: key, size, time, page. Safe to delete.\n");
+        use rayon::prelude::*;
         let mut keys: Vec<(&PathBuf, &u64)> = keys.iter().collect();
-        keys.sort();
-        for (path, key) in keys {
-            if let Some((len, nanos)) = stamp(&out.join(path)) {
-                text.push_str(&format!("{key:016x} {len} {nanos} {}\n", slash(path)));
-            }
-        }
+        in_order(&mut keys, |(p, _)| p);
+        let lines: Vec<String> = keys
+            .par_iter()
+            .filter_map(|(path, key)| {
+                let (len, nanos) = stamp(&out.join(path))?;
+                Some(format!("{key:016x} {len} {nanos} {}\n", slash(path)))
+            })
+            .collect();
+        text.extend(lines);
         let temporary = out.join(format!("{CACHE}.tmp-{}", std::process::id()));
         std::fs::write(&temporary, text)?;
         std::fs::rename(&temporary, out.join(CACHE))
@@ -795,6 +816,22 @@ mod tests {
             Output::new().add_written("../x", pieces(b"")).is_err(),
             "outside the folder"
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn paths_are_listed_in_the_order_of_paths(
+            paths in proptest::collection::vec("[a-c.\\-_]{1,3}(/{1,2}[a-c.\\-_]{1,3}){0,2}", 0..30),
+        ) {
+            let mut made: Vec<PathBuf> = paths
+                .iter()
+                .filter_map(|p| inside(PathBuf::from(p)).ok())
+                .collect();
+            let mut expected = made.clone();
+            expected.sort();
+            in_order(&mut made, |p| p);
+            proptest::prop_assert_eq!(made, expected);
+        }
     }
 
     #[test]
