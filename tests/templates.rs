@@ -249,7 +249,7 @@ fn a_view_the_fast_evaluators_data_cannot_hold_is_rendered_by_handlebars() {
     assert_eq!(html, handlebars.html("cell", &cell).expect("renders"));
     assert_eq!(md, "1 \\[1–3\\]");
     let both = templates
-        .both_owned("cell", cell_with_f32_keys())
+        .both_owned("cell", cell_with_f32_keys(), 0)
         .expect("renders");
     assert_eq!(templates.rendered_by_handlebars(), 4);
     assert_eq!(both, (md, html));

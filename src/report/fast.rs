@@ -162,13 +162,13 @@ impl Evaluator {
     }
 
     /// Renders the template `name` over `data`, or says it cannot.
-    pub fn render(&self, name: &str, data: &Data) -> Result<String, Unsupported> {
+    pub fn render(&self, name: &str, data: &Data, capacity: usize) -> Result<String, Unsupported> {
         let program = self
             .names
             .get(name)
             .and_then(|&position| self.programs.get(position))
             .ok_or(Unsupported)?;
-        let mut out = String::with_capacity(16 * 1024);
+        let mut out = String::with_capacity(capacity);
         let root = Scope {
             this: data,
             locals: Locals::default(),
@@ -733,7 +733,7 @@ mod tests {
         data: &Value,
     ) -> (Result<String, Unsupported>, Result<String, String>) {
         let handlebars = registry(escape, templates);
-        let fast = Evaluator::new(&handlebars, escape).render("page", &as_data(data));
+        let fast = Evaluator::new(&handlebars, escape).render("page", &as_data(data), 0);
         let slow = handlebars.render("page", data).map_err(|e| e.to_string());
         (fast, slow)
     }
@@ -859,7 +859,7 @@ mod tests {
             assert!(!evaluator.supports("page"), "{page}");
             assert!(evaluator.supports("part"), "{page}");
             assert_eq!(
-                evaluator.render("page", &as_data(&json!({"a": 1, "list": []}))),
+                evaluator.render("page", &as_data(&json!({"a": 1, "list": []})), 0),
                 Err(Unsupported)
             );
         }
@@ -1073,7 +1073,7 @@ mod tests {
                 } else {
                     as_data(&data)
                 };
-                let fast = evaluator.render("page", &converted);
+                let fast = evaluator.render("page", &converted, 0);
                 let slow = handlebars.render("page", &data);
                 match (fast, slow) {
                     (Ok(fast), Ok(slow)) => {

@@ -171,7 +171,10 @@ pub fn summary(
         criteria,
         bibliography: index.bibliography.clone(),
     };
-    let (index_md, index_html) = templates.both_owned("index", index)?;
+    // About 1 KB of HTML per case at most (the Markdown is shorter): a buffer that
+    // long from the start.
+    let capacity = 1024 * (scores.cases.len() + 64);
+    let (index_md, index_html) = templates.both_owned("index", index, capacity)?;
     out.add("index.md", index_md)?;
     out.add("index.html", index_html)?;
     crate::memory::release();

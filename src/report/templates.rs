@@ -98,8 +98,19 @@ impl Format {
         data: Option<&Data>,
         context: impl FnOnce() -> Result<Context, Error>,
     ) -> Result<String, Error> {
+        self.render_sized(name, data, PAGE, context)
+    }
+
+    /// [`Format::render`] into a buffer of `capacity` bytes to begin with.
+    fn render_sized(
+        &self,
+        name: &str,
+        data: Option<&Data>,
+        capacity: usize,
+        context: impl FnOnce() -> Result<Context, Error>,
+    ) -> Result<String, Error> {
         if let Some(data) = data
-            && let Ok(text) = self.fast.render(name, data)
+            && let Ok(text) = self.fast.render(name, data, capacity)
         {
             return Ok(text);
         }
@@ -109,6 +120,9 @@ impl Format {
             .map_err(|e| Error::Template(format!("{}/{name}.hbs: {e}", self.folder)))
     }
 }
+
+/// What a page's buffer holds to begin with: most pages fit.
+const PAGE: usize = 16 * 1024;
 
 /// Handlebars' context over `data`; `what` names the page in the error.
 fn context<T: Serialize + ?Sized>(data: &T, what: &str) -> Result<Context, Error> {
@@ -294,10 +308,15 @@ impl Templates {
     /// thousands of cases: the data is dropped once converted, so that the data and its
     /// converted form are not held at once, and the two formats are rendered side by
     /// side.
+    ///
+    /// `capacity` is about how long each format's text may grow: its buffer is that long
+    /// from the start, where growing it by doubling would leave each smaller buffer
+    /// behind (a reservation costs memory only where it is written).
     pub fn both_owned<T: Serialize + Sync>(
         &self,
         name: &str,
         data: T,
+        capacity: usize,
     ) -> Result<(String, String), Error> {
         let page = self.data(name, &[&self.markdown, &self.html], &data);
         let page = match page {
@@ -313,8 +332,11 @@ impl Templates {
         };
         let converted = page.as_ref().ok();
         let (markdown, html) = rayon::join(
-            || self.markdown.render(name, converted, context),
-            || self.html.render(name, converted, context),
+            || {
+                self.markdown
+                    .render_sized(name, converted, capacity, context)
+            },
+            || self.html.render_sized(name, converted, capacity, context),
         );
         Ok((markdown?, html?))
     }
