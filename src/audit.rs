@@ -630,6 +630,32 @@ impl<'a> Efforts<'a> {
         Ok(())
     }
 
+    /// Takes, for the (position, criterion) pairs in `needed` ([`Efforts::needed`]), the
+    /// best past views `candidates` made as the cases were read; returns the pairs it
+    /// holds none for, whose records [`Efforts::prepare_needed`] must read again.
+    pub fn adopt(
+        &mut self,
+        candidates: &Candidates,
+        needed: impl IntoIterator<Item = (usize, usize)>,
+    ) -> Vec<(usize, usize)> {
+        let mut missing = Vec::new();
+        for (position, k) in needed {
+            if self.prepared.contains_key(&(position, k)) {
+                continue;
+            }
+            let view = self
+                .coding(position)
+                .and_then(|(id, coder)| candidates.view(k, id, coder));
+            match view {
+                Some(view) => {
+                    self.prepared.insert((position, k), view.clone());
+                }
+                None => missing.push((position, k)),
+            }
+        }
+        missing
+    }
+
     /// The best past view of the effort at position `i` on criterion `k`, for a case
     /// that starts at `start`: made ahead, or from the record in memory; an error naming
     /// the effort when neither is at hand.
@@ -925,6 +951,57 @@ fn criterion_audit(
     })
 }
 
+/// The best past views a streamed corpus's effort codings could give an audit, made as
+/// the cases are read so that their records need not be read again: for each criterion,
+/// those of the codings at the highest level seen on it so far. An audit shows the best
+/// past effort on a criterion, which is at the highest level, unless every effort at that
+/// level is the audited case itself or, for the best earlier one, began after it; only
+/// then does it need a record these do not cover ([`Efforts::adopt`] says which).
+#[derive(Debug, Default)]
+pub struct Candidates {
+    /// Per criterion: the highest level seen, and the views of the codings at it, by
+    /// case id and coder.
+    by_criterion: Vec<(usize, Views)>,
+}
+
+/// Best past views by case id and coder.
+type Views = HashMap<(String, String), BestPast>;
+
+impl Candidates {
+    /// Offers the effort coding `record`, scored `scored` against `rubric`.
+    pub fn offer(
+        &mut self,
+        corpus: &Corpus,
+        rubric: &Rubric,
+        record: &CaseRecord,
+        scored: &CaseScore,
+    ) {
+        if self.by_criterion.len() < scored.criteria.len() {
+            self.by_criterion
+                .resize_with(scored.criteria.len(), Default::default);
+        }
+        for (k, c) in scored.criteria.iter().enumerate() {
+            let (level, views) = &mut self.by_criterion[k];
+            if c.level > *level || views.is_empty() {
+                views.clear();
+                *level = c.level;
+            }
+            if c.level == *level {
+                let view = best_past(corpus, rubric, k, record, scored, c);
+                let coding = (record.id().to_string(), record.coder().to_string());
+                views.insert(coding, view);
+            }
+        }
+    }
+
+    /// The view of the coding of case `id` by `coder` on criterion `k`, if it was at the
+    /// highest level.
+    fn view(&self, k: usize, id: &str, coder: &str) -> Option<&BestPast> {
+        let (_, views) = self.by_criterion.get(k)?;
+        views.get(&(id.to_string(), coder.to_string()))
+    }
+}
+
 /// How the effort `record` (scored `scored`, `c` on criterion `index`) got its level:
 /// the best past view, with `began_after` left for the audit to set.
 fn best_past(
@@ -1114,6 +1191,59 @@ mod tests {
             chosen.sort_by_key(|(i, _)| *i);
         }
         (rank, chosen.into_iter().map(|(_, p)| p).collect())
+    }
+
+    #[test]
+    fn views_made_while_reading_are_those_made_from_the_records() {
+        let corpus = corpus(700, 2);
+        let rubric = &corpus.rubrics[0].value;
+        let mut candidates = Candidates::default();
+        let records: Vec<&CaseRecord> = corpus
+            .cases
+            .iter()
+            .filter(|r| r.case.kind == Kind::Effort)
+            .collect();
+        for record in &records {
+            candidates.offer(&corpus, rubric, record, &score::score_case(rubric, record));
+        }
+        let scored = records
+            .iter()
+            .map(|r| score::score_case(rubric, r))
+            .collect();
+        let mut efforts = Efforts::new(rubric, scored);
+        let needed: Vec<(usize, usize)> = corpus
+            .cases
+            .iter()
+            .flat_map(|r| efforts.needed(r.id(), &r.start))
+            .collect();
+        let missing = efforts.adopt(&candidates, needed.iter().copied());
+        // Cases that began before every effort at the highest level need a lower one.
+        assert!(
+            !missing.is_empty(),
+            "some views are not among the candidates"
+        );
+        assert!(
+            missing.len() < needed.len() / 10,
+            "{} of {}",
+            missing.len(),
+            needed.len()
+        );
+        let json = |view: &BestPast| serde_json::to_string(view).expect("json");
+        for (position, k) in needed {
+            let from_record = {
+                let (id, coder) = efforts.coding(position).expect("coding");
+                let record = records
+                    .iter()
+                    .find(|r| r.id() == id && r.coder() == coder)
+                    .expect("record");
+                let s = &efforts.scored[position];
+                best_past(&corpus, rubric, k, record, s, &s.criteria[k])
+            };
+            match efforts.prepared.get(&(position, k)) {
+                Some(view) => assert_eq!(json(view), json(&from_record)),
+                None => assert!(missing.contains(&(position, k))),
+            }
+        }
     }
 
     #[test]
