@@ -43,7 +43,7 @@ pub enum Data {
     /// A number, as serde_json holds it.
     Number(Number),
     /// A string.
-    Str(Box<str>),
+    Str(Text),
     /// An array.
     List(Box<[Data]>),
     /// An object whose keys are names in the program: a struct's fields, a variant's
@@ -52,6 +52,62 @@ pub enum Data {
     /// An object whose keys were made at run time: a map's. In the order they came;
     /// where a key repeats, the last entry counts.
     Map(Box<[(Box<str>, Data)]>),
+}
+
+/// The text of a [`Data::Str`]: up to [`Text::INLINE`] bytes held in place, longer text
+/// on the heap. Most strings of a page are short (ids, dates, levels, scores, links),
+/// so most take no allocation of their own.
+#[derive(Clone)]
+pub enum Text {
+    /// Short text: its length and its bytes (UTF-8, the first `len` of them).
+    Inline(u8, [u8; Text::INLINE]),
+    /// Longer text.
+    Heap(Box<str>),
+}
+
+impl Text {
+    /// The most bytes held in place: what fits beside the length in a `Data`.
+    pub const INLINE: usize = 22;
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Text {
+        match u8::try_from(text.len()) {
+            Ok(len) if text.len() <= Text::INLINE => {
+                let mut bytes = [0; Text::INLINE];
+                bytes[..text.len()].copy_from_slice(text.as_bytes());
+                Text::Inline(len, bytes)
+            }
+            _ => Text::Heap(text.into()),
+        }
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Text::Heap(text) => text,
+            // Made from a whole `&str`, so the first `len` bytes are UTF-8; an empty
+            // string would be shown for anything else, which cannot happen.
+            Text::Inline(len, bytes) => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+        }
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        **self == **other
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
 }
 
 impl Data {
@@ -665,6 +721,27 @@ mod tests {
         assert_eq!(seen(&data), seen(value));
         assert!(seen(value).is_ok());
         data
+    }
+
+    #[test]
+    fn short_text_is_held_in_place_and_reads_back_whole() {
+        for text in [
+            "",
+            "é",
+            "synth-00001",
+            "cases/synth-00001.html",
+            "audits/synth-00001.html",
+            "éééééééééééé",
+        ] {
+            let held = Text::from(text);
+            assert_eq!(&*held, text);
+            assert_eq!(
+                matches!(held, Text::Inline(..)),
+                text.len() <= Text::INLINE,
+                "{text}"
+            );
+            assert_eq!(held, Text::Heap(text.into()));
+        }
     }
 
     #[test]
