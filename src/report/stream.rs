@@ -45,6 +45,9 @@ use std::path::{Path, PathBuf};
 /// parsed: enough to keep both cores busy.
 const BATCH: usize = 128;
 
+/// Cases between two returns of freed memory to the system during the pass.
+const RELEASE_EVERY: usize = 1024;
+
 /// Initiatives audited together, their audits rendered before the next chunk's.
 const AUDIT_CHUNK: usize = 256;
 
@@ -312,6 +315,9 @@ impl Pass<'_> {
         self.codings.push(score);
         if self.pending.len() >= BATCH {
             self.flush(corpus);
+        }
+        if self.codings.len() % RELEASE_EVERY == 0 {
+            crate::memory::release();
         }
     }
 
