@@ -316,7 +316,7 @@ impl Pass<'_> {
         if self.pending.len() >= BATCH {
             self.flush(corpus);
         }
-        if self.codings.len() % RELEASE_EVERY == 0 {
+        if self.codings.len().is_multiple_of(RELEASE_EVERY) {
             crate::memory::release();
         }
     }
