@@ -1145,12 +1145,7 @@ mod tests {
 
     /// A synthetic corpus checked in memory.
     fn corpus(cases: usize, seed: u64) -> Corpus {
-        let generated = crate::synth::generate(cases, seed);
-        let mut inputs = crate::load::Inputs::default();
-        for (path, text) in &generated.files {
-            inputs.add_bytes(path, text.as_bytes(), crate::load::FileKind::of(path));
-        }
-        let checked = crate::validate::validate(inputs, &crate::validate::Options::default());
+        let checked = crate::synth::generate(cases, seed).validate();
         assert_eq!(checked.errors(), 0, "{}", checked.report());
         checked.corpus
     }

@@ -43,6 +43,15 @@ impl Corpus {
             .filter(|(p, _)| p.starts_with("cases"))
             .count()
     }
+
+    /// The corpus validated in memory, as `thirdside check` would from its files.
+    pub fn validate(&self) -> crate::validate::Checked {
+        let mut inputs = crate::load::Inputs::default();
+        for (path, text) in &self.files {
+            inputs.add_bytes(path, text.as_bytes(), crate::load::FileKind::of(path));
+        }
+        crate::validate::validate(inputs, &crate::validate::Options::default())
+    }
 }
 
 /// Generates a rubric, a bibliography and `cases` cases from `seed`.

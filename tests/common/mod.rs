@@ -99,12 +99,7 @@ impl Test {
 /// A synthetic corpus of `cases` cases from `seed` ([`thirdside::synth`]), validated in
 /// memory; it must be valid.
 pub fn synthetic_corpus(cases: usize, seed: u64) -> thirdside::validate::Corpus {
-    let corpus = thirdside::synth::generate(cases, seed);
-    let mut inputs = thirdside::load::Inputs::default();
-    for (path, text) in &corpus.files {
-        inputs.add_bytes(path, text.as_bytes(), thirdside::load::FileKind::of(path));
-    }
-    let checked = thirdside::validate::validate(inputs, &thirdside::validate::Options::default());
+    let checked = thirdside::synth::generate(cases, seed).validate();
     assert_eq!(checked.errors(), 0, "{}", checked.report());
     checked.corpus
 }
