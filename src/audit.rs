@@ -368,8 +368,6 @@ pub struct Efforts<'a> {
     levels: Vec<Vec<std::ops::Range<usize>>>,
     /// Positions in `scored` by total, lowest first (ties by position).
     by_total: Vec<usize>,
-    /// Each coding's total rounded as shown, lowest first: for ranks.
-    rounded: Vec<f64>,
     /// The positions of each case id's codings.
     by_id: HashMap<String, Vec<usize>>,
     /// Aligned with `scored`: the coding's record, where the corpus is in memory.
@@ -431,8 +429,6 @@ impl<'a> Efforts<'a> {
                 .total_cmp(&scored[*b].total.score)
                 .then(a.cmp(b))
         });
-        let mut rounded: Vec<f64> = scored.iter().map(|s| round2(s.total.score)).collect();
-        rounded.sort_by(f64::total_cmp);
         let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, s) in scored.iter().enumerate() {
             by_id.entry(s.id.clone()).or_default().push(i);
@@ -442,7 +438,6 @@ impl<'a> Efforts<'a> {
             best_first,
             levels,
             by_total,
-            rounded,
             by_id,
             records,
             prepared: HashMap::new(),
@@ -463,7 +458,9 @@ impl<'a> Efforts<'a> {
     /// than how many of them have a higher total, as shown (rounded to 2 decimals).
     fn rank_of(&self, id: &str, x: f64) -> usize {
         let x = round2(x);
-        let higher = self.rounded.len() - self.rounded.partition_point(|t| *t <= x);
+        // Rounding keeps the order, so the totals shown are in `by_total` order too.
+        let shown = |i: &usize| round2(self.scored[*i].total.score);
+        let higher = self.by_total.len() - self.by_total.partition_point(|i| shown(i) <= x);
         let own = self
             .codings_of(id)
             .iter()
@@ -982,7 +979,7 @@ impl Candidates {
         }
         for (k, c) in scored.criteria.iter().enumerate() {
             let (level, views) = &mut self.by_criterion[k];
-            if c.level > *level || views.is_empty() {
+            if c.level > *level {
                 views.clear();
                 *level = c.level;
             }

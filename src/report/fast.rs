@@ -262,50 +262,51 @@ impl Evaluator {
     ) -> Result<(), Unsupported> {
         match found {
             Some(Found::Data(Data::List(items))) if !items.is_empty() || otherwise.is_none() => {
-                let last = items.len().saturating_sub(1);
-                for (index, item) in items.iter().enumerate() {
-                    let inner = Scope {
-                        this: item,
-                        locals: Locals {
-                            first: Some(index == 0),
-                            last: Some(index == last),
-                            index: Some(index),
-                            key: None,
-                        },
-                        parent: Some(scope),
-                    };
-                    self.nodes(body, &inner, out)?;
-                }
-                Ok(())
+                self.items(items.iter().map(|item| (None, item)), body, scope, out)
             }
             Some(Found::Data(object @ (Data::Struct(_) | Data::Map(_)))) => {
                 // In serde_json's order, a repeated key once.
                 let entries = object.entries().unwrap_or_default();
                 match otherwise {
                     Some(otherwise) if entries.is_empty() => self.nodes(otherwise, scope, out),
-                    _ => {
-                        let last = entries.len().saturating_sub(1);
-                        for (index, (key, item)) in entries.into_iter().enumerate() {
-                            let inner = Scope {
-                                this: item,
-                                locals: Locals {
-                                    first: Some(index == 0),
-                                    last: Some(index == last),
-                                    index: Some(index),
-                                    key: Some(key),
-                                },
-                                parent: Some(scope),
-                            };
-                            self.nodes(body, &inner, out)?;
-                        }
-                        Ok(())
-                    }
+                    _ => self.items(
+                        entries.into_iter().map(|(key, item)| (Some(key), item)),
+                        body,
+                        scope,
+                        out,
+                    ),
                 }
             }
             // Not a list, or empty with an `{{else}}`; no `{{else}}` is an error in
             // strict mode.
             _ => self.nodes(otherwise.ok_or(Unsupported)?, scope, out),
         }
+    }
+
+    /// Renders `body` once for each item of an `#each` (with its key, for an object's
+    /// entries), with the item as `this` and `@first`, `@last`, `@index` and `@key` set.
+    fn items<'a>(
+        &self,
+        items: impl ExactSizeIterator<Item = (Option<&'a str>, &'a Data)>,
+        body: &[Node],
+        scope: &Scope<'_, 'a>,
+        out: &mut String,
+    ) -> Result<(), Unsupported> {
+        let last = items.len().saturating_sub(1);
+        for (index, (key, item)) in items.enumerate() {
+            let inner = Scope {
+                this: item,
+                locals: Locals {
+                    first: Some(index == 0),
+                    last: Some(index == last),
+                    index: Some(index),
+                    key,
+                },
+                parent: Some(scope),
+            };
+            self.nodes(body, &inner, out)?;
+        }
+        Ok(())
     }
 
     /// Writes a value as Handlebars' `JsonRender` does, escaped or not.

@@ -171,8 +171,8 @@ pub fn summary(
         criteria,
         bibliography: index.bibliography.clone(),
     };
-    // About 1 KB of HTML per case at most (the Markdown is shorter): a buffer that
-    // long from the start.
+    // About 1 KB of HTML per case with the synthetic rubric's six criteria (the
+    // Markdown is shorter): a buffer that long from the start; it grows if need be.
     let capacity = 1024 * (scores.cases.len() + 64);
     let (index_md, index_html) = templates.both_owned("index", index, capacity)?;
     out.add("index.md", index_md)?;
