@@ -1,5 +1,5 @@
 //! Benchmarks of each stage of the pipeline on synthetic corpora
-//! ([`thirdside::synth`]) of 100 and 1,000 cases: parse (decode + TOML), validate,
+//! ([`thirdside::testing::synth`]) of 100 and 1,000 cases: parse (decode + TOML), validate,
 //! score, render (the whole report in memory; also with Handlebars alone, without the
 //! fast template evaluator; and the case pages alone, on one thread), and the weight
 //! sensitivity.
@@ -7,10 +7,10 @@
 //! `cargo bench --bench pipeline`. End-to-end timings of the command line at 100 to
 //! 10,000 cases are `scripts/bench`'s.
 
-use thirdside::load::{FileKind, Inputs};
-use thirdside::report::templates::Templates;
-use thirdside::synth;
-use thirdside::validate::{Checked, Options, validate};
+use thirdside::corpus::load::{FileKind, Inputs};
+use thirdside::corpus::validate::{Checked, Options, validate};
+use thirdside::report::templating::templates::Templates;
+use thirdside::testing::synth;
 
 fn main() {
     divan::main();
@@ -59,7 +59,7 @@ fn score_json(bencher: divan::Bencher, cases: usize) {
     let checked = checked(cases);
     let rubric = thirdside::select_rubric(&checked.corpus, None).expect("one rubric");
     let scores = thirdside::score::score(&checked.corpus, rubric);
-    bencher.bench(|| thirdside::score_output::to_json(divan::black_box(&scores)));
+    bencher.bench(|| thirdside::score::output::to_json(divan::black_box(&scores)));
 }
 
 #[divan::bench(args = SIZES, sample_count = 10)]
@@ -120,9 +120,10 @@ fn sensitivity_10k_draws(bencher: divan::Bencher, cases: usize) {
     let checked = checked(cases);
     let rubric = thirdside::select_rubric(&checked.corpus, None).expect("one rubric");
     let scores = thirdside::score::score(&checked.corpus, rubric);
-    let settings = thirdside::sensitivity::Settings {
+    let settings = thirdside::analysis::sensitivity::Settings {
         samples: 10_000,
         ..Default::default()
     };
-    bencher.bench(|| thirdside::sensitivity::sensitivity(&scores, settings).expect("runs"));
+    bencher
+        .bench(|| thirdside::analysis::sensitivity::sensitivity(&scores, settings).expect("runs"));
 }

@@ -28,8 +28,8 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let corpus = thirdside::synth::generate(args.cases, args.seed);
-    match thirdside::synth::write(&corpus, &args.out) {
+    let corpus = thirdside::testing::synth::generate(args.cases, args.seed);
+    match thirdside::testing::synth::write(&corpus, &args.out) {
         Ok(()) => {
             println!(
                 "wrote 1 rubric, 1 bibliography, {} cases to {}",

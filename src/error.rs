@@ -1,11 +1,11 @@
 //! The errors that stop a command, and the exit code each maps to.
 //!
 //! Invalid input is not an [`Error`] in this sense: it is a list of
-//! [`crate::diagnostic::Diagnostic`]s, reported together. An [`Error`] is what makes the
+//! [`crate::corpus::diagnostic::Diagnostic`]s, reported together. An [`Error`] is what makes the
 //! run itself impossible (an unreadable path, a failed write) or what ends it with a
 //! verdict (the input is invalid, an audit failed).
 
-use crate::exit_code::ExitCode;
+use crate::cli::exit_code::ExitCode;
 use std::path::PathBuf;
 
 /// A failure that ends a command.

@@ -2,33 +2,44 @@
 //! conflict-resolution literature, from case files in which every judgment is backed by
 //! evidence, and renders comparative reports.
 //!
-//! Data flows one way: files → [`model`] ([`mod@load`]) → a checked [`validate::Corpus`]
-//! ([`validate`]) → [`score::Scores`] ([`score`]) → text ([`score_output`]). An
-//! initiative is audited against its rubric, a [`policy`] and the past efforts by
-//! [`audit`] into an [`audit::Audit`] view model, rendered by [`audit_output`];
-//! [`embedded`] holds the shipped corpus and default policy, [`scaffold`] writes new
-//! case files.
-//! The analyses read scores ([`trend`], [`sensitivity`]) or the codings themselves
-//! ([`coder_agreement`]); their statistics are in [`analysis`].
+//! Data flows one way, stage by stage, and each stage is a module:
 //!
-//! At scale: [`validate::validate_each`] checks case files parsed in parallel and hands
-//! each valid case to a visitor, so a corpus need not fit in memory (the `check` and
-//! score-only commands use it); [`synth`] builds synthetic corpora for the benchmarks
-//! (`benches/pipeline.rs`, `scripts/bench`). [`synth`] builds
-//! synthetic corpora of any size for benchmarks and tests.
+//! 1. [`corpus`]: rubric, bibliography and case files are read ([`corpus::load`]) and
+//!    checked across files ([`corpus::validate`]) into a [`Corpus`], every problem a
+//!    positioned diagnostic;
+//! 2. [`score`]: the rubric's rules turn observations into levels and the weights turn
+//!    levels into a total, each with the interval unknown observations leave open;
+//! 3. [`analysis`]: the trend across efforts, weight sensitivity and coder agreement
+//!    read the scores;
+//! 4. the products: the [`report`] (pages, chart, data files, written atomically), the
+//!    [`audit`] of an initiative against a policy and the past efforts, and the
+//!    [`scaffold`] of a new case file. The command line (the `thirdside` binary) is a
+//!    thin shell over them.
 //!
-//! ```no_run
-//! use std::path::PathBuf;
-//! let checked = thirdside::load(
-//!     &[PathBuf::from("rubrics"), PathBuf::from("cases")],
-//!     &thirdside::validate::Options::default(),
-//! )?;
+//! `ARCHITECTURE.md` at the repository's top level maps every folder.
+//!
+//! # Example
+//!
+//! Score the corpus shipped inside the library (the Venezuela efforts of 2014–2019 and
+//! the two initiatives of February 2019) and read one criterion:
+//!
+//! ```
+//! let checked = thirdside::corpus::validate::validate(
+//!     thirdside::corpus::embedded::corpus(),
+//!     &thirdside::Options::default(),
+//! );
 //! assert_eq!(checked.errors(), 0, "{}", checked.report());
 //! let rubric = thirdside::select_rubric(&checked.corpus, None)?;
 //! let scores = thirdside::score::score(&checked.corpus, rubric);
-//! println!("{}", thirdside::score_output::to_table(&scores));
-//! # Ok::<(), thirdside::error::Error>(())
+//! let norway = scores.cases.iter().find(|c| c.id == "2019-norway-barbados").unwrap();
+//! let impartiality = norway.criteria.iter().find(|c| c.id == "impartiality").unwrap();
+//! // Every indicator of impartiality is coded met for Norway: the level is closed.
+//! assert_eq!((impartiality.lower_level, impartiality.upper_level), (4, 4));
+//! println!("{}", thirdside::score::output::to_table(&scores));
+//! # Ok::<(), thirdside::Error>(())
 //! ```
+//!
+//! On disk, [`load`] reads folders of files (`rubrics/`, `cases/`) the same way.
 
 #![cfg_attr(
     not(test),
@@ -36,47 +47,36 @@
 )]
 
 pub mod analysis;
-pub mod app;
 pub mod audit;
-pub mod audit_input;
-pub mod audit_output;
+#[doc(hidden)]
 pub mod cli;
-pub mod coder_agreement;
-pub mod date;
-pub mod diagnostic;
-pub mod embedded;
+pub mod corpus;
 pub mod error;
-pub mod exit_code;
-pub mod id;
-pub mod load;
-pub mod memory;
-pub mod model;
-pub mod policy;
-pub mod quote;
 pub mod report;
-pub mod reread;
 pub mod scaffold;
 pub mod score;
-pub mod score_output;
-pub mod sensitivity;
-pub mod synth;
-pub mod trend;
-pub mod validate;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
-use error::Error;
-use model::Rubric;
+pub use audit::Audit;
+pub use corpus::model::{Bibliography, Case, Rubric};
+pub use corpus::validate::{Checked, Corpus, Options};
+pub use error::Error;
+pub use report::templating::templates::Templates;
+pub use score::{CaseScore, CriterionScore, Interval, Scores};
+
 use std::path::PathBuf;
-use validate::{Checked, Corpus, Options};
 
 /// Reads every file under `paths` and validates the lot, collecting every problem.
-/// Case files are parsed in parallel; see [`validate::validate_each`] to check a
+/// Case files are parsed in parallel; see [`corpus::validate::validate_each`] to check a
 /// corpus too large to hold.
 ///
 /// An unreadable path is an [`Error`]; problems in the files are diagnostics in the
 /// returned [`Checked`].
 pub fn load(paths: &[PathBuf], options: &Options) -> Result<Checked, Error> {
     let mut cases = Vec::new();
-    let mut checked = validate::validate_each(paths, options, |_, record| cases.push(record))?;
+    let mut checked =
+        corpus::validate::validate_each(paths, options, |_, record| cases.push(record))?;
     checked.corpus.cases = cases;
     Ok(checked)
 }

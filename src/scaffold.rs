@@ -7,9 +7,9 @@
 //! which is then hard-linked into place (a link fails if the name exists, so a file
 //! created meanwhile is not lost) and the temporary name removed.
 
-use crate::date::PartialDate;
+use crate::corpus::date::PartialDate;
+use crate::corpus::model::{Kind, Rubric};
 use crate::error::Error;
-use crate::model::{Kind, Rubric};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
@@ -20,7 +20,7 @@ const WIDTH: usize = 88;
 /// What to scaffold.
 #[derive(Debug, Clone)]
 pub struct Scaffold<'a> {
-    /// The case id (already checked with [`crate::id::problem`]).
+    /// The case id (already checked with [`crate::corpus::id::problem`]).
     pub id: &'a str,
     /// The title.
     pub title: &'a str,

@@ -13,9 +13,9 @@
 use proptest::prelude::*;
 use proptest::sample::Index;
 use std::path::Path;
-use thirdside::load::{FileKind, Inputs};
+use thirdside::corpus::load::{FileKind, Inputs};
+use thirdside::score::output::{ScoresJson, from_json, to_json};
 use thirdside::score::{CaseScore, Interval, Scores};
-use thirdside::score_output::{ScoresJson, from_json, to_json};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum S {
@@ -163,7 +163,7 @@ fn score(spec: &Spec, scale: f64) -> Scores {
             FileKind::Case,
         );
     }
-    let checked = thirdside::validate::validate(inputs, &Default::default());
+    let checked = thirdside::corpus::validate::validate(inputs, &Default::default());
     assert_eq!(checked.errors(), 0, "{}", checked.report());
     let rubric = thirdside::select_rubric(&checked.corpus, None).expect("one rubric");
     thirdside::score::score(&checked.corpus, rubric)

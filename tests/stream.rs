@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use thirdside::report::templates::Templates;
+use thirdside::corpus::validate::Options;
+use thirdside::report::templating::templates::Templates;
 use thirdside::report::write::Output;
-use thirdside::validate::Options;
 
 fn files(output: &Output) -> BTreeMap<PathBuf, Vec<u8>> {
     output
@@ -36,8 +36,8 @@ fn assert_same_report(paths: &[PathBuf]) -> usize {
     assert_eq!(streamed.checked.errors(), 0);
     let (streamed_scores, streamed) = streamed.report.expect("a report");
     assert_eq!(
-        thirdside::score_output::to_json(&streamed_scores),
-        thirdside::score_output::to_json(&scores)
+        thirdside::score::output::to_json(&streamed_scores),
+        thirdside::score::output::to_json(&scores)
     );
     let (a, b) = (files(&memory), files(&streamed));
     assert_eq!(
@@ -87,8 +87,8 @@ fn initiatives_and_their_audits() {
 #[test]
 fn a_synthetic_corpus_with_second_codings() {
     let dir = tempfile::tempdir().expect("temp");
-    let corpus = thirdside::synth::generate(300, 11);
-    thirdside::synth::write(&corpus, dir.path()).expect("written");
+    let corpus = thirdside::testing::synth::generate(300, 11);
+    thirdside::testing::synth::write(&corpus, dir.path()).expect("written");
     // A second coder for every 50th case, more than a batch of pages apart from the
     // first coding in path order.
     let mut second = 0;
@@ -140,8 +140,8 @@ fn copy(from: &Path, to: &Path) {
 #[test]
 fn a_streamed_audit_is_the_audit_of_the_corpus_in_memory() {
     let dir = tempfile::tempdir().expect("temp");
-    let corpus = thirdside::synth::generate(150, 5);
-    thirdside::synth::write(&corpus, dir.path()).expect("written");
+    let corpus = thirdside::testing::synth::generate(150, 5);
+    thirdside::testing::synth::write(&corpus, dir.path()).expect("written");
     let paths = [dir.path().join("rubrics"), dir.path().join("cases")];
     let checked = thirdside::load(&paths, &Options::default()).expect("read");
     let options = thirdside::audit::Options {
@@ -150,7 +150,7 @@ fn a_streamed_audit_is_the_audit_of_the_corpus_in_memory() {
     };
     let mut kinds = Vec::new();
     for record in checked.corpus.cases.iter().step_by(37) {
-        let expected = thirdside::audit_output::to_json(
+        let expected = thirdside::audit::render::to_json(
             &thirdside::audit::audit(&checked.corpus, record, &options).expect("audit"),
         );
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_thirdside"))
@@ -168,9 +168,9 @@ fn a_streamed_audit_is_the_audit_of_the_corpus_in_memory() {
         );
         kinds.push(record.case.kind);
     }
-    assert!(kinds.contains(&thirdside::model::Kind::Effort));
+    assert!(kinds.contains(&thirdside::corpus::model::Kind::Effort));
     assert!(
-        kinds.contains(&thirdside::model::Kind::Initiative),
+        kinds.contains(&thirdside::corpus::model::Kind::Initiative),
         "{kinds:?}"
     );
 }

@@ -4,8 +4,8 @@
 mod common;
 
 use std::path::PathBuf;
-use thirdside::synth;
-use thirdside::validate::Options;
+use thirdside::corpus::validate::Options;
+use thirdside::testing::synth;
 
 #[test]
 fn a_written_corpus_checks_clean_and_scores() {
@@ -80,7 +80,9 @@ fn synthetic_scores(cases: usize) -> thirdside::score::Scores {
 
 #[test]
 fn a_large_sensitivity_summarises_each_rank_distribution() {
-    use thirdside::sensitivity::{RANK_TABLE_MAX, Settings, rank_rows, sensitivity, to_json};
+    use thirdside::analysis::sensitivity::{
+        RANK_TABLE_MAX, Settings, rank_rows, sensitivity, to_json,
+    };
     let scores = synthetic_scores(40);
     let settings = Settings {
         samples: 3_000,
@@ -118,7 +120,7 @@ fn a_large_sensitivity_summarises_each_rank_distribution() {
 #[test]
 fn an_audit_among_many_past_efforts_lists_the_nearest() {
     use thirdside::audit::{Options as AuditOptions, PAST_LISTED, audit};
-    use thirdside::model::Kind;
+    use thirdside::corpus::model::Kind;
     let corpus = common::synthetic_corpus(80, 3);
     let rubric = thirdside::select_rubric(&corpus, None).expect("one rubric");
     let scores = thirdside::score::score(&corpus, rubric);
@@ -143,7 +145,7 @@ fn an_audit_among_many_past_efforts_lists_the_nearest() {
     assert_eq!(a.past_efforts.len(), PAST_LISTED);
     // No effort left out is nearer the audited total than every one listed.
     let total = a.total.score;
-    let distance = |t: f64| (thirdside::score_output::round2(t) - total).abs();
+    let distance = |t: f64| (thirdside::score::output::round2(t) - total).abs();
     let farthest_listed = a
         .past_efforts
         .iter()
@@ -162,7 +164,7 @@ fn an_audit_among_many_past_efforts_lists_the_nearest() {
     let mut sorted = starts.clone();
     sorted.sort();
     assert_eq!(starts, sorted, "listed in time order");
-    let text = thirdside::audit_output::to_text(&a);
+    let text = thirdside::audit::render::to_text(&a);
     assert!(
         text.contains(&format!(
             "The {PAST_LISTED} past efforts nearest this total are listed, of {}.",
@@ -174,7 +176,7 @@ fn an_audit_among_many_past_efforts_lists_the_nearest() {
 
 #[test]
 fn a_report_of_many_efforts_summarises_the_progression() {
-    use thirdside::report::templates::Templates;
+    use thirdside::report::templating::templates::Templates;
     let corpus = common::synthetic_corpus(40, 3);
     let rubric = thirdside::select_rubric(&corpus, None).expect("one rubric");
     let templates = Templates::load(None).expect("templates");
@@ -184,7 +186,7 @@ fn a_report_of_many_efforts_summarises_the_progression() {
     let efforts = scores
         .cases
         .iter()
-        .filter(|c| c.kind == thirdside::model::Kind::Effort)
+        .filter(|c| c.kind == thirdside::corpus::model::Kind::Effort)
         .count();
     assert!(efforts > thirdside::report::view::STEPS_MAX);
     let index = String::from_utf8(output.get("index.md").expect("index")).expect("utf-8");
@@ -210,7 +212,7 @@ fn a_report_of_many_efforts_summarises_the_progression() {
             + 2 * scores
                 .cases
                 .iter()
-                .filter(|c| c.kind == thirdside::model::Kind::Initiative)
+                .filter(|c| c.kind == thirdside::corpus::model::Kind::Initiative)
                 .count()
             + 6
     );
@@ -219,7 +221,7 @@ fn a_report_of_many_efforts_summarises_the_progression() {
 #[test]
 fn the_best_past_effort_is_the_highest_level_then_the_latest() {
     use thirdside::audit::{Options as AuditOptions, audit_initiatives};
-    use thirdside::model::Kind;
+    use thirdside::corpus::model::Kind;
     let corpus = common::synthetic_corpus(60, 3);
     let rubric = thirdside::select_rubric(&corpus, None).expect("one rubric");
     let scores = thirdside::score::score(&corpus, rubric);
@@ -286,8 +288,8 @@ fn the_best_past_effort_is_the_highest_level_then_the_latest() {
 
 #[test]
 fn a_chart_of_many_efforts_plots_the_mean_of_each_start_year() {
-    use thirdside::model::Kind;
-    use thirdside::report::svg::{EFFORTS_MAX, chart, plot};
+    use thirdside::corpus::model::Kind;
+    use thirdside::report::chart::{EFFORTS_MAX, chart, plot};
     let scores = synthetic_scores(120);
     let efforts: Vec<&thirdside::score::CaseScore> = scores
         .cases

@@ -10,9 +10,9 @@ mod common;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use thirdside::report::templates::{HTML, MARKDOWN, Templates};
+use thirdside::corpus::validate::{Corpus, Options};
+use thirdside::report::templating::templates::{HTML, MARKDOWN, Templates};
 use thirdside::report::write::Output;
-use thirdside::validate::{Corpus, Options};
 
 /// Every file of the report on `corpus`, path → bytes, or the error.
 fn report(corpus: &Corpus, templates: &Templates) -> Result<BTreeMap<PathBuf, Vec<u8>>, String> {

@@ -7,8 +7,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
-use thirdside::embedded::{self, CORPUS};
-use thirdside::load::{FileKind, Inputs};
+use thirdside::corpus::embedded::{self, CORPUS};
+use thirdside::corpus::load::{FileKind, Inputs};
 
 fuzz_target!(|data: &[u8]| {
     let mut inputs = Inputs::default();
@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     inputs.add_bytes(Path::new("cases/fuzzed.toml"), data, FileKind::Case);
-    let checked = thirdside::validate::validate(inputs, &Default::default());
+    let checked = thirdside::corpus::validate::validate(inputs, &Default::default());
     let report = checked.report();
     assert!(report.ends_with('\n'), "a check report ends with a newline");
     if checked.errors() == 0

@@ -12,8 +12,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
-use thirdside::embedded::{self, CORPUS};
-use thirdside::load::{FileKind, Inputs};
+use thirdside::corpus::embedded::{self, CORPUS};
+use thirdside::corpus::load::{FileKind, Inputs};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, bytes)) = data.split_first() else {
@@ -33,14 +33,14 @@ fuzz_target!(|data: &[u8]| {
     if mode % 4 == 0 {
         inputs.add_bytes(Path::new("cases/fuzzed.toml"), bytes, FileKind::Case);
     }
-    let checked = thirdside::validate::validate(inputs, &Default::default());
+    let checked = thirdside::corpus::validate::validate(inputs, &Default::default());
     let report = checked.report();
     assert!(report.ends_with('\n'), "a check report ends with a newline");
     if checked.errors() > 0 {
         return;
     }
     let corpus = &checked.corpus;
-    let Ok(templates) = thirdside::report::templates::Templates::load(None) else {
+    let Ok(templates) = thirdside::report::templating::templates::Templates::load(None) else {
         panic!("the embedded templates load");
     };
     for rubric in corpus.rubrics.iter().map(|r| &r.value) {
@@ -53,16 +53,16 @@ fuzz_target!(|data: &[u8]| {
                 case.id
             );
         }
-        let json = thirdside::score_output::to_json(&scores);
+        let json = thirdside::score::output::to_json(&scores);
         assert!(
             serde_json::from_str::<serde_json::Value>(&json).is_ok(),
             "score JSON parses"
         );
-        let _ = thirdside::score_output::to_csv(&scores);
-        let _ = thirdside::score_output::to_table(&scores);
-        let trend = thirdside::trend::trend(&scores);
-        let _ = thirdside::trend::to_text(&scores, &trend);
-        let _ = thirdside::trend::to_json(&scores, &trend);
+        let _ = thirdside::score::output::to_csv(&scores);
+        let _ = thirdside::score::output::to_table(&scores);
+        let trend = thirdside::analysis::trend::trend(&scores);
+        let _ = thirdside::analysis::trend::to_text(&scores, &trend);
+        let _ = thirdside::analysis::trend::to_json(&scores, &trend);
         // The report: rendered in memory only; rendering errors are allowed, panics not.
         if let Ok((_, output)) =
             thirdside::report::render(corpus, rubric, &templates, Default::default())
@@ -87,9 +87,9 @@ fuzz_target!(|data: &[u8]| {
                 fail_under: Some(50.0),
             };
             if let Ok(audit) = thirdside::audit::audit(corpus, record, &options) {
-                let _ = thirdside::audit_output::to_text(&audit);
-                let _ = thirdside::audit_output::to_markdown(&audit);
-                let json = thirdside::audit_output::to_json(&audit);
+                let _ = thirdside::audit::render::to_text(&audit);
+                let _ = thirdside::audit::render::to_markdown(&audit);
+                let json = thirdside::audit::render::to_json(&audit);
                 assert!(
                     serde_json::from_str::<serde_json::Value>(&json).is_ok(),
                     "audit JSON parses"

@@ -1,32 +1,33 @@
-//! Statistics behind the scores: trend tests, coder agreement and weight sensitivity.
+//! The analyses read the scores: each is a folder that holds the analysis (what it
+//! computes from [`crate::score::Scores`] or the codings, and how it is printed) and the
+//! statistics it rests on, which are pure functions of plain numbers.
 //!
-//! Every function here is pure and works on plain numbers (`f64` and `usize` slices);
-//! nothing in this module knows about rubrics, cases or evidence, and nothing reads
-//! files, clocks or the environment. Randomised procedures take an explicit `u64`
-//! seed and use one portable generator ([`seeded_rng`]), so the same seed gives the
-//! same result on every platform.
+//! - [`trend`]: the progression across efforts in time order; its maths, Kendall's
+//!   tau-b and its permutation test, in [`trend::kendall`].
+//! - [`sensitivity`]: how often the ranking and the progression survive other
+//!   reasonable weights; weight vectors drawn around the rubric's in
+//!   [`sensitivity::dirichlet`].
+//! - [`agreement`]: agreement between the coders of cases coded more than once;
+//!   Krippendorff's alpha and its bootstrap interval in [`agreement::alpha`].
+//! - [`seed`]: the one portable generator every randomised procedure uses, so the same
+//!   seed gives the same result on every platform.
 //!
-//! - [`kendall`]: Kendall's tau-b and its permutation test (or its normal approximation for long series), for "is this effort's
-//!   score trending up?".
-//! - [`agreement`]: Krippendorff's alpha and a bootstrap interval for it, for "do the
-//!   coders agree?".
-//! - [`dirichlet`]: weight vectors drawn around given weights, for "does the ranking
-//!   survive other reasonable weights?".
-//!
-//! This module does not decide what a result means (thresholds, wording, gating);
-//! callers do.
+//! The statistics modules (`kendall`, `dirichlet`, `alpha`) know nothing of rubrics,
+//! cases or evidence, read no files, clocks or environment, and decide nothing about
+//! what a result means; the analyses around them do. Their main items are re-exported
+//! here.
 
 pub mod agreement;
-pub mod dirichlet;
-pub mod kendall;
 pub mod seed;
+pub mod sensitivity;
+pub mod trend;
 
-pub use agreement::{
+pub use agreement::alpha::{
     AgreementError, AlphaInterval, BootstrapOptions, Metric, bootstrap_alpha, krippendorff_alpha,
 };
-pub use dirichlet::{CentredDirichlet, DirichletError};
-pub use kendall::{
+pub use seed::{AnalysisRng, seeded_rng};
+pub use sensitivity::dirichlet::{CentredDirichlet, DirichletError};
+pub use trend::kendall::{
     EXACT_MAX_N, KendallError, KendallTest, MONTE_CARLO_MAX_N, MonteCarlo, PermutationMethod,
     Series, kendall_tau_b, kendall_test, method_for, smallest_p_one_sided,
 };
-pub use seed::{AnalysisRng, seeded_rng};

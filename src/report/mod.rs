@@ -1,27 +1,25 @@
 //! `thirdside report`: the comparative report, a page per case, the chart, the codebook
 //! and the data files, rendered in memory from the scores and written atomically.
 //!
-//! Flow: [`crate::score::Scores`] → view models ([`view`]) → templates ([`templates`])
-//! and the chart ([`svg`]) → an [`write::Output`] (in memory, staged on disk, or
+//! Flow: [`crate::score::Scores`] → view models ([`view`]) → templates ([`templating`])
+//! and the chart ([`chart`]) → an [`write::Output`] (in memory, staged on disk, or
 //! compared with the files there) → [`write::write`] or [`write::stale`]. Nothing here
 //! scores or validates.
 
-pub mod analysis;
-mod data;
-pub mod escape;
-mod fast;
+pub mod chart;
+pub mod memory;
+pub mod statistics;
 pub mod stream;
-pub mod svg;
-pub mod templates;
+pub mod templating;
 pub mod view;
 pub mod write;
 
+use crate::corpus::model::{Bibliography, Kind, Rubric};
+use crate::corpus::validate::{CaseRecord, Corpus};
 use crate::error::Error;
-use crate::model::{Bibliography, Kind, Rubric};
 use crate::score::{CaseScore, Scores};
-use crate::validate::{CaseRecord, Corpus};
 use rayon::prelude::*;
-use templates::Templates;
+use templating::templates::Templates;
 use view::{CodebookView, IndexView};
 use write::Output;
 
@@ -33,7 +31,7 @@ pub struct Extra {
     /// HTML, inserted at the same place; must be escaped already.
     pub html: String,
     /// The policy the initiatives' audit pages apply (none: no gates).
-    pub policy: Option<crate::policy::Policy>,
+    pub policy: Option<crate::audit::policy::Policy>,
 }
 
 impl Extra {
@@ -41,10 +39,10 @@ impl Extra {
     /// written for this rubric, the shipped default policy.
     pub fn for_report(rubric: &Rubric, scores: &Scores) -> Result<Extra, Error> {
         Ok(Extra {
-            policy: crate::embedded::default_policy(rubric)
+            policy: crate::audit::policy::default_policy(rubric)
                 .and_then(Result::ok)
                 .map(|(policy, _)| policy),
-            ..analysis::extra(scores)?
+            ..statistics::extra(scores)?
         })
     }
 }
@@ -137,9 +135,9 @@ pub fn summary(
         .iter()
         .map(|c| (c.id.clone(), c.name.clone()))
         .collect();
-    let chart = svg::chart(
+    let chart = chart::chart(
         &format!("{}: progression across the efforts", rubric.title),
-        &svg::plot(&names, &efforts),
+        &chart::plot(&names, &efforts),
     );
     let unknown: usize = scores
         .cases
@@ -177,7 +175,7 @@ pub fn summary(
     let (index_md, index_html) = templates.both_owned("index", index, capacity)?;
     out.add("index.md", index_md)?;
     out.add("index.html", index_html)?;
-    crate::memory::release();
+    crate::report::memory::release();
     out.add("progression.svg", chart)?;
     out.add("codebook.md", templates.markdown("codebook", &codebook)?)?;
     Ok(codebook.rubric)
@@ -187,9 +185,9 @@ pub fn summary(
 /// time: at ten thousand cases each is tens of megabytes.
 pub fn data_files(scores: &Scores, out: &Output) -> Result<(), Error> {
     out.add_written("scores.json", |w| {
-        crate::score_output::write_json(scores, w)
+        crate::score::output::write_json(scores, w)
     })?;
-    out.add_written("scores.csv", |w| crate::score_output::write_csv(scores, w))
+    out.add_written("scores.csv", |w| crate::score::output::write_csv(scores, w))
 }
 
 /// Renders the page of each case — its score, the record it shows and, where the page
@@ -241,7 +239,7 @@ fn audit_page(
     let page = view::audit_view(audit, rubric);
     out.add(
         view::audit_page(&audit.case.id, "md"),
-        crate::audit_output::to_markdown(audit),
+        crate::audit::render::to_markdown(audit),
     )?;
     out.add(
         view::audit_page(&audit.case.id, "html"),

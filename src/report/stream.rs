@@ -3,7 +3,7 @@
 //! [`super::render`] needs the whole corpus in memory; a coding project of thousands of
 //! cases does not fit in it comfortably (10,000 synthetic cases take about 400 MB as
 //! parsed records). Here the cases are validated one chunk at a time
-//! ([`crate::validate::validate_each`]); each valid case is scored, its page rendered
+//! ([`crate::corpus::validate::validate_each`]); each valid case is scored, its page rendered
 //! (in parallel, a batch at a time) and its record dropped, keeping only its score and
 //! where it came from. After the last case, the few records the rest of the report
 //! shows are read again, and checked to be the bytes read the first time:
@@ -27,15 +27,15 @@
 //!
 //! The files written are the same bytes [`super::render`] writes (tested).
 
-use super::templates::Templates;
+use super::templating::templates::Templates;
 use super::write::Output;
 use super::{Extra, audit_pages, case_pages, data_files, summary, view};
 use crate::audit::{Candidates, Efforts};
+use crate::corpus::model::Kind;
+use crate::corpus::reread::{Kept, Reread};
+use crate::corpus::validate::{CaseRecord, Checked, Corpus, Options};
 use crate::error::Error;
-use crate::model::Kind;
-use crate::reread::{Kept, Reread};
 use crate::score::{CaseScore, Scores};
-use crate::validate::{CaseRecord, Checked, Corpus, Options};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -84,7 +84,7 @@ pub fn render(
         context: None,
         failed: None,
     };
-    let checked = crate::validate::validate_each(paths, options, |corpus, record| {
+    let checked = crate::corpus::validate::validate_each(paths, options, |corpus, record| {
         pass.visit(corpus, record)
     })?;
     if checked.errors() > 0 {
@@ -94,7 +94,7 @@ pub fn render(
         });
     }
     // The pass is over: its parsing and rendering buffers go back before the summary.
-    crate::memory::release();
+    crate::report::memory::release();
     let corpus = &checked.corpus;
     let rubric = crate::select_rubric(corpus, choice)?;
     pass.flush(corpus);
@@ -164,7 +164,7 @@ pub fn render(
     );
     let extra = extra?;
     written?;
-    crate::memory::release();
+    crate::report::memory::release();
     let rubric_view = summary(
         rubric,
         bibliography,
@@ -176,7 +176,7 @@ pub fn render(
         &out,
     )?;
     drop(records);
-    crate::memory::release();
+    crate::report::memory::release();
 
     // The audits, a chunk of initiatives at a time (each is a page of its own: their
     // order does not matter).
@@ -200,7 +200,7 @@ pub fn render(
     efforts.prepare_needed(corpus, rubric, missing, |codings| {
         reread.records_of(codings)
     })?;
-    crate::memory::release();
+    crate::report::memory::release();
     let options = crate::audit::Options {
         policy: extra.policy.as_ref(),
         fail_under: None,
@@ -249,7 +249,7 @@ impl Pass<'_> {
     /// The key of what every case page depends on besides its case file: the binary, the
     /// templates, the rubric, the bibliography and the quotation check's folder. `None`
     /// when the binary cannot be read: then nothing is kept from an earlier run.
-    fn context(&mut self, corpus: &Corpus, rubric: &crate::model::Rubric) -> Option<u64> {
+    fn context(&mut self, corpus: &Corpus, rubric: &crate::corpus::model::Rubric) -> Option<u64> {
         *self.context.get_or_insert_with(|| {
             let engine = engine()?;
             let rubric = corpus
@@ -317,7 +317,7 @@ impl Pass<'_> {
             self.flush(corpus);
         }
         if self.codings.len().is_multiple_of(RELEASE_EVERY) {
-            crate::memory::release();
+            crate::report::memory::release();
         }
     }
 

@@ -5,11 +5,11 @@
 //! Text from case and rubric files is passed as it is; the templates' escaping makes it
 //! inert. Nothing here writes files or renders templates.
 
-use crate::model::{Bibliography, Case, Criterion, Kind, Rubric, Status};
-use crate::report::escape::linkable;
+use crate::corpus::model::{Bibliography, Case, Criterion, Kind, Rubric, Status};
+use crate::corpus::validate::CaseRecord;
+use crate::report::templating::escape::linkable;
+use crate::score::output::fmt1;
 use crate::score::{CaseScore, CriterionScore, Interval, Scores};
-use crate::score_output::fmt1;
-use crate::validate::CaseRecord;
 use serde::Serialize;
 
 /// The rubric, as shown at the top of every page.
@@ -447,7 +447,7 @@ pub fn level_cell(c: &CriterionScore) -> CellView {
         },
         open,
         overridden: c.overridden.is_some(),
-        text: crate::score_output::level_cell(c),
+        text: crate::score::output::level_cell(c),
     }
 }
 
@@ -464,7 +464,7 @@ pub fn total_cell(t: &Interval) -> CellView {
         },
         open: t.is_open(),
         overridden: false,
-        text: crate::score_output::total_cell(t),
+        text: crate::score::output::total_cell(t),
     }
 }
 
@@ -620,7 +620,7 @@ fn level_with_label(c: &CriterionScore) -> String {
     format!("{} ({})", c.level, c.label)
 }
 
-pub use crate::trend::STEPS_MAX;
+pub use crate::analysis::trend::STEPS_MAX;
 
 /// What the progression section says when there are too many efforts to tell step by
 /// step; empty otherwise.
@@ -651,7 +651,7 @@ pub fn progression<'a>(
             let cells: Vec<String> = efforts
                 .iter()
                 .filter_map(|e| e.criteria.get(k))
-                .map(crate::score_output::level_cell)
+                .map(crate::score::output::level_cell)
                 .collect();
             let path = match cells.as_slice() {
                 [first, .., last] if efforts.len() > STEPS_MAX => {
@@ -914,10 +914,10 @@ pub fn audit_view<'a>(audit: &'a crate::audit::Audit, rubric: &RubricView) -> Au
     let rank = match &audit.rank {
         Some(r) => format!(
             "On its total it would rank {} of {} among the past efforts and itself ({} at its lower bound, {} at its upper bound).",
-            crate::audit_output::ordinal(r.score),
+            crate::audit::render::ordinal(r.score),
             r.of,
-            crate::audit_output::ordinal(r.lower),
-            crate::audit_output::ordinal(r.upper)
+            crate::audit::render::ordinal(r.lower),
+            crate::audit::render::ordinal(r.upper)
         ),
         None => "There are no past efforts to rank it against.".to_string(),
     };

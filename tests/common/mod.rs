@@ -96,10 +96,10 @@ impl Test {
     }
 }
 
-/// A synthetic corpus of `cases` cases from `seed` ([`thirdside::synth`]), validated in
+/// A synthetic corpus of `cases` cases from `seed` ([`thirdside::testing::synth`]), validated in
 /// memory; it must be valid.
-pub fn synthetic_corpus(cases: usize, seed: u64) -> thirdside::validate::Corpus {
-    let checked = thirdside::synth::generate(cases, seed).validate();
+pub fn synthetic_corpus(cases: usize, seed: u64) -> thirdside::corpus::validate::Corpus {
+    let checked = thirdside::testing::synth::generate(cases, seed).validate();
     assert_eq!(checked.errors(), 0, "{}", checked.report());
     checked.corpus
 }

@@ -1,0 +1,241 @@
+//! Where `audit` and `new` find the corpus, and how the audited case joins it.
+//!
+//! The corpus is, in order of preference: the folder given with `--corpus DIR`
+//! (`DIR/rubrics/` and `DIR/cases/`); `rubrics/` and `cases/` when the current folder
+//! has `rubrics/` (like every other command); otherwise the corpus embedded in the
+//! binary ([`crate::corpus::embedded`]).
+//!
+//! The audited case file is read once: when it lies inside the corpus's `cases/` it is
+//! the copy read from there. When it has the id of another file of the corpus, it
+//! replaces that file, so an edited copy of a shipped case is audited in its place.
+
+use crate::corpus::load::{FileKind, Inputs};
+use crate::corpus::validate::{self, Checked};
+use crate::error::Error;
+use std::path::{Path, PathBuf};
+
+/// Where the corpus comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorpusSource {
+    /// A folder holding `rubrics/` and, usually, `cases/`.
+    Dir(PathBuf),
+    /// The corpus embedded in the binary.
+    Embedded,
+}
+
+impl CorpusSource {
+    /// `--corpus DIR` if given (it must hold `rubrics/`), else the current folder if it
+    /// holds `rubrics/`, else the embedded corpus.
+    pub fn resolve(flag: Option<&Path>) -> Result<CorpusSource, Error> {
+        match flag {
+            Some(dir) if dir.join("rubrics").is_dir() => Ok(CorpusSource::Dir(dir.to_path_buf())),
+            Some(dir) => Err(Error::Usage(format!(
+                "--corpus {}: no rubrics/ folder there",
+                dir.display()
+            ))),
+            None if Path::new("rubrics").is_dir() => Ok(CorpusSource::Dir(PathBuf::new())),
+            None => Ok(CorpusSource::Embedded),
+        }
+    }
+
+    /// The folders read for a [`CorpusSource::Dir`]: `rubrics/`, and `cases/` if it
+    /// exists. Empty for the embedded corpus.
+    pub fn folders(&self) -> Vec<PathBuf> {
+        match self {
+            CorpusSource::Dir(dir) => {
+                let mut folders = vec![dir.join("rubrics")];
+                let cases = dir.join("cases");
+                if cases.is_dir() {
+                    folders.push(cases);
+                }
+                folders
+            }
+            CorpusSource::Embedded => Vec::new(),
+        }
+    }
+
+    /// The corpus's files, parsed.
+    pub fn inputs(&self) -> Result<Inputs, Error> {
+        match self {
+            CorpusSource::Dir(_) => Inputs::read(&self.folders()),
+            CorpusSource::Embedded => Ok(crate::corpus::embedded::corpus()),
+        }
+    }
+
+    /// The rubrics and the bibliography alone, without a case: what `new` scaffolds
+    /// from. The folders are listed, but no case file is read.
+    pub fn rubric_inputs(&self) -> Result<Inputs, Error> {
+        match self {
+            CorpusSource::Dir(_) => {
+                let files: Vec<PathBuf> = crate::corpus::load::files(&self.folders())?
+                    .into_iter()
+                    .filter(|p| FileKind::of(p) != FileKind::Case)
+                    .collect();
+                Inputs::read(&files)
+            }
+            CorpusSource::Embedded => {
+                let mut inputs = crate::corpus::embedded::corpus();
+                inputs.cases.clear();
+                Ok(inputs)
+            }
+        }
+    }
+}
+
+/// The validated corpus with the audited case in it.
+#[derive(Debug)]
+pub struct AuditInput {
+    /// Everything validated, the audited case included; its `replaced` lists the corpus
+    /// files set aside because the audited case has their id. Read case by case from
+    /// disk, it keeps no case.
+    pub checked: Checked,
+    /// The path under which the audited case was loaded.
+    pub case_path: PathBuf,
+    /// The audited case, when it is valid.
+    pub record: Option<validate::CaseRecord>,
+    /// For a corpus read case by case: its past efforts as scores.
+    past: Option<PastOnDisk>,
+}
+
+/// The past efforts of a corpus read case by case ([`stream`]).
+#[derive(Debug)]
+struct PastOnDisk {
+    /// The files read.
+    paths: Vec<PathBuf>,
+    /// Every other effort coding against the audited case's rubric, scored.
+    efforts: Vec<crate::score::CaseScore>,
+    /// What is kept of each of those codings, to read it again.
+    kept: Vec<crate::corpus::reread::Kept>,
+}
+
+/// Reads the corpus and the case at `case` and validates them together: a corpus on
+/// disk case by case, the small embedded one whole.
+pub fn read(source: &CorpusSource, case: &Path) -> Result<AuditInput, Error> {
+    match source {
+        CorpusSource::Dir(_) => stream(source, case),
+        CorpusSource::Embedded => load(source, case),
+    }
+}
+
+impl AuditInput {
+    /// The audit of `record` (the audited case, coded against `rubric`).
+    pub fn audit(
+        &self,
+        rubric: &crate::corpus::model::Rubric,
+        record: &validate::CaseRecord,
+        options: &crate::audit::Options,
+    ) -> Result<crate::audit::Audit, Error> {
+        let corpus = &self.checked.corpus;
+        let Some(past) = &self.past else {
+            return crate::audit::audit(corpus, record, options);
+        };
+        // Only the best past efforts' records are read again, to show how they did it.
+        let mut efforts = crate::audit::Efforts::new(rubric, past.efforts.clone());
+        let read_options = validate::Options::default();
+        let reread =
+            crate::corpus::reread::Reread::new(&past.paths, &read_options, &past.kept, "audit")?;
+        let needed = efforts.needed(record.id(), &record.start);
+        efforts.prepare_needed(corpus, rubric, needed, |codings| reread.records_of(codings))?;
+        crate::audit::audit_each(corpus, rubric, &[record], options, &efforts)?
+            .pop()
+            .ok_or_else(|| Error::Invalid("the audit gave no result".to_string()))
+    }
+}
+
+/// Reads the corpus and the case at `case` whole, and validates them together.
+fn load(source: &CorpusSource, case: &Path) -> Result<AuditInput, Error> {
+    let bytes = std::fs::read(case).map_err(|source| Error::Io {
+        path: case.to_path_buf(),
+        source,
+    })?;
+    let mut inputs = source.inputs()?;
+    let case_path = match loaded_path(source, case) {
+        Some(path) if inputs.sources.text(&path).is_some() => path,
+        _ => {
+            inputs.add_bytes(case, &bytes, FileKind::Case);
+            case.to_path_buf()
+        }
+    };
+    let id = inputs
+        .cases
+        .iter()
+        .find(|c| c.path == case_path)
+        .map(|c| c.value.id.get_ref().clone());
+    let options = validate::Options {
+        replace: id.map(|id| (id, case_path.clone())),
+        ..validate::Options::default()
+    };
+    let checked = validate::validate(inputs, &options);
+    Ok(AuditInput {
+        record: checked
+            .corpus
+            .cases
+            .iter()
+            .find(|r| r.path == case_path)
+            .cloned(),
+        checked,
+        case_path,
+        past: None,
+    })
+}
+
+/// The path under which the corpus already read `case`, if it lies inside one of its
+/// folders.
+fn loaded_path(source: &CorpusSource, case: &Path) -> Option<PathBuf> {
+    let canonical = case.canonicalize().ok()?;
+    source.folders().into_iter().find_map(|folder| {
+        let rest = canonical.strip_prefix(folder.canonicalize().ok()?).ok()?;
+        Some(folder.join(rest))
+    })
+}
+
+/// [`load`] for a corpus on disk, in memory that does not grow with its case files:
+/// the cases are validated a chunk at a time and each past effort is kept as its score.
+fn stream(source: &CorpusSource, case: &Path) -> Result<AuditInput, Error> {
+    let folders = source.folders();
+    let files = crate::corpus::load::files(&folders)?;
+    let mut paths = folders;
+    let case_path = match loaded_path(source, case) {
+        Some(path) if files.contains(&path) => path,
+        _ => {
+            paths.push(case.to_path_buf());
+            case.to_path_buf()
+        }
+    };
+    // The audited case's id and rubric, read first: its id decides which corpus file it
+    // replaces. A file that does not parse gets its diagnostic from validation.
+    let head = crate::corpus::load::parse_file::<crate::corpus::model::Case>(&case_path)?
+        .value
+        .ok()
+        .map(|c| (c.id.get_ref().clone(), c.rubric.get_ref().clone()));
+    let options = validate::Options {
+        replace: head.as_ref().map(|(id, _)| (id.clone(), case_path.clone())),
+        ..validate::Options::default()
+    };
+    let mut record = None;
+    let mut efforts = Vec::new();
+    let mut kept = Vec::new();
+    let checked = validate::validate_each(&paths, &options, |corpus, r| {
+        if r.path == case_path {
+            record = Some(r);
+        } else if r.case.kind == crate::corpus::model::Kind::Effort
+            && head
+                .as_ref()
+                .is_some_and(|(_, rubric)| r.case.rubric.get_ref() == rubric)
+            && let Some(rubric) = corpus.rubric(r.case.rubric.get_ref())
+        {
+            efforts.push(crate::score::score_case(rubric, &r));
+            kept.push(crate::corpus::reread::Kept::of(&r));
+        }
+    })?;
+    Ok(AuditInput {
+        checked,
+        case_path,
+        record,
+        past: Some(PastOnDisk {
+            paths,
+            efforts,
+            kept,
+        }),
+    })
+}

@@ -1,0 +1,353 @@
+//! Audit policies: for each criterion of a rubric, the minimum level an initiative
+//! should reach and whether falling short fails the audit (`enforced`) or only flags
+//! the criterion (`advisory`). See the README's "Auditing an initiative" section.
+//!
+//! A policy file is TOML, read with unknown fields refused and checked against the
+//! rubric it names; every problem becomes a positioned [`Diagnostic`]. This module
+//! decides nothing about a case: [`crate::audit`] applies the checked [`Policy`].
+
+use crate::corpus::diagnostic::{Diagnostic, SourceMap};
+use crate::corpus::embedded;
+use crate::corpus::model::Rubric;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// A policy file as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyFile {
+    /// The id of the rubric whose criteria the policy gates.
+    pub rubric: Spanned<String>,
+    /// What the policy is for, in prose.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Criterion id → its gate.
+    #[serde(default)]
+    pub criteria: BTreeMap<Spanned<String>, GateFile>,
+}
+
+/// One criterion's gate as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GateFile {
+    /// The lowest acceptable level (0 … the criterion's top level).
+    pub minimum: Spanned<i64>,
+    /// Whether falling short fails the audit.
+    pub gate: Enforcement,
+}
+
+/// What falling short of a gate does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Enforcement {
+    /// The audit fails (exit code 1).
+    Enforced,
+    /// The criterion is flagged; the audit does not fail on it.
+    Advisory,
+}
+
+impl Enforcement {
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Enforcement::Enforced => "enforced",
+            Enforcement::Advisory => "advisory",
+        }
+    }
+}
+
+/// A policy checked against its rubric.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    /// Where it came from: a path, or the built-in default's name.
+    pub path: PathBuf,
+    /// The rubric it gates.
+    pub rubric: String,
+    /// Its description.
+    pub description: Option<String>,
+    /// One gate per gated criterion, in the rubric's order. Criteria without a gate are
+    /// never flagged.
+    pub gates: Vec<Gate>,
+}
+
+impl Policy {
+    /// The gate of a criterion, if it has one.
+    pub fn gate(&self, criterion: &str) -> Option<&Gate> {
+        self.gates.iter().find(|g| g.criterion == criterion)
+    }
+}
+
+/// One criterion's checked gate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gate {
+    /// The criterion id.
+    pub criterion: String,
+    /// The lowest acceptable level.
+    pub minimum: usize,
+    /// Whether falling short fails the audit.
+    pub enforcement: Enforcement,
+}
+
+/// The problems found in a policy (errors, or warnings beside a usable policy), with
+/// the text to show them in.
+#[derive(Debug, Clone)]
+pub struct PolicyProblems {
+    /// Every problem found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The policy's text, for rendering.
+    pub sources: SourceMap,
+}
+
+impl PolicyProblems {
+    /// Every problem rendered as `path:line:column: error: …` with the offending line.
+    pub fn report(&self) -> String {
+        self.diagnostics
+            .iter()
+            .map(|d| self.sources.render(d) + "\n")
+            .collect()
+    }
+}
+
+/// Parses a policy and checks it against `rubric`, reporting every problem at once.
+///
+/// Errors: a TOML or shape error, a rubric other than `rubric`, a gate on a criterion
+/// the rubric lacks, a minimum off the criterion's scale. A gate at level 0, which can
+/// never fail, is a warning (returned beside the policy).
+pub fn parse(
+    path: &Path,
+    text: &str,
+    rubric: &Rubric,
+) -> Result<(Policy, PolicyProblems), PolicyProblems> {
+    let mut sources = SourceMap::new();
+    sources.insert(path, text.to_string());
+    let file = match toml::from_str::<PolicyFile>(text) {
+        Ok(file) => file,
+        Err(err) => {
+            let mut d = Diagnostic::error(path, err.span(), err.message().trim());
+            if err.message().starts_with("unknown field") {
+                d = d.with_help("a policy has `rubric`, `description` and [criteria.<id>] tables with `minimum` and `gate`");
+            }
+            return Err(PolicyProblems {
+                diagnostics: vec![d],
+                sources,
+            });
+        }
+    };
+    let mut diagnostics = Vec::new();
+    if file.rubric.get_ref() != rubric.id.get_ref() {
+        diagnostics.push(
+            Diagnostic::error(
+                path,
+                Some(file.rubric.span()),
+                format!(
+                    "the policy is for rubric `{}`, but the case is coded against `{}`",
+                    file.rubric.get_ref(),
+                    rubric.id.get_ref()
+                ),
+            )
+            .with_help("use a policy written for the case's rubric"),
+        );
+    }
+    let criteria = rubric.criteria.get_ref();
+    let mut gates = Vec::new();
+    for (key, gate) in &file.criteria {
+        let Some(criterion) = criteria.iter().find(|c| c.id.get_ref() == key.get_ref()) else {
+            let near = crate::corpus::validate::nearest(
+                key.get_ref(),
+                criteria.iter().map(|c| c.id.get_ref().as_str()),
+            );
+            diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    Some(key.span()),
+                    format!(
+                        "rubric `{}` has no criterion `{}`",
+                        rubric.id.get_ref(),
+                        key.get_ref()
+                    ),
+                )
+                .with_help(match near {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None => "remove the gate or fix the criterion id".to_string(),
+                }),
+            );
+            continue;
+        };
+        let top = criterion.top_level();
+        let minimum = *gate.minimum.get_ref();
+        if !(0..=top as i64).contains(&minimum) {
+            diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    Some(gate.minimum.span()),
+                    format!(
+                        "minimum {minimum} is not on the scale of `{}` (0 to {top})",
+                        key.get_ref()
+                    ),
+                )
+                .with_help(format!("use a level between 1 and {top}")),
+            );
+            continue;
+        }
+        if minimum == 0 {
+            diagnostics.push(
+                Diagnostic::warning(
+                    path,
+                    Some(gate.minimum.span()),
+                    format!(
+                        "minimum 0 of `{}` is the floor, so the gate always passes",
+                        key.get_ref()
+                    ),
+                )
+                .with_help("raise the minimum, or remove the gate"),
+            );
+        }
+        gates.push(Gate {
+            criterion: key.get_ref().clone(),
+            minimum: minimum as usize,
+            enforcement: gate.gate,
+        });
+    }
+    diagnostics.sort_by_key(|d| d.span.as_ref().map(|s| s.start));
+    if diagnostics
+        .iter()
+        .any(|d| d.severity == crate::corpus::diagnostic::Severity::Error)
+    {
+        return Err(PolicyProblems {
+            diagnostics,
+            sources,
+        });
+    }
+    let order = |g: &Gate| {
+        criteria
+            .iter()
+            .position(|c| c.id.get_ref() == &g.criterion)
+            .unwrap_or(usize::MAX)
+    };
+    gates.sort_by_key(order);
+    Ok((
+        Policy {
+            path: path.to_path_buf(),
+            rubric: file.rubric.into_inner(),
+            description: file.description,
+            gates,
+        },
+        PolicyProblems {
+            diagnostics,
+            sources,
+        },
+    ))
+}
+
+/// The default policy shipped in the binary ([`embedded::DEFAULT_POLICY`]) checked against `rubric`, or `None` when it is written for
+/// another rubric (a case coded against it is then audited without gates).
+pub fn default_policy(rubric: &Rubric) -> Option<Result<(Policy, PolicyProblems), PolicyProblems>> {
+    let written_for = toml::from_str::<PolicyFile>(embedded::DEFAULT_POLICY)
+        .map(|f| f.rubric.into_inner())
+        .ok();
+    if written_for.as_deref() != Some(rubric.id.get_ref().as_str()) {
+        return None;
+    }
+    Some(parse(
+        &embedded::path("policies/default.toml"),
+        embedded::DEFAULT_POLICY,
+        rubric,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rubric() -> Rubric {
+        toml::from_str(
+            r#"
+id = "r"
+title = "R"
+version = "1"
+[[criteria]]
+id = "history"
+name = "H"
+question = "Q"
+weight = 1.0
+guidance = "G"
+  [[criteria.levels]]
+  label = "0"
+  descriptor = "d"
+  [[criteria.levels]]
+  label = "1"
+  descriptor = "d"
+    [[criteria.levels.indicators]]
+    id = "i"
+    text = "t"
+"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_good_policy_parses() {
+        let text = "rubric = \"r\"\n[criteria.history]\nminimum = 1\ngate = \"enforced\"\n";
+        let (policy, warnings) = parse(Path::new("p.toml"), text, &rubric()).unwrap();
+        assert!(warnings.diagnostics.is_empty());
+        assert_eq!(
+            policy.gate("history"),
+            Some(&Gate {
+                criterion: "history".to_string(),
+                minimum: 1,
+                enforcement: Enforcement::Enforced
+            })
+        );
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_place() {
+        let text = "rubric = \"other\"\n[criteria.histroy]\nminimum = 1\ngate = \"advisory\"\n[criteria.history]\nminimum = 7\ngate = \"enforced\"\n";
+        let problems = parse(Path::new("p.toml"), text, &rubric()).unwrap_err();
+        let report = problems.report();
+        assert_eq!(problems.diagnostics.len(), 3, "{report}");
+        assert!(report.contains("p.toml:1:10: error: the policy is for rubric `other`"));
+        assert!(report.contains("p.toml:2:11: error: rubric `r` has no criterion `histroy`"));
+        assert!(report.contains("did you mean `history`?"));
+        assert!(report.contains("p.toml:6:11: error: minimum 7 is not on the scale"));
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_gates_are_refused() {
+        let text = "rubric = \"r\"\n[criteria.history]\nminimum = 1\ngate = \"strict\"\n";
+        let problems = parse(Path::new("p.toml"), text, &rubric()).unwrap_err();
+        assert!(problems.report().contains("p.toml:4:8: error:"));
+        let text = "rubric = \"r\"\nfail_undr = 3\n";
+        let problems = parse(Path::new("p.toml"), text, &rubric()).unwrap_err();
+        assert!(problems.report().contains("unknown field `fail_undr`"));
+    }
+
+    #[test]
+    fn a_zero_minimum_warns() {
+        let text = "rubric = \"r\"\n[criteria.history]\nminimum = 0\ngate = \"enforced\"\n";
+        let (_, warnings) = parse(Path::new("p.toml"), text, &rubric()).unwrap();
+        assert_eq!(warnings.diagnostics.len(), 1);
+        assert!(
+            warnings
+                .report()
+                .contains("p.toml:3:11: warning: minimum 0")
+        );
+    }
+
+    #[test]
+    fn the_default_policy_fits_the_shipped_rubric() {
+        let checked = crate::corpus::validate::validate(embedded::corpus(), &Default::default());
+        let rubric = checked.corpus.rubric("peacemaking").unwrap();
+        let (policy, warnings) = default_policy(rubric).unwrap().unwrap();
+        assert!(warnings.diagnostics.is_empty(), "{}", warnings.report());
+        for id in ["history", "impartiality"] {
+            assert_eq!(
+                policy.gate(id).map(|g| g.enforcement),
+                Some(Enforcement::Enforced),
+                "{id}"
+            );
+        }
+    }
+}

@@ -1,0 +1,619 @@
+//! An [`Audit`] as text: plain text for the terminal, Markdown for reports and issue
+//! trackers, and JSON (the machine-readable contract, the [`Audit`] view model as is).
+//!
+//! Renderers only lay out what [`crate::audit`] computed; numbers arrive rounded and
+//! the `display` strings arrive formatted. Text from case files is escaped in Markdown.
+
+use crate::audit::{Audit, BestPast, CriterionAudit, Verdict};
+use crate::score::output::fmt1;
+use std::fmt::Write as _;
+
+/// Width of wrapped prose in the text output.
+const WIDTH: usize = 88;
+
+/// How many unknown indicators the text and Markdown outputs list by name.
+pub const UNKNOWNS_SHOWN: usize = 8;
+
+/// Pretty JSON with a final newline.
+pub fn to_json(audit: &Audit) -> String {
+    let mut out =
+        serde_json::to_string_pretty(audit).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    out.push('\n');
+    out
+}
+
+/// `1st`, `2nd`, `3rd`, `4th`, … `11th`, `21st`.
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// The gate of a criterion in words: `minimum 2 (Mapped), enforced: open`.
+fn gate_words(c: &CriterionAudit) -> String {
+    match &c.gate {
+        None => "not gated by the policy".to_string(),
+        Some(g) => {
+            let verdict = match g.verdict {
+                Verdict::Pass => "passes".to_string(),
+                Verdict::Open => format!(
+                    "FLAGGED (below on the evidence recorded; level {} if every unknown is met)",
+                    c.upper_level
+                ),
+                Verdict::Fail => "FLAGGED (below even if every unknown is met)".to_string(),
+            };
+            format!(
+                "minimum {} ({}), {}: {verdict}",
+                g.minimum,
+                g.minimum_label,
+                g.enforcement.as_str()
+            )
+        }
+    }
+}
+
+/// What the best past effort did relative to the audited case.
+fn comparison(c: &CriterionAudit, best: &BestPast) -> &'static str {
+    match best.level.cmp(&c.level) {
+        std::cmp::Ordering::Greater => "did better",
+        std::cmp::Ordering::Equal => "did as well",
+        std::cmp::Ordering::Less => "did worse",
+    }
+}
+
+/// The evidence ids of a best effort, or `none` (it stayed at level 0).
+fn evidence_ids(b: &BestPast) -> String {
+    if b.evidence.is_empty() {
+        "none".to_string()
+    } else {
+        b.evidence
+            .iter()
+            .map(|e| e.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Wraps prose to [`WIDTH`]: the first line starts with `indent`, the others with
+/// `indent` and two more spaces.
+fn wrap(text: &str, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    let hanging = format!("{indent}  ");
+    for word in text.split_whitespace() {
+        let current = if out.is_empty() { indent } else { &hanging };
+        if !line.is_empty()
+            && current.len() + line.chars().count() + 1 + word.chars().count() > WIDTH
+        {
+            let _ = writeln!(out, "{current}{line}");
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        let current = if out.is_empty() { indent } else { &hanging };
+        let _ = writeln!(out, "{current}{line}");
+    }
+    out
+}
+
+/// The verdict line.
+fn verdict_line(audit: &Audit) -> String {
+    if audit.passed {
+        let flagged = audit.criteria.iter().filter(|c| c.flagged).count();
+        if flagged == 0 {
+            "PASSED: no criterion is flagged.".to_string()
+        } else {
+            format!(
+                "PASSED: no enforced gate fails; {flagged} advisory gate{} flagged.",
+                if flagged == 1 { " is" } else { "s are" }
+            )
+        }
+    } else {
+        format!("FAILED: {}.", audit.failures.join("; "))
+    }
+}
+
+/// When not every past effort is listed, a sentence saying which are.
+pub fn listing_note(audit: &Audit) -> Option<String> {
+    let all = audit.rank.as_ref().map_or(0, |r| r.of - 1);
+    (audit.past_efforts.len() < all).then(|| {
+        format!(
+            "The {} past efforts nearest this total are listed, of {all}.",
+            audit.past_efforts.len()
+        )
+    })
+}
+
+/// The rank in words.
+fn rank_words(audit: &Audit) -> String {
+    match &audit.rank {
+        None => "no past effort is coded against this rubric, so there is nothing to rank against"
+            .to_string(),
+        Some(r) => {
+            let mut s = format!("{} of {} on the evidence recorded", ordinal(r.score), r.of);
+            if r.upper != r.score || r.lower != r.score {
+                let _ = write!(
+                    s,
+                    " ({} at the lower bound, {} at the upper bound)",
+                    ordinal(r.lower),
+                    ordinal(r.upper)
+                );
+            }
+            s
+        }
+    }
+}
+
+/// Plain text for the terminal.
+pub fn to_text(audit: &Audit) -> String {
+    let mut out = String::new();
+    let case = &audit.case;
+    let _ = writeln!(
+        out,
+        "Audit of {} — {} ({}, {})",
+        case.id, case.title, case.kind, case.start
+    );
+    let _ = writeln!(
+        out,
+        "Rubric {} {} — {}; coded by {}",
+        audit.rubric.id, audit.rubric.version, audit.rubric.title, case.coder
+    );
+    let _ = writeln!(
+        out,
+        "Policy: {}",
+        audit
+            .policy
+            .as_ref()
+            .map_or("none (nothing is gated)".to_string(), |p| p.source.clone())
+    );
+    out.push_str(
+        "Levels run from 0; [a–b] is the interval left open by unknown indicators; * marks an override.\n",
+    );
+    for c in &audit.criteria {
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "{} — {}: level {} of {} ({})",
+            c.id, c.name, c.level_display, c.top_level, c.label
+        );
+        out.push_str(&wrap(&format!("gate: {}", gate_words(c)), "  "));
+        if let Some(sin) = c.sin {
+            let risk = if c.flagged { "risks" } else { "guards against" };
+            let _ = writeln!(out, "  sin: {risk} {sin}");
+        }
+        if let Some(o) = &c.override_ {
+            out.push_str(&wrap(
+                &format!(
+                    "override: the coder set level {} (derived {}): {}",
+                    o.level, o.derived_level, o.justification
+                ),
+                "  ",
+            ));
+        }
+        out.push_str("  indicators:\n");
+        for i in &c.indicators {
+            let evidence = if i.evidence.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", i.evidence.join(", "))
+            };
+            let _ = writeln!(
+                out,
+                "    {:<9} level {} {}{evidence}",
+                format!("[{}]", i.status.as_str()),
+                i.level,
+                i.id
+            );
+        }
+        match &c.best_past {
+            None => out.push_str("  best past effort: none coded against this rubric\n"),
+            Some(b) => {
+                let after = if b.began_after {
+                    ", began after this case"
+                } else {
+                    ""
+                };
+                out.push_str(&wrap(
+                    &format!(
+                        "best past effort: {} ({}{after}), level {} ({}): {}",
+                        b.case,
+                        b.start,
+                        b.level_display,
+                        b.label,
+                        comparison(c, b)
+                    ),
+                    "  ",
+                ));
+                if let Some(j) = &b.override_justification {
+                    out.push_str(&wrap(&format!("its coder's override: {j}"), "    "));
+                }
+                if b.met.is_empty() {
+                    out.push_str("    it met no indicator above level 0\n");
+                }
+                for m in &b.met {
+                    out.push_str(&wrap(
+                        &format!(
+                            "met level {} {} ({}): {}",
+                            m.level,
+                            m.id,
+                            m.evidence.join(", "),
+                            m.text
+                        ),
+                        "    ",
+                    ));
+                }
+                for e in &b.evidence {
+                    let mut line = format!("{}: {}", e.id, e.claim);
+                    if let Some(q) = &e.quote {
+                        let _ = write!(line, " “{q}”");
+                    }
+                    let _ = write!(line, " — {}, {}", e.citation, e.locator);
+                    if let Some(cites) = &e.cites {
+                        let _ = write!(line, ", citing {cites}");
+                    }
+                    out.push_str(&wrap(&line, "      "));
+                }
+            }
+        }
+        if let Some(e) = &c.best_earlier {
+            out.push_str(&wrap(
+                &format!(
+                    "best before this case: {} ({}), level {} ({}); its evidence: {}",
+                    e.case,
+                    e.start,
+                    e.level_display,
+                    e.label,
+                    evidence_ids(e)
+                ),
+                "  ",
+            ));
+        }
+        out.push_str(&wrap(&format!("guidance: {}", c.guidance), "  "));
+    }
+    out.push('\n');
+    let _ = writeln!(out, "Total: {} of 100", audit.total_display);
+    let _ = writeln!(out, "Rank: {}", rank_words(audit));
+    if let Some(note) = listing_note(audit) {
+        let _ = writeln!(out, "{note}");
+    }
+    if !audit.past_efforts.is_empty() {
+        let width = audit
+            .past_efforts
+            .iter()
+            .map(|p| p.case.chars().count())
+            .max()
+            .unwrap_or(0);
+        for p in &audit.past_efforts {
+            let _ = writeln!(
+                out,
+                "  {}{}  {:<10}  {}",
+                p.case,
+                " ".repeat(width - p.case.chars().count()),
+                p.start,
+                p.total_display
+            );
+        }
+    }
+    out.push('\n');
+    if audit.unknowns.is_empty() {
+        out.push_str("What to find out next: nothing; every indicator is met or unmet.\n");
+    } else {
+        out.push_str(&wrap(
+            &format!(
+                "What to find out next ({} unknown indicator{}; +gain: the rise of the total were it met; at stake: the fall of its upper bound were it unmet):",
+                audit.unknowns.len(),
+                if audit.unknowns.len() == 1 { "" } else { "s" }
+            ),
+            "",
+        ));
+        for u in audit.unknowns.iter().take(UNKNOWNS_SHOWN) {
+            out.push_str(&wrap(
+                &format!(
+                    "+{} (at stake {}) {}/{} (level {}): {}",
+                    fmt1(u.gain),
+                    fmt1(u.at_stake),
+                    u.criterion,
+                    u.indicator,
+                    u.level,
+                    u.text
+                ),
+                "  ",
+            ));
+        }
+        if audit.unknowns.len() > UNKNOWNS_SHOWN {
+            let _ = writeln!(
+                out,
+                "  … and {} more (--format json lists them all)",
+                audit.unknowns.len() - UNKNOWNS_SHOWN
+            );
+        }
+    }
+    if let Some(t) = audit.fail_under {
+        let _ = writeln!(out, "\nThreshold on the total: {}", fmt1(t));
+    }
+    out.push('\n');
+    out.push_str(&wrap(&verdict_line(audit), ""));
+    out
+}
+
+/// Escapes text from case files for Markdown prose and table cells.
+pub fn escape_md(text: &str) -> String {
+    // One escaping for every Markdown page: the report's.
+    crate::report::templating::escape::markdown(text)
+}
+
+/// Markdown: a summary table, a section per criterion, the total and rank, and what to
+/// find out next. Headings start at level 1 (`# Audit: …`).
+pub fn to_markdown(audit: &Audit) -> String {
+    let mut out = String::new();
+    let case = &audit.case;
+    let _ = writeln!(out, "# Audit: {}\n", escape_md(&case.title));
+    let _ = writeln!(
+        out,
+        "Case `{}` ({}, from {}), coded by {} against rubric `{}` {}. Policy: {}.\n",
+        case.id,
+        case.kind,
+        case.start,
+        escape_md(&case.coder),
+        audit.rubric.id,
+        escape_md(&audit.rubric.version),
+        audit
+            .policy
+            .as_ref()
+            .map_or("none, so nothing is gated".to_string(), |p| format!(
+                "`{}`",
+                p.source
+            ))
+    );
+    let _ = writeln!(out, "**{}**\n", escape_md(&verdict_line(audit)));
+    let _ = writeln!(
+        out,
+        "Total **{}** of 100; rank {}.\n",
+        audit.total_display,
+        rank_words(audit)
+    );
+    out.push_str("| criterion | level | gate | sin | best past effort |\n");
+    out.push_str("|---|---|---|---|---|\n");
+    for c in &audit.criteria {
+        let gate = match &c.gate {
+            None => "—".to_string(),
+            Some(g) => format!(
+                "≥ {} {}: {}{}",
+                g.minimum,
+                g.enforcement.as_str(),
+                g.verdict.as_str(),
+                if c.flagged { " ⚑" } else { "" }
+            ),
+        };
+        let best = c.best_past.as_ref().map_or("—".to_string(), |b| {
+            format!("`{}`: {}", b.case, b.level_display)
+        });
+        let _ = writeln!(
+            out,
+            "| `{}` {} | {} of {} ({}) | {} | {} | {} |",
+            c.id,
+            escape_md(&c.name),
+            c.level_display,
+            c.top_level,
+            escape_md(&c.label),
+            gate,
+            c.sin.unwrap_or("—"),
+            best
+        );
+    }
+    out.push_str(
+        "\nLevels run from 0; [a–b] is the interval left open by unknown indicators; * marks an override; ⚑ a flagged criterion.\n",
+    );
+    for c in &audit.criteria {
+        let _ = writeln!(out, "\n## `{}`: {}\n", c.id, escape_md(&c.name));
+        let _ = writeln!(out, "{}\n", escape_md(&c.question));
+        let _ = writeln!(
+            out,
+            "- **Level** {} of {}: {}",
+            c.level_display,
+            c.top_level,
+            escape_md(&c.label)
+        );
+        let _ = writeln!(out, "- **Gate**: {}", escape_md(&gate_words(c)));
+        if let Some(sin) = c.sin {
+            let risk = if c.flagged { "risks" } else { "guards against" };
+            let _ = writeln!(out, "- **Sin**: {risk} *{sin}*");
+        }
+        if let Some(o) = &c.override_ {
+            let _ = writeln!(
+                out,
+                "- **Override**: level {} (derived {}): {}",
+                o.level,
+                o.derived_level,
+                escape_md(&o.justification)
+            );
+        }
+        out.push_str("\n| level | indicator | status | evidence |\n|---|---|---|---|\n");
+        for i in &c.indicators {
+            let _ = writeln!(
+                out,
+                "| {} | `{}`: {} | {} | {} |",
+                i.level,
+                i.id,
+                escape_md(&i.text),
+                i.status.as_str(),
+                i.evidence
+                    .iter()
+                    .map(|e| format!("`{e}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        out.push('\n');
+        match &c.best_past {
+            None => out.push_str("**Best past effort**: none is coded against this rubric.\n"),
+            Some(b) => {
+                let _ = writeln!(
+                    out,
+                    "**Best past effort**: `{}`, {} ({}{}), level {} ({}): it {}.\n",
+                    b.case,
+                    escape_md(&b.title),
+                    b.start,
+                    if b.began_after {
+                        ", began after this case"
+                    } else {
+                        ""
+                    },
+                    b.level_display,
+                    escape_md(&b.label),
+                    comparison(c, b)
+                );
+                if let Some(j) = &b.override_justification {
+                    let _ = writeln!(out, "Its coder overrode the level: {}\n", escape_md(j));
+                }
+                if b.met.is_empty() {
+                    out.push_str("It met no indicator above level 0.\n\n");
+                }
+                for m in &b.met {
+                    let _ = writeln!(
+                        out,
+                        "- met level {} `{}`: {} ({})",
+                        m.level,
+                        m.id,
+                        escape_md(&m.text),
+                        m.evidence
+                            .iter()
+                            .map(|e| format!("`{e}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                    for e in b.evidence.iter().filter(|e| m.evidence.contains(&e.id)) {
+                        let mut line = format!("  - `{}`: {}", e.id, escape_md(&e.claim));
+                        if let Some(q) = &e.quote {
+                            let _ = write!(line, " “{}”", escape_md(q));
+                        }
+                        let _ = write!(
+                            line,
+                            " — {}, {}",
+                            escape_md(&e.citation),
+                            escape_md(&e.locator)
+                        );
+                        if let Some(cites) = &e.cites {
+                            let _ = write!(line, ", citing {}", escape_md(cites));
+                        }
+                        let _ = writeln!(out, "{line}");
+                    }
+                }
+                if !b.met.is_empty() {
+                    out.push('\n');
+                }
+            }
+        }
+        if let Some(e) = &c.best_earlier {
+            let _ = writeln!(
+                out,
+                "**Best before this case**: `{}`, {} ({}), level {} ({}); its evidence: {}.\n",
+                e.case,
+                escape_md(&e.title),
+                e.start,
+                e.level_display,
+                escape_md(&e.label),
+                escape_md(&evidence_ids(e))
+            );
+        }
+        let _ = writeln!(out, "**Guidance**: {}", escape_md(&c.guidance));
+    }
+    out.push_str("\n## Total and rank\n\n");
+    let _ = writeln!(
+        out,
+        "Total **{}** of 100; rank {}.\n",
+        audit.total_display,
+        rank_words(audit)
+    );
+    if let Some(note) = listing_note(audit) {
+        let _ = writeln!(out, "{note}\n");
+    }
+    if !audit.past_efforts.is_empty() {
+        out.push_str("| past effort | start | total |\n|---|---|---|\n");
+        for p in &audit.past_efforts {
+            let _ = writeln!(
+                out,
+                "| `{}` {} | {} | {} |",
+                p.case,
+                escape_md(&p.title),
+                p.start,
+                p.total_display
+            );
+        }
+    }
+    out.push_str("\n## What to find out next\n\n");
+    if audit.unknowns.is_empty() {
+        out.push_str("Nothing: every indicator is met or unmet.\n");
+    } else {
+        out.push_str("*Gain*: how much the total would rise were the indicator met, the others as recorded. *At stake*: how much the total's upper bound would fall were it unmet.\n\n");
+        out.push_str(
+            "| gain | at stake | criterion | indicator | level |\n|---|---|---|---|---|\n",
+        );
+        for u in audit.unknowns.iter().take(UNKNOWNS_SHOWN) {
+            let _ = writeln!(
+                out,
+                "| +{} | {} | `{}` | `{}`: {} | {} |",
+                fmt1(u.gain),
+                fmt1(u.at_stake),
+                u.criterion,
+                u.indicator,
+                escape_md(&u.text),
+                u.level
+            );
+        }
+        if audit.unknowns.len() > UNKNOWNS_SHOWN {
+            let _ = writeln!(
+                out,
+                "\n… and {} more unknown indicators.",
+                audit.unknowns.len() - UNKNOWNS_SHOWN
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinals() {
+        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101]
+            .iter()
+            .map(|n| ordinal(*n))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"
+            ]
+        );
+    }
+
+    #[test]
+    fn markdown_escapes_what_would_break_a_table_or_inject_html() {
+        assert_eq!(
+            escape_md("a | b <script>*x*\nnext"),
+            "a \\| b &lt;script&gt;\\*x\\* next"
+        );
+    }
+
+    #[test]
+    fn wrap_keeps_lines_short_and_words_whole() {
+        let text = "word ".repeat(40);
+        let wrapped = wrap(&text, "  ");
+        assert!(wrapped.lines().all(|l| l.chars().count() <= WIDTH));
+        assert!(wrapped.starts_with("  word"));
+        assert!(wrapped.lines().skip(1).all(|l| l.starts_with("    word")));
+        assert_eq!(wrapped.split_whitespace().count(), 40);
+    }
+}

@@ -1,0 +1,17 @@
+//! The command line: the arguments ([`args`], whose doc comments are the help text), the
+//! run of a parsed command ([`run`], the only code that prints) and the exit codes
+//! ([`exit_code`]). The binary itself is `main.rs` in this folder; it parses, calls
+//! [`run::run`] and exits with its code.
+//!
+//! Everything here is a thin shell over the library: it resolves arguments into calls
+//! of [`crate::corpus`], [`crate::score`], [`crate::analysis`], [`crate::audit`],
+//! [`crate::report`] and [`crate::scaffold`], and decides nothing they decide.
+
+pub mod args;
+pub mod exit_code;
+pub mod run;
+
+pub use args::{
+    AgreementArgs, AnalysisFormat, AuditArgs, AuditFormat, CheckArgs, Cli, Command, InputArgs,
+    NewArgs, NewKind, ReportArgs, ScoreArgs, ScoreFormat, SensitivityArgs, TrendArgs,
+};

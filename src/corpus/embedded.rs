@@ -1,0 +1,100 @@
+//! What ships inside the binary: the default audit policy's text and the shipped rubric,
+//! bibliography and cases, so that `thirdside audit mine.toml` works
+//! with nothing but the binary.
+//!
+//! Embedded files keep their repository paths under the prefix [`PREFIX`], so a
+//! diagnostic in one of them reads `(built-in)/rubrics/peacemaking.toml:12:3: …`.
+//! This module only holds bytes; [`crate::audit::input`] decides when to use them.
+
+use crate::corpus::load::{FileKind, Inputs};
+use std::path::{Path, PathBuf};
+
+/// The prefix of every embedded file's path.
+pub const PREFIX: &str = "(built-in)";
+
+/// The default audit policy, `policies/default.toml`.
+pub const DEFAULT_POLICY: &str = include_str!("../../policies/default.toml");
+
+/// The shipped corpus: repository path, kind and text of every file. A test checks
+/// that every file of `rubrics/` and `cases/` is here.
+pub const CORPUS: &[(&str, FileKind, &str)] = &[
+    (
+        "rubrics/bibliography.toml",
+        FileKind::Bibliography,
+        include_str!("../../rubrics/bibliography.toml"),
+    ),
+    (
+        "rubrics/peacemaking.toml",
+        FileKind::Rubric,
+        include_str!("../../rubrics/peacemaking.toml"),
+    ),
+    (
+        "cases/2014-unasur-vatican.toml",
+        FileKind::Case,
+        include_str!("../../cases/2014-unasur-vatican.toml"),
+    ),
+    (
+        "cases/2016-vatican.toml",
+        FileKind::Case,
+        include_str!("../../cases/2016-vatican.toml"),
+    ),
+    (
+        "cases/2017-dominican-republic.toml",
+        FileKind::Case,
+        include_str!("../../cases/2017-dominican-republic.toml"),
+    ),
+    (
+        "cases/2019-norway-barbados.toml",
+        FileKind::Case,
+        include_str!("../../cases/2019-norway-barbados.toml"),
+    ),
+    (
+        "cases/2019-montevideo-mechanism.toml",
+        FileKind::Case,
+        include_str!("../../cases/2019-montevideo-mechanism.toml"),
+    ),
+    (
+        "cases/2019-international-contact-group.toml",
+        FileKind::Case,
+        include_str!("../../cases/2019-international-contact-group.toml"),
+    ),
+];
+
+/// The path an embedded file is shown under.
+pub fn path(relative: &str) -> PathBuf {
+    Path::new(PREFIX).join(relative)
+}
+
+/// The shipped corpus as [`Inputs`], parsed and ready to validate.
+pub fn corpus() -> Inputs {
+    let mut inputs = Inputs::default();
+    for (relative, kind, text) in CORPUS {
+        inputs.add_bytes(&path(relative), text.as_bytes(), *kind);
+    }
+    inputs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn every_file_of_the_repository_corpus_is_embedded_and_valid() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut on_disk = BTreeSet::new();
+        for folder in ["rubrics", "cases"] {
+            for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+                let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+                if name.ends_with(".toml") {
+                    on_disk.insert(format!("{folder}/{name}"));
+                }
+            }
+        }
+        let embedded: BTreeSet<String> = CORPUS.iter().map(|(p, _, _)| p.to_string()).collect();
+        assert_eq!(embedded, on_disk);
+        let checked = crate::corpus::validate::validate(corpus(), &Default::default());
+        assert_eq!(checked.errors(), 0, "{}", checked.report());
+        assert_eq!(checked.corpus.cases.len(), CORPUS.len() - 2);
+    }
+}

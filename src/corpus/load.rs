@@ -1,0 +1,348 @@
+//! Reading input files: finding them, decoding them, parsing their TOML into the
+//! [`crate::corpus::model`] types, and collecting a [`Diagnostic`] for every file that cannot
+//! be parsed.
+//!
+//! Which kind a file is follows from its place: `bibliography.toml` is the
+//! bibliography, any other `.toml` file under a folder named `rubrics` is a rubric, and
+//! every other `.toml` file is a case. Loading never checks references between files;
+//! that is [`crate::corpus::validate`]'s job. An unreadable path is an I/O error, not a
+//! diagnostic: the caller cannot fix it by editing a file.
+
+use crate::corpus::diagnostic::{Diagnostic, SourceMap};
+use crate::corpus::model::{Bibliography, Case, Rubric};
+use crate::error::Error;
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are refused: no real case or rubric comes near it.
+pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
+
+/// What a file holds, decided by its name and place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `bibliography.toml`.
+    Bibliography,
+    /// A `.toml` file under a `rubrics` folder.
+    Rubric,
+    /// Any other `.toml` file.
+    Case,
+}
+
+impl FileKind {
+    /// The kind of the file at `path`.
+    pub fn of(path: &Path) -> FileKind {
+        if path.file_name().is_some_and(|n| n == "bibliography.toml") {
+            FileKind::Bibliography
+        } else if path
+            .parent()
+            .is_some_and(|p| p.components().any(|c| c.as_os_str() == "rubrics"))
+        {
+            FileKind::Rubric
+        } else {
+            FileKind::Case
+        }
+    }
+}
+
+/// A parsed file and where it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded<T> {
+    /// The path it was read from (or the name it was embedded under).
+    pub path: PathBuf,
+    /// Its content.
+    pub value: T,
+    /// A hash of its text ([`digest`]), to notice the file changing between two reads.
+    pub digest: u64,
+}
+
+/// A hash of a file's text (XXH3, 64 bits): equal texts give equal digests. It notices
+/// a file edited between two reads of one command, and stands for the file in the
+/// report's render cache keys; not for security. Every case file's whole text goes
+/// through it, so it is a fast hash rather than the standard library's.
+pub fn digest(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
+/// Everything read from the inputs, parsed as far as each file allows.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// The text of every file, for rendering diagnostics.
+    pub sources: SourceMap,
+    /// Bibliography files (a valid corpus has exactly one).
+    pub bibliographies: Vec<Loaded<Bibliography>>,
+    /// Rubric files.
+    pub rubrics: Vec<Loaded<Rubric>>,
+    /// Case files.
+    pub cases: Vec<Loaded<Case>>,
+    /// Problems found while decoding and parsing.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many files were read.
+    pub files: usize,
+}
+
+impl Inputs {
+    /// Reads every `.toml` file under the given paths (files or folders, searched
+    /// recursively in name order).
+    pub fn read(paths: &[PathBuf]) -> Result<Inputs, Error> {
+        let mut inputs = Inputs::default();
+        for path in files(paths)? {
+            inputs.add_file(&path)?;
+        }
+        Ok(inputs)
+    }
+
+    /// Reads and adds one file, of the kind its name and place say.
+    pub fn add_file(&mut self, path: &Path) -> Result<(), Error> {
+        let bytes = read(path)?;
+        self.add_bytes(path, &bytes, FileKind::of(path));
+        Ok(())
+    }
+
+    /// Adds one file's bytes, as if read from `path`.
+    pub fn add_bytes(&mut self, path: &Path, bytes: &[u8], kind: FileKind) {
+        self.files += 1;
+        match kind {
+            FileKind::Bibliography => {
+                let (text, value) = parse_bytes(path, bytes);
+                self.keep(path, text, value, |s| &mut s.bibliographies);
+            }
+            FileKind::Rubric => {
+                let (text, value) = parse_bytes(path, bytes);
+                self.keep(path, text, value, |s| &mut s.rubrics);
+            }
+            FileKind::Case => {
+                let (text, value) = parse_bytes(path, bytes);
+                self.keep(path, text, value, |s| &mut s.cases);
+            }
+        }
+    }
+
+    fn keep<T>(
+        &mut self,
+        path: &Path,
+        text: String,
+        value: Result<T, Diagnostic>,
+        list: impl FnOnce(&mut Self) -> &mut Vec<Loaded<T>>,
+    ) {
+        match value {
+            Ok(value) => list(self).push(Loaded {
+                path: path.to_path_buf(),
+                value,
+                digest: digest(&text),
+            }),
+            Err(diagnostic) => self.diagnostics.push(diagnostic),
+        }
+        self.sources.insert(path, text);
+    }
+}
+
+/// One file read and parsed on its own, with its text for rendering diagnostics.
+#[derive(Debug)]
+pub struct Parsed<T> {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// Its text (lossily decoded when it is not UTF-8).
+    pub text: String,
+    /// Its content, or why it could not be read as one.
+    pub value: Result<T, Diagnostic>,
+}
+
+/// Reads and parses one file as a `T`. Only an unreadable file is an error.
+pub fn parse_file<T: DeserializeOwned>(path: &Path) -> Result<Parsed<T>, Error> {
+    let bytes = read(path)?;
+    let (text, value) = parse_bytes(path, &bytes);
+    Ok(Parsed {
+        path: path.to_path_buf(),
+        text,
+        value,
+    })
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Decodes and parses `bytes`: the text (lossy when it is not UTF-8) and the value or
+/// the diagnostic that stopped it.
+fn parse_bytes<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> (String, Result<T, Diagnostic>) {
+    match decode(path, bytes) {
+        Ok(text) => {
+            let value =
+                toml::from_str::<T>(&text).map_err(|err| toml_diagnostic(path, &text, &err));
+            (text, value)
+        }
+        Err(diagnostic) => (String::from_utf8_lossy(bytes).into_owned(), Err(diagnostic)),
+    }
+}
+
+/// Every `.toml` file under the given paths (files or folders, searched recursively in
+/// name order).
+pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut files = Vec::new();
+    for path in paths {
+        collect(path, &mut files)?;
+    }
+    Ok(files)
+}
+
+/// Turns a TOML error into a diagnostic with its span and, where it helps, a hint.
+fn toml_diagnostic(path: &Path, text: &str, err: &toml::de::Error) -> Diagnostic {
+    let mut message = err.message().trim().to_string();
+    let span = err.span();
+    // toml hands a bare date (`start = 2019-05-01`) to serde as a map.
+    let bare_date = message == "invalid type: map, expected a string"
+        && span
+            .as_ref()
+            .and_then(|s| text.get(s.clone()))
+            .is_some_and(|s| s.starts_with(|c: char| c.is_ascii_digit()));
+    if bare_date {
+        message = "a TOML date where a quoted string is expected".to_string();
+    }
+    let help = if bare_date {
+        Some("put the date in quotes, as in \"2019-05-01\"")
+    } else if let Some(help) = syntax_help(&message) {
+        Some(help)
+    } else if message.starts_with("unknown field") {
+        Some("remove the field or fix its spelling; see cases/README.md or rubrics/README.md")
+    } else if message.starts_with("missing field") {
+        Some("add the field; see cases/README.md or rubrics/README.md for every required field")
+    } else if message.contains("duplicate key") {
+        Some("keep one of the two definitions")
+    } else if text.trim().is_empty() {
+        Some("the file is empty: write a rubric, case or bibliography, or remove the file")
+    } else {
+        None
+    };
+    let mut d = Diagnostic::error(path, span, message);
+    if let Some(help) = help {
+        d = d.with_help(help);
+    }
+    d
+}
+
+/// What would fix a TOML syntax or number error, for the messages toml gives without one.
+fn syntax_help(message: &str) -> Option<&'static str> {
+    let unclosed = message.ends_with("expected `\"`") || message.ends_with("expected `'`");
+    if unclosed && message.starts_with("invalid multi-line basic string") {
+        Some(r#"a string opened with """ is never closed: end it with """"#)
+    } else if unclosed && message.starts_with("invalid multi-line literal string") {
+        Some("a string opened with ''' is never closed: end it with '''")
+    } else if unclosed && message.contains(" string") {
+        Some("close the string on the line where it starts, with the quote it opens with")
+    } else if message.contains(" string") && message.contains("visible characters") {
+        Some(
+            "remove the control character; in a \"...\" string, write it as an escape such as \\u0000",
+        )
+    } else if message.contains("expected i64") {
+        Some("write a whole number without a decimal point, as small as the field needs")
+    } else if message.contains("floating-point number overflowed") {
+        Some("write a finite number of ordinary size, such as 1.0")
+    } else {
+        None
+    }
+}
+
+/// Checks size and encoding; drops a leading byte-order mark.
+fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            path,
+            None,
+            format!(
+                "the file is {} bytes, more than the limit of {} bytes",
+                bytes.len(),
+                MAX_FILE_BYTES
+            ),
+        )
+        .with_help("split the file; no rubric or case needs to be this large"));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(err) => {
+            let at = err.valid_up_to();
+            Err(Diagnostic::error(
+                path,
+                Some(at..at + 1),
+                format!("the file is not valid UTF-8 (invalid byte at offset {at})"),
+            )
+            .with_help("save the file as UTF-8"))
+        }
+    }
+}
+
+/// Adds `path` (a file) or every `.toml` file under it (a folder) to `files`.
+fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.is_file() {
+        files.push(path.to_path_buf());
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut children = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        children.push(entry.path());
+    }
+    children.sort();
+    for child in children {
+        let name = child.file_name().map(|n| n.to_string_lossy().into_owned());
+        if name.as_deref().is_some_and(|n| n.starts_with('.')) {
+            continue;
+        }
+        if child.is_dir() {
+            collect(&child, files)?;
+        } else if child.extension().is_some_and(|e| e == "toml") {
+            files.push(child);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_follow_names_and_places() {
+        assert_eq!(
+            FileKind::of(Path::new("rubrics/bibliography.toml")),
+            FileKind::Bibliography
+        );
+        assert_eq!(
+            FileKind::of(Path::new("rubrics/peacemaking.toml")),
+            FileKind::Rubric
+        );
+        assert_eq!(
+            FileKind::of(Path::new("x/rubrics/sub/a.toml")),
+            FileKind::Rubric
+        );
+        assert_eq!(FileKind::of(Path::new("cases/a.toml")), FileKind::Case);
+        assert_eq!(FileKind::of(Path::new("rubrics.toml")), FileKind::Case);
+    }
+
+    #[test]
+    fn bad_bytes_become_diagnostics_not_panics() {
+        let mut inputs = Inputs::default();
+        inputs.add_bytes(Path::new("a.toml"), b"id = \"\xff\"", FileKind::Case);
+        inputs.add_bytes(Path::new("b.toml"), b"", FileKind::Case);
+        inputs.add_bytes(Path::new("c.toml"), b"\xEF\xBB\xBFid = 1", FileKind::Case);
+        assert_eq!(inputs.diagnostics.len(), 3);
+        assert!(inputs.diagnostics[0].message.contains("UTF-8"));
+        assert_eq!(inputs.diagnostics[0].span, Some(6..7));
+        assert!(inputs.diagnostics[1].message.contains("missing field"));
+        assert!(!inputs.diagnostics[2].message.contains("UTF-8"));
+    }
+}

@@ -1,0 +1,18 @@
+//! The corpus comes in: the three kinds of input file as serde types ([`model`]), read
+//! and parsed with every problem collected ([`load`]), checked across files into a
+//! [`validate::Corpus`] ([`validate`]), each problem a positioned [`diagnostic`].
+//! Beside them: safe ids ([`id`]), partial dates ([`date`]), quotation checks against
+//! source texts ([`quote`]), the corpus shipped inside the binary ([`embedded`]) and
+//! second reads of chosen case files, checked unchanged ([`reread`]).
+//!
+//! Nothing here scores: a checked corpus is what [`crate::score`] reads.
+
+pub mod date;
+pub mod diagnostic;
+pub mod embedded;
+pub mod id;
+pub mod load;
+pub mod model;
+pub mod quote;
+pub mod reread;
+pub mod validate;

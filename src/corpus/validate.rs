@@ -1,0 +1,1029 @@
+//! Rules across files: ids, references, dates, coverage of the rubric, evidence and
+//! quotations. Validation turns parsed [`Inputs`] into a checked [`Corpus`] plus every
+//! [`Diagnostic`] found, all at once.
+//!
+//! After validation nothing downstream re-checks: every case in the corpus names a
+//! loaded rubric, has a status for every indicator of it (aligned in
+//! [`CriterionCoding`]), and has dates that parse. Validation does not score.
+
+use crate::corpus::date::PartialDate;
+use crate::corpus::diagnostic::{Diagnostic, Severity, SourceMap};
+use crate::corpus::id;
+use crate::corpus::load::{Inputs, Loaded};
+use crate::corpus::model::{Bibliography, Case, Rubric, Status};
+use crate::corpus::quote::QuoteChecker;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// Options that change what is checked.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Folder of source texts (`<key>.txt`) to verify quotations against.
+    pub sources_dir: Option<PathBuf>,
+    /// A case id and the one file that stands for it: other case files with that id are
+    /// left out unchecked and listed in [`Checked::replaced`] (`audit` puts the file it
+    /// audits in place of the corpus's copy).
+    pub replace: Option<(String, PathBuf)>,
+}
+
+/// A corpus that passed validation (or the valid part of one that did not).
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    /// The bibliography (empty when none was loaded).
+    pub bibliography: Bibliography,
+    /// A hash of the bibliography file's text ([`crate::corpus::load::digest`]; 0 when none).
+    pub bibliography_digest: u64,
+    /// The rubrics.
+    pub rubrics: Vec<Loaded<Rubric>>,
+    /// The cases whose rubric is known, in the order read.
+    pub cases: Vec<CaseRecord>,
+}
+
+impl Corpus {
+    /// The rubric with this id.
+    pub fn rubric(&self, id: &str) -> Option<&Rubric> {
+        self.rubrics
+            .iter()
+            .map(|r| &r.value)
+            .find(|r| r.id.get_ref() == id)
+    }
+}
+
+/// A case with its checked, rubric-aligned coding.
+#[derive(Debug, Clone)]
+pub struct CaseRecord {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// The case as written.
+    pub case: Case,
+    /// Its start date.
+    pub start: PartialDate,
+    /// Its end date, if any.
+    pub end: Option<PartialDate>,
+    /// One entry per criterion of its rubric, in the rubric's order.
+    pub coding: Vec<CriterionCoding>,
+    /// A hash of the file's text ([`crate::corpus::load::digest`]).
+    pub digest: u64,
+}
+
+impl CaseRecord {
+    /// The case id.
+    pub fn id(&self) -> &str {
+        self.case.id.get_ref()
+    }
+
+    /// The coder.
+    pub fn coder(&self) -> &str {
+        self.case.coding.coder.get_ref()
+    }
+
+    /// How many indicator observations it holds.
+    pub fn observations(&self) -> usize {
+        self.coding
+            .iter()
+            .flat_map(|c| c.statuses.iter().flatten())
+            .count()
+    }
+}
+
+/// The statuses of one criterion's indicators, level by level, and any override.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CriterionCoding {
+    /// `statuses[level][k]` is the status of the k-th indicator of that level.
+    pub statuses: Vec<Vec<Status>>,
+    /// An override: the level and its justification.
+    pub override_level: Option<(usize, String)>,
+}
+
+/// The outcome of validation.
+#[derive(Debug)]
+pub struct Checked {
+    /// The valid part of the input.
+    pub corpus: Corpus,
+    /// Every problem found, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The text of every file, for rendering diagnostics.
+    pub sources: SourceMap,
+    /// How many files were read.
+    pub files: usize,
+    /// How many cases passed (also those handed to a visitor and not kept).
+    pub valid_cases: usize,
+    /// The case files left out for [`Options::replace`].
+    pub replaced: Vec<PathBuf>,
+}
+
+impl Checked {
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    /// Number of warnings.
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    /// Every diagnostic rendered, then a summary line.
+    pub fn report(&self) -> String {
+        let mut out = String::new();
+        for d in &self.diagnostics {
+            out.push_str(&self.sources.render(d));
+            out.push('\n');
+        }
+        let files_with_errors: BTreeSet<&Path> = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.path.as_path())
+            .collect();
+        out.push_str(&format!(
+            "{}, {} in {} of {}; checked {} and {}\n",
+            plural(self.errors(), "error"),
+            plural(self.warnings(), "warning"),
+            files_with_errors.len(),
+            plural(self.files, "file"),
+            plural(self.corpus.rubrics.len(), "rubric"),
+            plural(self.valid_cases, "valid case"),
+        ));
+        out
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Validates everything read, collecting every problem.
+pub fn validate(inputs: Inputs, options: &Options) -> Checked {
+    let Inputs {
+        sources,
+        bibliographies,
+        rubrics,
+        cases,
+        diagnostics,
+        files,
+    } = inputs;
+    let mut session = Session::new(bibliographies, rubrics, diagnostics, sources, options);
+    session.files = files;
+    let mut kept = Vec::new();
+    for loaded in cases {
+        if session.replaced(&loaded.value, &loaded.path) {
+            continue;
+        }
+        if let Some(record) = session.case(loaded) {
+            kept.push(record);
+        }
+    }
+    session.finish(kept)
+}
+
+/// Reads and validates the files under `paths` like [`crate::load()`], but hands every
+/// valid case to `visit` as soon as it is checked instead of keeping it, so memory
+/// does not grow with the number of cases: a file's text is kept only when it has a
+/// diagnostic to show. Case files are read and parsed in parallel, a chunk at a time,
+/// and checked in path order, so the diagnostics are those of [`crate::load()`].
+///
+/// The returned [`Checked`] has no cases; `visit` receives the rubrics and the
+/// bibliography in the [`Corpus`] it is given.
+pub fn validate_each(
+    paths: &[PathBuf],
+    options: &Options,
+    mut visit: impl FnMut(&Corpus, CaseRecord) + Send,
+) -> Result<Checked, crate::error::Error> {
+    use rayon::prelude::*;
+    /// Files parsed in parallel before their cases are checked in order: enough to keep
+    /// both cores busy, few enough that their texts take little memory.
+    const CHUNK: usize = 64;
+    let files = crate::corpus::load::files(paths)?;
+    let (case_files, other_files): (Vec<PathBuf>, Vec<PathBuf>) = files
+        .into_iter()
+        .partition(|p| crate::corpus::load::FileKind::of(p) == crate::corpus::load::FileKind::Case);
+    let mut inputs = Inputs::default();
+    for path in &other_files {
+        inputs.add_file(path)?;
+    }
+    let Inputs {
+        sources,
+        bibliographies,
+        rubrics,
+        diagnostics,
+        files,
+        ..
+    } = inputs;
+    let mut session = Session::new(bibliographies, rubrics, diagnostics, sources, options);
+    session.files = files;
+    let parse =
+        |chunk: &[PathBuf]| -> Vec<Result<crate::corpus::load::Parsed<Case>, crate::error::Error>> {
+            chunk
+                .par_iter()
+                .map(|path| crate::corpus::load::parse_file::<Case>(path))
+                .collect()
+        };
+    // Checking is sequential (cases are checked in order against those before them):
+    // while one chunk is checked, the next is parsed on the other threads.
+    let mut chunks = case_files.chunks(CHUNK);
+    let mut next = chunks.next().map(parse).unwrap_or_default();
+    while !next.is_empty() {
+        let current = std::mem::take(&mut next);
+        let following = chunks.next();
+        let (parsed, checked) = rayon::join(
+            || following.map(parse).unwrap_or_default(),
+            || session.check_chunk(current, &mut visit),
+        );
+        checked?;
+        next = parsed;
+    }
+    Ok(session.finish(Vec::new()))
+}
+
+/// What validation knows across cases: the checked rubrics and bibliography, and the
+/// cases seen so far.
+struct Session {
+    validator: Validator,
+    bibliography: Option<Loaded<Bibliography>>,
+    corpus: Corpus,
+    seen: Seen,
+    sources: SourceMap,
+    files: usize,
+    valid_cases: usize,
+    /// [`Options::replace`].
+    replace: Option<(String, PathBuf)>,
+    /// The files it left out.
+    replaced: Vec<PathBuf>,
+}
+
+/// Cases seen so far: (id, coder) → file, and id → rubric.
+#[derive(Default)]
+struct Seen {
+    cases: HashMap<(String, String), PathBuf>,
+    rubrics: HashMap<String, String>,
+}
+
+impl Session {
+    /// Checks the bibliography and rubrics; cases come one at a time after.
+    fn new(
+        bibliographies: Vec<Loaded<Bibliography>>,
+        rubrics: Vec<Loaded<Rubric>>,
+        diagnostics: Vec<Diagnostic>,
+        sources: SourceMap,
+        options: &Options,
+    ) -> Session {
+        let mut validator = Validator {
+            diagnostics,
+            quotes: QuoteChecker::new(options.sources_dir.clone()),
+        };
+        let bibliography = validator.bibliography(bibliographies);
+        let rubrics = validator.rubrics(rubrics, &bibliography);
+        Session {
+            validator,
+            corpus: Corpus {
+                bibliography: bibliography
+                    .as_ref()
+                    .map(|b| b.value.clone())
+                    .unwrap_or_default(),
+                bibliography_digest: bibliography.as_ref().map_or(0, |b| b.digest),
+                rubrics,
+                cases: Vec::new(),
+            },
+            bibliography,
+            seen: Seen::default(),
+            sources,
+            files: 0,
+            valid_cases: 0,
+            replace: options.replace.clone(),
+            replaced: Vec::new(),
+        }
+    }
+
+    /// Checks parsed case files in order, handing each valid case to `visit`; keeps a
+    /// file's text only when it has a diagnostic.
+    fn check_chunk(
+        &mut self,
+        parsed: Vec<Result<crate::corpus::load::Parsed<Case>, crate::error::Error>>,
+        visit: &mut impl FnMut(&Corpus, CaseRecord),
+    ) -> Result<(), crate::error::Error> {
+        for file in parsed {
+            let file = file?;
+            self.files += 1;
+            let before = self.validator.diagnostics.len();
+            match file.value {
+                Ok(case) if self.replaced(&case, &file.path) => {}
+                Ok(case) => {
+                    let loaded = Loaded {
+                        path: file.path.clone(),
+                        value: case,
+                        digest: crate::corpus::load::digest(&file.text),
+                    };
+                    if let Some(record) = self.case(loaded) {
+                        visit(&self.corpus, record);
+                    }
+                }
+                Err(diagnostic) => self.validator.diagnostics.push(diagnostic),
+            }
+            if self.validator.diagnostics.len() > before {
+                self.sources.insert(&file.path, file.text);
+            }
+        }
+        Ok(())
+    }
+
+    /// True, and noted, when `case` at `path` is left out for [`Options::replace`].
+    fn replaced(&mut self, case: &Case, path: &Path) -> bool {
+        let out = self
+            .replace
+            .as_ref()
+            .is_some_and(|(id, kept)| case.id.get_ref() == id && path != kept);
+        if out {
+            self.replaced.push(path.to_path_buf());
+        }
+        out
+    }
+
+    fn case(&mut self, loaded: Loaded<Case>) -> Option<CaseRecord> {
+        let record = self.validator.case(
+            loaded,
+            &self.corpus,
+            self.bibliography.as_ref(),
+            &mut self.seen,
+        );
+        self.valid_cases += usize::from(record.is_some());
+        record
+    }
+
+    /// The outcome, with `cases` as the corpus's cases.
+    fn finish(self, cases: Vec<CaseRecord>) -> Checked {
+        let mut diagnostics = self.validator.diagnostics;
+        diagnostics.sort_by(|a, b| {
+            (&a.path, a.span.as_ref().map(|s| s.start), a.severity).cmp(&(
+                &b.path,
+                b.span.as_ref().map(|s| s.start),
+                b.severity,
+            ))
+        });
+        Checked {
+            valid_cases: self.valid_cases,
+            corpus: Corpus {
+                cases,
+                ..self.corpus
+            },
+            diagnostics,
+            sources: self.sources,
+            files: self.files,
+            replaced: self.replaced,
+        }
+    }
+}
+
+struct Validator {
+    diagnostics: Vec<Diagnostic>,
+    quotes: QuoteChecker,
+}
+
+impl Validator {
+    fn error<T>(&mut self, path: &Path, at: &Spanned<T>, message: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::error(path, Some(at.span()), message));
+    }
+
+    fn help(&mut self, help: impl Into<String>) {
+        if let Some(last) = self.diagnostics.last_mut() {
+            last.help = Some(help.into());
+        }
+    }
+
+    fn check_id(&mut self, path: &Path, what: &str, value: &Spanned<String>) -> bool {
+        match id::problem(value.get_ref()) {
+            None => true,
+            Some(problem) => {
+                let message = if value.get_ref().is_empty() {
+                    format!("{what}: {problem}")
+                } else {
+                    format!("{what} `{}`: {problem}", value.get_ref())
+                };
+                self.error(path, value, message);
+                self.help(id::HELP);
+                false
+            }
+        }
+    }
+
+    fn check_source(
+        &mut self,
+        path: &Path,
+        bibliography: Option<&Loaded<Bibliography>>,
+        key: &Spanned<String>,
+    ) {
+        let known = bibliography.is_some_and(|b| b.value.contains(key.get_ref()));
+        if !known {
+            self.error(
+                path,
+                key,
+                format!("source `{}` is not in the bibliography", key.get_ref()),
+            );
+            match bibliography {
+                Some(b) => {
+                    let near = nearest(
+                        key.get_ref(),
+                        b.value.works.keys().map(|k| k.get_ref().as_str()),
+                    );
+                    let help = match near {
+                        Some(n) => format!(
+                            "did you mean `{n}`? otherwise add `[{}]` to {}",
+                            key.get_ref(),
+                            b.path.display()
+                        ),
+                        None => format!("add `[{}]` to {}", key.get_ref(), b.path.display()),
+                    };
+                    self.help(help);
+                }
+                None => self.help(
+                    "no bibliography was found among the inputs: add rubrics/bibliography.toml",
+                ),
+            }
+        }
+    }
+
+    fn bibliography(
+        &mut self,
+        bibliographies: Vec<Loaded<Bibliography>>,
+    ) -> Option<Loaded<Bibliography>> {
+        let mut iter = bibliographies.into_iter();
+        let first = iter.next()?;
+        for extra in iter {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    &extra.path,
+                    None,
+                    format!(
+                        "a second bibliography; {} is already the bibliography",
+                        first.path.display()
+                    ),
+                )
+                .with_help("merge the two files into one bibliography.toml"),
+            );
+        }
+        let path = first.path.clone();
+        for (key, work) in &first.value.works {
+            self.check_id(&path, "bibliography key", key);
+            let year = *work.year.get_ref();
+            if !(1000..=2100).contains(&year) {
+                self.error(&path, &work.year, format!("year {year} is out of range"));
+                self.help("use the year of publication, between 1000 and 2100");
+            }
+            if work.authors.iter().all(|a| a.trim().is_empty()) {
+                self.error(&path, key, format!("`{}` has no authors", key.get_ref()));
+                self.help("give at least one author or the publishing organisation");
+            }
+            if let Some(url) = &work.url {
+                let u = url.get_ref();
+                if !(u.starts_with("https://") || u.starts_with("http://")) {
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            &path,
+                            Some(url.span()),
+                            format!("url `{u}` is not http or https, so reports will not link it"),
+                        )
+                        .with_help("give an http:// or https:// address, or remove the url"),
+                    );
+                }
+            }
+        }
+        Some(first)
+    }
+
+    fn rubrics(
+        &mut self,
+        rubrics: Vec<Loaded<Rubric>>,
+        bibliography: &Option<Loaded<Bibliography>>,
+    ) -> Vec<Loaded<Rubric>> {
+        let mut seen: HashMap<String, PathBuf> = HashMap::new();
+        let mut kept = Vec::new();
+        for loaded in rubrics {
+            let path = loaded.path.clone();
+            let rubric = &loaded.value;
+            let mut ok = self.check_id(&path, "rubric id", &rubric.id);
+            if let Some(first) = seen.get(rubric.id.get_ref()) {
+                let first = first.display().to_string();
+                self.error(
+                    &path,
+                    &rubric.id,
+                    format!(
+                        "rubric id `{}` is already used by {first}",
+                        rubric.id.get_ref()
+                    ),
+                );
+                self.help("give each rubric its own id");
+                ok = false;
+            }
+            seen.insert(rubric.id.get_ref().clone(), path.clone());
+            for key in &rubric.sources {
+                self.check_source(&path, bibliography.as_ref(), key);
+            }
+            if rubric.criteria.get_ref().is_empty() {
+                self.error(&path, &rubric.criteria, "the rubric has no criteria");
+                self.help("add at least one [[criteria]] table");
+                ok = false;
+            }
+            let mut criterion_ids = HashSet::new();
+            for criterion in rubric.criteria.get_ref() {
+                ok &= self.check_id(&path, "criterion id", &criterion.id);
+                if !criterion_ids.insert(criterion.id.get_ref().as_str()) {
+                    self.error(
+                        &path,
+                        &criterion.id,
+                        format!("criterion `{}` is defined twice", criterion.id.get_ref()),
+                    );
+                    self.help("give each criterion its own id");
+                    ok = false;
+                }
+                let weight = *criterion.weight.get_ref();
+                if !(weight.is_finite() && weight > 0.0) {
+                    self.error(
+                        &path,
+                        &criterion.weight,
+                        format!(
+                            "weight {weight} of `{}` is not a positive, finite number",
+                            criterion.id.get_ref()
+                        ),
+                    );
+                    self.help("use a number above 0, such as 1.0");
+                    ok = false;
+                }
+                for key in &criterion.sources {
+                    self.check_source(&path, bibliography.as_ref(), key);
+                }
+                let levels = criterion.levels.get_ref();
+                if levels.len() < 2 {
+                    self.error(
+                        &path,
+                        &criterion.levels,
+                        format!(
+                            "criterion `{}` has {} level(s); a scale needs at least 2",
+                            criterion.id.get_ref(),
+                            levels.len()
+                        ),
+                    );
+                    self.help("add [[criteria.levels]] tables, lowest first");
+                    ok = false;
+                }
+                let mut indicator_ids = HashSet::new();
+                for (n, level) in levels.iter().enumerate() {
+                    if n == 0 {
+                        if let Some(first) = level.indicators.first() {
+                            self.error(&path, &first.id, format!("level 0 (`{}`) of `{}` has indicators; level 0 is the floor and is always reached", level.label, criterion.id.get_ref()));
+                            self.help("move the indicators to level 1 or above");
+                            ok = false;
+                        }
+                    } else if level.indicators.is_empty() {
+                        self.error(&path, &criterion.levels, format!("level {n} (`{}`) of `{}` has no indicators, so nothing can decide it", level.label, criterion.id.get_ref()));
+                        self.help("add at least one [[criteria.levels.indicators]] to the level");
+                        ok = false;
+                    }
+                    for indicator in &level.indicators {
+                        ok &= self.check_id(&path, "indicator id", &indicator.id);
+                        if !indicator_ids.insert(indicator.id.get_ref().as_str()) {
+                            self.error(
+                                &path,
+                                &indicator.id,
+                                format!(
+                                    "indicator `{}` appears twice in `{}`",
+                                    indicator.id.get_ref(),
+                                    criterion.id.get_ref()
+                                ),
+                            );
+                            self.help("give each indicator of a criterion its own id");
+                            ok = false;
+                        }
+                    }
+                }
+            }
+            if ok {
+                kept.push(loaded);
+            }
+        }
+        kept
+    }
+
+    /// Checks one case against the rubrics, the bibliography and the cases checked
+    /// before it; the case when it has no error.
+    fn case(
+        &mut self,
+        loaded: Loaded<Case>,
+        corpus: &Corpus,
+        bibliography: Option<&Loaded<Bibliography>>,
+        seen: &mut Seen,
+    ) -> Option<CaseRecord> {
+        let by_id = |id: &str| corpus.rubric(id);
+        let seen_cases = &mut seen.cases;
+        let first_rubric = &mut seen.rubrics;
+        {
+            let Loaded {
+                path,
+                value: case,
+                digest,
+            } = loaded;
+            let diagnostics_before = self.diagnostics.len();
+            self.check_id(&path, "case id", &case.id);
+            let key = (
+                case.id.get_ref().clone(),
+                case.coding.coder.get_ref().trim().to_string(),
+            );
+            if let Some(first) = seen_cases.get(&key) {
+                let first = first.display().to_string();
+                self.error(
+                    &path,
+                    &case.id,
+                    format!(
+                        "case `{}` coded by `{}` is already defined in {first}",
+                        key.0, key.1
+                    ),
+                );
+                self.help("give the case its own id, or, for a second coding of the same case, a different coding.coder");
+            } else {
+                seen_cases.insert(key, path.clone());
+            }
+            if case.coding.coder.get_ref().trim().is_empty() {
+                self.error(&path, &case.coding.coder, "the coder is empty");
+                self.help("name who coded the case");
+            }
+            let start = self.date(&path, &case.start);
+            let end = case
+                .end
+                .as_ref()
+                .and_then(|e| self.date(&path, e).map(|d| (e, d)));
+            if let (Some(start), Some((end_span, end))) = (start, end)
+                && end.certainly_before(&start)
+            {
+                self.error(
+                    &path,
+                    end_span,
+                    format!("the case ends ({end}) before it starts ({start})"),
+                );
+                self.help("check both dates; end must not be before start");
+            }
+            self.date(&path, &case.coding.date);
+            let end = end.map(|(_, d)| d);
+
+            // Evidence.
+            let mut evidence_ids = HashSet::new();
+            for evidence in &case.evidence {
+                self.check_id(&path, "evidence id", &evidence.id);
+                if !evidence_ids.insert(evidence.id.get_ref().as_str()) {
+                    self.error(
+                        &path,
+                        &evidence.id,
+                        format!("evidence id `{}` is used twice", evidence.id.get_ref()),
+                    );
+                    self.help("give each evidence record its own id");
+                }
+                self.check_source(&path, bibliography, &evidence.source);
+                if evidence.claim.trim().is_empty() {
+                    self.error(
+                        &path,
+                        &evidence.id,
+                        format!("evidence `{}` has an empty claim", evidence.id.get_ref()),
+                    );
+                    self.help("say in your own words what the evidence shows");
+                }
+                if let Some(quote) = &evidence.quote
+                    && let Err(message) = self
+                        .quotes
+                        .check(evidence.source.get_ref(), quote.get_ref())
+                {
+                    self.error(&path, quote, message);
+                    self.help("copy the quotation exactly from the source, or remove it and paraphrase in the claim");
+                }
+            }
+            let mut cited: HashSet<&str> = HashSet::new();
+            if let Some(context) = &case.context {
+                for e in &context.evidence {
+                    self.check_reference(&path, &evidence_ids, e);
+                    cited.insert(e.get_ref());
+                }
+            }
+
+            // Rubric and observations.
+            let Some(rubric) = by_id(case.rubric.get_ref()) else {
+                self.error(
+                    &path,
+                    &case.rubric,
+                    format!("rubric `{}` is not among the inputs", case.rubric.get_ref()),
+                );
+                let near = nearest(
+                    case.rubric.get_ref(),
+                    corpus.rubrics.iter().map(|r| r.value.id.get_ref().as_str()),
+                );
+                self.help(match near {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None => "check the rubric id, and that rubrics/ is among the paths checked"
+                        .to_string(),
+                });
+                return None;
+            };
+            match first_rubric.get(case.id.get_ref()) {
+                Some(r) if r != rubric.id.get_ref() => {
+                    self.error(
+                        &path,
+                        &case.rubric,
+                        format!(
+                            "another coding of `{}` uses rubric `{r}`",
+                            case.id.get_ref()
+                        ),
+                    );
+                    self.help("every coding of a case must use the same rubric");
+                }
+                _ => {
+                    first_rubric.insert(case.id.get_ref().clone(), rubric.id.get_ref().clone());
+                }
+            }
+            for (criterion_key, observed) in &case.observations {
+                let Some(criterion) = rubric
+                    .criteria
+                    .get_ref()
+                    .iter()
+                    .find(|c| c.id.get_ref() == criterion_key.get_ref())
+                else {
+                    let names = rubric
+                        .criteria
+                        .get_ref()
+                        .iter()
+                        .map(|c| c.id.get_ref().as_str());
+                    let near = nearest(criterion_key.get_ref(), names);
+                    self.error(
+                        &path,
+                        criterion_key,
+                        format!(
+                            "rubric `{}` has no criterion `{}`",
+                            rubric.id.get_ref(),
+                            criterion_key.get_ref()
+                        ),
+                    );
+                    self.help(match near {
+                        Some(n) => format!("did you mean `{n}`?"),
+                        None => "remove the observations or fix the criterion id".to_string(),
+                    });
+                    continue;
+                };
+                for (indicator_key, observation) in observed {
+                    if !criterion
+                        .indicators()
+                        .any(|(_, i)| i.id.get_ref() == indicator_key.get_ref())
+                    {
+                        let names = criterion.indicators().map(|(_, i)| i.id.get_ref().as_str());
+                        let near = nearest(indicator_key.get_ref(), names);
+                        self.error(
+                            &path,
+                            indicator_key,
+                            format!(
+                                "criterion `{}` has no indicator `{}`",
+                                criterion.id.get_ref(),
+                                indicator_key.get_ref()
+                            ),
+                        );
+                        self.help(match near {
+                            Some(n) => format!("did you mean `{n}`?"),
+                            None => "remove the observation or fix the indicator id".to_string(),
+                        });
+                    }
+                    if observation.status == Status::Met && observation.evidence.is_empty() {
+                        self.error(
+                            &path,
+                            indicator_key,
+                            format!(
+                                "`{}` is marked met but cites no evidence",
+                                indicator_key.get_ref()
+                            ),
+                        );
+                        self.help("add evidence = [\"<id>\"] naming the record that shows it, or mark it unknown");
+                    }
+                    for e in &observation.evidence {
+                        self.check_reference(&path, &evidence_ids, e);
+                        cited.insert(e.get_ref());
+                    }
+                }
+            }
+            let mut coding = Vec::new();
+            for criterion in rubric.criteria.get_ref() {
+                let observed = case.observations.get(criterion.id.get_ref().as_str());
+                let mut statuses = Vec::new();
+                let mut missing = Vec::new();
+                for level in criterion.levels.get_ref() {
+                    let mut row = Vec::new();
+                    for indicator in &level.indicators {
+                        let status = observed
+                            .and_then(|o| o.get(indicator.id.get_ref().as_str()))
+                            .map(|o| o.status);
+                        if status.is_none() {
+                            missing.push(indicator.id.get_ref().as_str());
+                        }
+                        row.push(status.unwrap_or(Status::Unknown));
+                    }
+                    statuses.push(row);
+                }
+                if !missing.is_empty() {
+                    let at = case
+                        .observations
+                        .keys()
+                        .find(|k| k.get_ref() == criterion.id.get_ref())
+                        .map(|k| k.span())
+                        .unwrap_or_else(|| case.id.span());
+                    self.diagnostics.push(
+                        Diagnostic::error(&path, Some(at), format!(
+                            "criterion `{}`: no observation for indicator{} {}",
+                            criterion.id.get_ref(),
+                            if missing.len() == 1 { "" } else { "s" },
+                            missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+                        ))
+                        .with_help(format!(
+                            "add `{} = {{ status = \"unknown\" }}` (or met/unmet) under [observations.{}]; an omission is never counted as unmet",
+                            missing[0],
+                            criterion.id.get_ref()
+                        )),
+                    );
+                }
+                let override_level = case
+                    .overrides
+                    .iter()
+                    .find(|(k, _)| k.get_ref() == criterion.id.get_ref())
+                    .and_then(|(_, o)| {
+                        let level = *o.level.get_ref();
+                        let top = criterion.top_level() as i64;
+                        let mut good = true;
+                        if !(0..=top).contains(&level) {
+                            self.error(&path, &o.level, format!("override level {level} is not on the scale of `{}` (0 to {top})", criterion.id.get_ref()));
+                            self.help(format!("use a level between 0 and {top}"));
+                            good = false;
+                        }
+                        if o.justification.get_ref().trim().is_empty() {
+                            self.error(&path, &o.justification, format!("the override of `{}` has no justification", criterion.id.get_ref()));
+                            self.help("say why the derived level is wrong; every output shows it");
+                            good = false;
+                        }
+                        good.then(|| (level as usize, o.justification.get_ref().trim().to_string()))
+                    });
+                coding.push(CriterionCoding {
+                    statuses,
+                    override_level,
+                });
+            }
+            for key in case.overrides.keys() {
+                if !rubric
+                    .criteria
+                    .get_ref()
+                    .iter()
+                    .any(|c| c.id.get_ref() == key.get_ref())
+                {
+                    self.error(
+                        &path,
+                        key,
+                        format!(
+                            "override of `{}`, which rubric `{}` does not have",
+                            key.get_ref(),
+                            rubric.id.get_ref()
+                        ),
+                    );
+                    self.help("remove the override or fix the criterion id");
+                }
+            }
+            for evidence in &case.evidence {
+                if !cited.contains(evidence.id.get_ref().as_str()) {
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            &path,
+                            Some(evidence.id.span()),
+                            format!(
+                                "evidence `{}` is not cited by any observation or the context",
+                                evidence.id.get_ref()
+                            ),
+                        )
+                        .with_help("cite it where it is relevant, or remove it"),
+                    );
+                }
+            }
+            let errors = self.diagnostics[diagnostics_before..]
+                .iter()
+                .any(|d| d.severity == Severity::Error);
+            match start {
+                Some(start) if !errors => Some(CaseRecord {
+                    path,
+                    case,
+                    start,
+                    end,
+                    coding,
+                    digest,
+                }),
+                _ => None,
+            }
+        }
+    }
+
+    fn check_reference(&mut self, path: &Path, ids: &HashSet<&str>, reference: &Spanned<String>) {
+        if !ids.contains(reference.get_ref().as_str()) {
+            self.error(
+                path,
+                reference,
+                format!(
+                    "evidence `{}` does not exist in this case",
+                    reference.get_ref()
+                ),
+            );
+            let near = nearest(reference.get_ref(), ids.iter().copied());
+            self.help(match near {
+                Some(n) => {
+                    format!("did you mean `{n}`? otherwise add an [[evidence]] record with this id")
+                }
+                None => "add an [[evidence]] record with this id".to_string(),
+            });
+        }
+    }
+
+    fn date(&mut self, path: &Path, text: &Spanned<String>) -> Option<PartialDate> {
+        match PartialDate::parse(text.get_ref()) {
+            Ok(d) => Some(d),
+            Err(message) => {
+                self.error(path, text, message);
+                self.help(
+                    "write the date as YYYY, YYYY-MM or YYYY-MM-DD, only as precise as the source",
+                );
+                None
+            }
+        }
+    }
+}
+
+/// The candidate closest to `word` by edit distance, if any is close enough to be a typo.
+pub(crate) fn nearest<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    // Ids are at most id::MAX_ID_LEN characters, so nothing longer is a typo of one;
+    // and the edit distance is quadratic, so a megabyte-long word must not reach it.
+    // Candidates whose length alone puts them too far are skipped for the same reason.
+    let length = word.chars().count();
+    if length > 2 * id::MAX_ID_LEN {
+        return None;
+    }
+    let limit = 2.max(word.len() / 4);
+    // Ties go to the alphabetically first candidate, so the hint never depends on the
+    // order candidates come in.
+    let (distance, best) = candidates
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
+        .map(|c| (edit_distance(word, c), c))
+        .min()?;
+    (distance > 0 && distance <= limit).then_some(best)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == cb {
+                prev
+            } else {
+                1 + prev.min(cur).min(row[j])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{edit_distance, nearest};
+
+    #[test]
+    fn suggests_near_misses_only() {
+        assert_eq!(edit_distance("histroy", "history"), 2);
+        let ids = ["history", "impartiality", "leverage"];
+        assert_eq!(nearest("histroy", ids.iter().copied()), Some("history"));
+        assert_eq!(nearest("zzz", ids.iter().copied()), None);
+        assert_eq!(nearest("history", ids.iter().copied()), None);
+    }
+
+    #[test]
+    fn huge_words_get_no_suggestion_and_take_no_time() {
+        let long = "e".repeat(4 << 20);
+        let longer = format!("{long}x");
+        let ids = [long.as_str(), "e1"];
+        assert_eq!(nearest(&longer, ids.iter().copied()), None);
+        assert_eq!(nearest("e2", ids.iter().copied()), Some("e1"));
+    }
+}

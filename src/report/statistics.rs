@@ -1,0 +1,110 @@
+//! The analysis section of the comparative report: the progression trend and the
+//! weight sensitivity, rendered as Markdown and escaped HTML for [`super::Extra`].
+//!
+//! The sensitivity here uses fixed settings ([`SETTINGS`]) so the committed report is
+//! reproducible byte for byte and quick to build. This module renders; the numbers are
+//! [`crate::analysis::trend`]'s and [`crate::analysis::sensitivity`]'s.
+
+use super::Extra;
+use super::templating::escape::{markdown, xml};
+use crate::analysis::sensitivity::{self, Settings};
+use crate::analysis::trend;
+use crate::error::Error;
+use crate::score::Scores;
+
+/// The sensitivity settings of the report: 2,000 draws, seed 1, concentration 50.
+pub const SETTINGS: Settings = Settings {
+    samples: 2_000,
+    seed: 1,
+    concentration: 50.0,
+};
+
+fn md_table(rows: &[Vec<String>]) -> String {
+    let mut out = String::new();
+    for (i, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = row.iter().map(|c| markdown(c)).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        if i == 0 {
+            out.push_str(&format!("|{}\n", " --- |".repeat(row.len())));
+        }
+    }
+    out
+}
+
+fn html_table(rows: &[Vec<String>]) -> String {
+    let mut out = String::from("<div class=\"table-wrap\">\n<table>\n");
+    for (i, row) in rows.iter().enumerate() {
+        let tag = if i == 0 { "th" } else { "td" };
+        let cells: String = row
+            .iter()
+            .map(|c| format!("<{tag}>{}</{tag}>", xml(c)))
+            .collect();
+        out.push_str(&format!("<tr>{cells}</tr>\n"));
+    }
+    out.push_str("</table>\n</div>\n");
+    out
+}
+
+/// The analysis section for `scores`.
+///
+/// # Errors
+/// As [`sensitivity::sensitivity`] (only when there are no cases).
+pub fn extra(scores: &Scores) -> Result<Extra, Error> {
+    let t = trend::trend(scores);
+    let mut trend_rows = vec![trend::HEADER.iter().map(|s| s.to_string()).collect()];
+    trend_rows.extend(trend::rows(&t));
+    let trend_note = format!(
+        "tau is Kendall's tau-b of the score against the effort's position in time; p is {} for an increasing trend. {}",
+        trend::p_phrase(&t),
+        trend::min_p_sentence(&t)
+    );
+    let mut md = String::from("## Trend and weight sensitivity\n\n");
+    let mut html = String::from("<h2 id=\"analysis\">Trend and weight sensitivity</h2>\n");
+    if t.efforts.len() >= 2 {
+        md.push_str(&md_table(&trend_rows));
+        md.push('\n');
+        md.push_str(&markdown(&trend_note));
+        md.push_str("\n\n");
+        html.push_str(&html_table(&trend_rows));
+        html.push_str(&format!("<p>{}</p>\n", xml(&trend_note)));
+    }
+    if !scores.cases.is_empty() {
+        let s = sensitivity::sensitivity(scores, SETTINGS)?;
+        let sentences = [
+            sensitivity::settings_sentence(&s),
+            sensitivity::progression_sentence(&s),
+            sensitivity::influence_sentence(&s),
+        ];
+        for sentence in &sentences {
+            md.push_str(&markdown(sentence));
+            md.push_str("\n\n");
+            html.push_str(&format!("<p>{}</p>\n", xml(sentence)));
+        }
+        let ranks = sensitivity::rank_rows(&s);
+        md.push_str(&md_table(&ranks));
+        html.push_str(&html_table(&ranks));
+    }
+    Ok(Extra {
+        markdown: md,
+        html,
+        policy: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_escape_their_cells() {
+        let rows = vec![
+            vec!["a".to_string(), "b".to_string()],
+            vec!["<x>".to_string(), "1|2".to_string()],
+        ];
+        assert_eq!(
+            md_table(&rows),
+            "| a | b |\n| --- | --- |\n| &lt;x&gt; | 1\\|2 |\n"
+        );
+        assert!(html_table(&rows).contains("<td>&lt;x&gt;</td>"));
+    }
+}
