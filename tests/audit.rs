@@ -66,7 +66,7 @@ fn a_policy_that_fails_exits_one_and_says_why() {
     assert_eq!(history["gate"]["verdict"], "open");
     assert!(
         out.stderr.contains(
-            "the audit failed: history: level 1 (Aware) is below the enforced minimum 2 (Learning)"
+            "the audit failed: history: level 1 (at least Aware) is below the enforced minimum 2 (Learning)"
         ),
         "{}",
         out.stderr

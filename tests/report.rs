@@ -460,3 +460,42 @@ fn a_second_run_renders_only_what_changed() {
     // `--check` compares every page's bytes and keeps nothing.
     report(&out, &input).arg("--check").success();
 }
+
+/// Silence is never a finding: in the committed report, no criterion whose interval is
+/// open is stated by its level's label, and a level 0 with an open interval reads "not
+/// established" everywhere its label appears.
+#[test]
+fn the_committed_report_never_states_an_open_level_by_its_label() {
+    let reports = root_dir().join("reports");
+    let scores: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(reports.join("scores.json")).expect("scores"))
+            .expect("json");
+    let mut open = 0;
+    let pages: Vec<String> = snapshot(&reports)
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".md") || path.ends_with(".html"))
+        .map(|(_, bytes)| String::from_utf8(bytes).expect("utf-8"))
+        .collect();
+    for case in scores["cases"].as_array().expect("cases") {
+        for c in case["criteria"].as_array().expect("criteria") {
+            if c["established"] == true {
+                continue;
+            }
+            open += 1;
+            let level = c["level"].as_u64().expect("level");
+            let label = c["level_label"].as_str().expect("label");
+            let _ = level;
+            assert_ne!(c["label"].as_str(), Some(label), "{c}");
+            if level == 0 {
+                assert_eq!(c["label"], "not established", "{c}");
+            }
+        }
+    }
+    assert!(open > 0, "the shipped corpus has open levels to check");
+    for page in &pages {
+        assert!(
+            !page.contains("0 (Uninformed)"),
+            "2016's history stated as a finding"
+        );
+    }
+}

@@ -166,8 +166,15 @@ pub struct CriterionAudit {
     pub weight: f64,
     /// The case's level (the override's, if any).
     pub level: usize,
-    /// That level's label.
+    /// The finding: that level's label when established, else "at least <label>" or
+    /// "not established" (see [`crate::score::finding`]).
     pub label: String,
+    /// True when the level is established (its interval is closed).
+    pub established: bool,
+    /// False when no indicator of the criterion applies to the case.
+    pub applicable: bool,
+    /// Met indicators the level does not reflect, in rubric order.
+    pub blocked: Vec<String>,
     /// The top of the scale.
     pub top_level: usize,
     /// Score on 0–100.
@@ -927,6 +934,9 @@ fn criterion_audit(
         weight: c.weight,
         level: c.level,
         label: c.label.clone(),
+        established: c.established(),
+        applicable: c.applicable,
+        blocked: c.blocked.clone(),
         top_level: c.top,
         score: round2(c.interval.score),
         lower: round2(c.interval.lower),

@@ -176,7 +176,7 @@ pub fn to_text(audit: &Audit) -> String {
             .map_or("none (nothing is gated)".to_string(), |p| p.source.clone())
     );
     out.push_str(
-        "Levels run from 0; [a–b] is the interval left open by unknown indicators; * marks an override.\n",
+        "Levels run from 0; [a–b] is the interval left open by unknown indicators, and such a level is not established (\"at least\"); * marks an override.\n",
     );
     for c in &audit.criteria {
         out.push('\n');
@@ -206,9 +206,14 @@ pub fn to_text(audit: &Audit) -> String {
             } else {
                 format!(" ({})", i.evidence.join(", "))
             };
+            let uncounted = if c.blocked.contains(&i.id) {
+                " — met, but not counted in the level"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
-                "    {:<9} level {} {}{evidence}",
+                "    {:<9} level {} {}{evidence}{uncounted}",
                 format!("[{}]", i.status.as_str()),
                 i.level,
                 i.id
@@ -445,7 +450,11 @@ pub fn to_markdown(audit: &Audit) -> String {
                 i.level,
                 i.id,
                 escape_md(&i.text),
-                i.status.as_str(),
+                if c.blocked.contains(&i.id) {
+                    "met, not counted"
+                } else {
+                    i.status.as_str()
+                },
                 i.evidence
                     .iter()
                     .map(|e| format!("`{e}`"))

@@ -10,7 +10,7 @@ use crate::corpus::date::PartialDate;
 use crate::corpus::diagnostic::{Diagnostic, Severity, SourceMap};
 use crate::corpus::id;
 use crate::corpus::load::{Inputs, Loaded};
-use crate::corpus::model::{Bibliography, Case, Rubric, Status};
+use crate::corpus::model::{Bibliography, Case, Criterion, Rubric, Rule, Status};
 use crate::corpus::quote::QuoteChecker;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -92,8 +92,22 @@ impl CaseRecord {
 pub struct CriterionCoding {
     /// `statuses[level][k]` is the status of the k-th indicator of that level.
     pub statuses: Vec<Vec<Status>>,
-    /// An override: the level and its justification.
-    pub override_level: Option<(usize, String)>,
+    /// An override, checked.
+    pub overridden: Option<OverrideCoding>,
+}
+
+/// A checked override: the coder's level, the interval the coder gives (if any) and
+/// the justification.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverrideCoding {
+    /// The level the coder assigns.
+    pub level: usize,
+    /// The lowest level the coder holds possible, if given.
+    pub lower: Option<usize>,
+    /// The highest level the coder holds possible, if given.
+    pub upper: Option<usize>,
+    /// Why.
+    pub justification: String,
 }
 
 /// The outcome of validation.
@@ -268,6 +282,8 @@ struct Session {
 #[derive(Default)]
 struct Seen {
     cases: HashMap<(String, String), PathBuf>,
+    /// Case id → the file of its adjudicated coding.
+    adjudicated: HashMap<String, PathBuf>,
     rubrics: HashMap<String, String>,
 }
 
@@ -395,6 +411,69 @@ impl Validator {
     fn error<T>(&mut self, path: &Path, at: &Spanned<T>, message: impl Into<String>) {
         self.diagnostics
             .push(Diagnostic::error(path, Some(at.span()), message));
+    }
+
+    /// Warns of each met indicator that a cumulative criterion leaves uncounted because
+    /// an unknown or unmet indicator of a lower level stops the rule below it.
+    fn warn_blocked(
+        &mut self,
+        path: &Path,
+        criterion: &Criterion,
+        observed: Option<
+            &std::collections::BTreeMap<Spanned<String>, crate::corpus::model::Observation>,
+        >,
+        statuses: &[Vec<Status>],
+    ) {
+        let Some(observed) = observed else { return };
+        let levels = criterion.levels.get_ref();
+        let stop = statuses.iter().enumerate().skip(1).find_map(|(n, row)| {
+            let k = row
+                .iter()
+                .position(|s| matches!(s, Status::Unknown | Status::Unmet))?;
+            Some((n, k, row[k]))
+        });
+        let Some((stop_level, stop_index, stop_status)) = stop else {
+            return;
+        };
+        let Some(blocker) = levels
+            .get(stop_level)
+            .and_then(|l| l.indicators.get(stop_index))
+        else {
+            return;
+        };
+        for (n, row) in statuses.iter().enumerate().skip(stop_level + 1) {
+            for (k, status) in row.iter().enumerate() {
+                let Some(indicator) = levels.get(n).and_then(|l| l.indicators.get(k)) else {
+                    continue;
+                };
+                let key = observed
+                    .keys()
+                    .find(|key| key.get_ref() == indicator.id.get_ref());
+                if *status != Status::Met {
+                    continue;
+                }
+                let Some(key) = key else { continue };
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        path,
+                        Some(key.span()),
+                        format!(
+                            "`{}` (level {n} of `{}`) is met but not counted: the cumulative rule stops at level {} because `{}` (level {stop_level}) is {}",
+                            indicator.id.get_ref(),
+                            criterion.id.get_ref(),
+                            stop_level - 1,
+                            blocker.id.get_ref(),
+                            stop_status.as_str(),
+                        ),
+                    )
+                    .with_help(format!(
+                        "find out whether `{}` holds (the level is an interval until then), or, if the literature does not order these levels, give `{}` rule = \"highest\" or \"count\" in the rubric",
+                        blocker.id.get_ref(),
+                        criterion.id.get_ref()
+                    )),
+                );
+            }
+        }
     }
 
     fn help(&mut self, help: impl Into<String>) {
@@ -654,6 +733,25 @@ impl Validator {
             } else {
                 seen_cases.insert(key, path.clone());
             }
+            if case.coding.adjudicated {
+                if let Some(first) = seen.adjudicated.get(case.id.get_ref()) {
+                    let first = first.display().to_string();
+                    self.error(
+                        &path,
+                        &case.coding.coder,
+                        format!(
+                            "case `{}` has a second adjudicated coding (the first is in {first})",
+                            case.id.get_ref()
+                        ),
+                    );
+                    self.help(
+                        "mark only the coding that reconciles the others `adjudicated = true`",
+                    );
+                } else {
+                    seen.adjudicated
+                        .insert(case.id.get_ref().clone(), path.clone());
+                }
+            }
             if case.coding.coder.get_ref().trim().is_empty() {
                 self.error(&path, &case.coding.coder, "the coder is empty");
                 self.help("name who coded the case");
@@ -797,6 +895,22 @@ impl Validator {
                             None => "remove the observation or fix the indicator id".to_string(),
                         });
                     }
+                    if observation.status == Status::NotApplicable
+                        && observation
+                            .note
+                            .as_deref()
+                            .is_none_or(|n| n.trim().is_empty())
+                    {
+                        self.error(
+                            &path,
+                            indicator_key,
+                            format!(
+                                "`{}` is marked not-applicable without a note",
+                                indicator_key.get_ref()
+                            ),
+                        );
+                        self.help("add note = \"...\" saying why the indicator cannot apply to this case (a proposal that never ran, say), or mark it unknown");
+                    }
                     if observation.status == Status::Met && observation.evidence.is_empty() {
                         self.error(
                             &path,
@@ -853,29 +967,51 @@ impl Validator {
                         )),
                     );
                 }
-                let override_level = case
+                let overridden = case
                     .overrides
                     .iter()
                     .find(|(k, _)| k.get_ref() == criterion.id.get_ref())
                     .and_then(|(_, o)| {
                         let level = *o.level.get_ref();
                         let top = criterion.top_level() as i64;
+                        let id = criterion.id.get_ref();
                         let mut good = true;
                         if !(0..=top).contains(&level) {
-                            self.error(&path, &o.level, format!("override level {level} is not on the scale of `{}` (0 to {top})", criterion.id.get_ref()));
+                            self.error(&path, &o.level, format!("override level {level} is not on the scale of `{id}` (0 to {top})"));
                             self.help(format!("use a level between 0 and {top}"));
                             good = false;
                         }
                         if o.justification.get_ref().trim().is_empty() {
-                            self.error(&path, &o.justification, format!("the override of `{}` has no justification", criterion.id.get_ref()));
+                            self.error(&path, &o.justification, format!("the override of `{id}` has no justification"));
                             self.help("say why the derived level is wrong; every output shows it");
                             good = false;
                         }
-                        good.then(|| (level as usize, o.justification.get_ref().trim().to_string()))
+                        let mut bound = |b: &Option<Spanned<i64>>, name: &str, ok: fn(i64, i64) -> bool| {
+                            let b = b.as_ref()?;
+                            let v = *b.get_ref();
+                            if !(0..=top).contains(&v) || !ok(v, level) {
+                                self.error(&path, b, format!("the override's {name} {v} of `{id}` must lie between 0 and {top} and on the {} side of its level {level}", if name == "lower" { "lower" } else { "upper" }));
+                                self.help(format!("give a {name} level between 0 and {top} that holds the override's level, or leave it out to keep the interval the unknowns leave"));
+                                good = false;
+                                return None;
+                            }
+                            Some(v as usize)
+                        };
+                        let lower = bound(&o.lower, "lower", |v, l| v <= l);
+                        let upper = bound(&o.upper, "upper", |v, l| v >= l);
+                        good.then(|| OverrideCoding {
+                            level: level as usize,
+                            lower,
+                            upper,
+                            justification: o.justification.get_ref().trim().to_string(),
+                        })
                     });
+                if criterion.rule == Rule::Cumulative {
+                    self.warn_blocked(&path, criterion, observed, &statuses);
+                }
                 coding.push(CriterionCoding {
                     statuses,
-                    override_level,
+                    overridden,
                 });
             }
             for key in case.overrides.keys() {

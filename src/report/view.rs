@@ -5,7 +5,7 @@
 //! Text from case and rubric files is passed as it is; the templates' escaping makes it
 //! inert. Nothing here writes files or renders templates.
 
-use crate::corpus::model::{Bibliography, Case, Criterion, Kind, Rubric, Status};
+use crate::corpus::model::{Bibliography, Case, Criterion, Kind, Rubric, Rule, Status};
 use crate::corpus::validate::CaseRecord;
 use crate::report::templating::escape::linkable;
 use crate::score::output::fmt1;
@@ -314,8 +314,9 @@ pub struct CriterionDetail<'a> {
     pub cell: CellView,
     /// The top level.
     pub top: String,
-    /// The descriptor of the level reached.
-    pub descriptor: &'a str,
+    /// The descriptor of the level reached when it is established; otherwise what the
+    /// evidence does and does not establish.
+    pub descriptor: String,
     /// The override's justification, or empty.
     pub justification: &'a str,
     /// The derived level when overridden, or empty.
@@ -333,8 +334,11 @@ pub struct IndicatorView<'a> {
     pub id: &'a str,
     /// Statement.
     pub text: &'a str,
-    /// `met`, `unmet` or `unknown`.
+    /// `met`, `unmet`, `unknown` or `not-applicable`.
     pub status: &'static str,
+    /// For a met indicator the level does not reflect, why it is not counted; else
+    /// empty.
+    pub uncounted: String,
     /// The coder's note, or empty.
     pub note: &'a str,
     /// The evidence cited.
@@ -404,7 +408,7 @@ fn criterion_view(c: &Criterion, total_weight: f64, bibliography: &Bibliography)
             .map(|u| u.as_str().to_string())
             .unwrap_or_default(),
         guidance: c.guidance.clone(),
-        rule: "cumulative".to_string(),
+        rule: c.rule.as_str().to_string(),
         top: c.top_level().to_string(),
         sources: c
             .sources
@@ -437,7 +441,11 @@ fn criterion_view(c: &Criterion, total_weight: f64, bibliography: &Bibliography)
 pub fn level_cell(c: &CriterionScore) -> CellView {
     let open = c.upper_level > c.lower_level;
     CellView {
-        value: c.level.to_string(),
+        value: match (c.applicable, c.split) {
+            (false, _) => "n/a".to_string(),
+            (true, Some(high)) => format!("{}/{high}", c.level),
+            (true, None) => c.level.to_string(),
+        },
         label: c.label.clone(),
         score: fmt1(c.interval.score),
         interval: if open {
@@ -575,6 +583,87 @@ fn indicator_evidence<'a>(case: &'a Case, criterion: &str, indicator: &str) -> V
 }
 
 /// The status and note a case records for one indicator.
+/// What a case page says of a criterion's level: the level's descriptor when the level
+/// is established; otherwise what the evidence does establish, never the descriptor of
+/// a level the sources leave open.
+pub fn descriptor(criterion: &Criterion, c: &CriterionScore) -> String {
+    let levels = criterion.levels.get_ref();
+    let of = |n: usize| levels.get(n).map_or("", |l| l.descriptor.as_str());
+    let unknown = match c.unknown {
+        1 => "1 indicator is unknown".to_string(),
+        n => format!("{n} indicators are unknown"),
+    };
+    if !c.applicable {
+        "Not applicable: no indicator of this criterion applies to the case.".to_string()
+    } else if let Some(high) = c.split {
+        format!(
+            "Not established: the coders split between level {} and level {high}; the score is the mean of the two.",
+            c.level
+        )
+    } else if c.established() {
+        of(c.level).to_string()
+    } else if c.level == 0 {
+        format!(
+            "Not established: the evidence recorded reaches no level of the scale, and {unknown}; the level lies between {} and {}.",
+            c.lower_level, c.upper_level
+        )
+    } else {
+        format!(
+            "At least this, on the evidence recorded: {} The level lies between {} and {}; {unknown}.",
+            of(c.lower_level.min(c.level)),
+            c.lower_level,
+            c.upper_level
+        )
+    }
+}
+
+/// Why a met indicator is not counted in its criterion's level, or empty when it is.
+fn uncounted(
+    criterion: &Criterion,
+    case: &Case,
+    c: &CriterionScore,
+    level: usize,
+    indicator: &str,
+) -> String {
+    if !c.blocked.iter().any(|b| b == indicator) {
+        return String::new();
+    }
+    if c.overridden.is_some() {
+        return format!("the coder's override sets level {}", c.level);
+    }
+    let cid = criterion.id.get_ref();
+    match criterion.rule {
+        Rule::Cumulative => {
+            let stop = criterion
+                .levels
+                .get_ref()
+                .iter()
+                .enumerate()
+                .skip(1)
+                .find_map(|(n, l)| {
+                    let holding: Vec<String> = l
+                        .indicators
+                        .iter()
+                        .filter_map(|i| {
+                            let (status, _) = indicator_status(case, cid, i.id.get_ref());
+                            matches!(status, Status::Unknown | Status::Unmet).then(|| {
+                                format!("{} (level {n}) is {}", i.id.get_ref(), status.as_str())
+                            })
+                        })
+                        .collect();
+                    (!holding.is_empty()).then(|| (n, holding.join(" and ")))
+                });
+            match stop {
+                Some((n, why)) => format!("the cumulative rule stops at level {}: {why}", n - 1),
+                None => format!("level {level} is above the level reached"),
+            }
+        }
+        Rule::Highest | Rule::Count => {
+            format!("level {level} is not wholly met on the evidence recorded")
+        }
+    }
+}
+
 fn indicator_status<'a>(case: &'a Case, criterion: &str, indicator: &str) -> (Status, &'a str) {
     case.observations
         .get(criterion)
@@ -823,7 +912,7 @@ pub fn case_view<'a>(
                 question: &criterion.question,
                 cell: level_cell(c),
                 top: criterion.top_level().to_string(),
-                descriptor: levels.get(c.level).map_or("", |l| l.descriptor.as_str()),
+                descriptor: descriptor(criterion, c),
                 justification: c
                     .overridden
                     .as_ref()
@@ -847,6 +936,7 @@ pub fn case_view<'a>(
                             id: iid,
                             text: &indicator.text,
                             status: status.as_str(),
+                            uncounted: uncounted(criterion, case, c, n, iid),
                             note,
                             evidence: evidence_views(
                                 case,

@@ -1,29 +1,44 @@
 //! Scoring: observations → levels → criterion scores → a weighted total, each with the
 //! interval that unknown observations leave open.
 //!
-//! Under the `cumulative` rule a criterion reaches level k when every indicator of levels
-//! 1..=k is met. The **score** counts unknown indicators as unmet (the level on the
-//! evidence recorded); **lower** counts every unknown unmet and **upper** every unknown
-//! met. Criterion scores run from 0 to 100 (`100 × level / top level`); the total is the
-//! mean weighted by the rubric's weights. A coder's override replaces the derived level
-//! (and collapses its interval to that level); the derived level is kept alongside.
+//! The criterion's rule ([`rule`]: `cumulative`, `highest` or `count`) turns its
+//! indicators into a level. The **score** counts unknown indicators as unmet (the level
+//! on the evidence recorded); **lower** counts every unknown unmet and **upper** every
+//! unknown met. Criterion scores run from 0 to 100; the total is the mean weighted by
+//! the rubric's weights over the criteria that apply to the case (one whose every
+//! indicator is `not-applicable` is left out and its weight shared by the rest), held
+//! at the outputs' precision (two decimals) so that totals equal in exact arithmetic
+//! are equal here, and are ranked and trended as ties.
+//!
+//! **Established or not.** A level is *established* when its interval is closed. Only
+//! then is its label the finding; otherwise the finding reads "at least <label>", or
+//! "not established" at level 0 ([`finding`]). Every output shows that text, never the
+//! bare label of an open level. Met indicators the level does not reflect are listed
+//! ([`CriterionScore::blocked`], [`rule::blocked`]).
+//!
+//! **Overrides.** A coder's override sets the level; it keeps the interval the unknowns
+//! leave (widened to hold the level) unless the override gives its own `lower` and
+//! `upper`, so an override equal to the derived level changes nothing.
 //!
 //! **Several coders.** When a case is coded by more than one coder (the same case id in
 //! several files, each with its own `coding.coder`), [`score`] combines the codings
-//! into one [`CaseScore`]: per criterion the level is the **median** of the coders'
-//! levels (the *lower* median when the number of coders is even), the interval runs
-//! from the lowest coder's lower level to the highest coder's upper level, and the
-//! total is recomputed from the combined criteria. A coder's override enters the
-//! combination as that coder's level (and interval); the combined criterion itself
-//! carries no override. The combined case is marked ([`CaseScore::combined`]) and
-//! lists its coders ([`CaseScore::coders`]).
+//! into one [`CaseScore`] ([`combine`]): per criterion the median of the coders' levels;
+//! with an even number of coders whose two middle levels differ, the score is the mean
+//! of the two middle levels' scores and both levels are shown; the interval runs from
+//! the lowest coder's lower level to the highest coder's upper level. A coding marked
+//! `adjudicated` replaces the combination. The combined case is marked
+//! ([`CaseScore::combined`]) and lists its coders ([`CaseScore::coders`]).
 //!
 //! This module computes numbers only; formatting them is [`crate::score::output`]'s job.
 
+pub mod combine;
 pub mod output;
+pub mod rule;
+
+pub use combine::combine;
 
 use crate::corpus::date::PartialDate;
-use crate::corpus::model::{Kind, Rubric, Rule, Status};
+use crate::corpus::model::{Kind, Rubric, Status};
 use crate::corpus::validate::{CaseRecord, Corpus, CriterionCoding};
 use std::path::PathBuf;
 
@@ -56,6 +71,12 @@ impl Interval {
     pub fn is_open(&self) -> bool {
         self.upper > self.lower
     }
+
+    /// True when the two intervals share no point: only then is a change between them
+    /// a rise or a decline.
+    pub fn apart_from(&self, other: &Interval) -> bool {
+        self.upper < other.lower || other.upper < self.lower
+    }
 }
 
 /// One case's scores.
@@ -77,9 +98,12 @@ pub struct CaseScore {
     pub coders: Vec<String>,
     /// True when several codings were combined into this score.
     pub combined: bool,
+    /// The coder whose coding is marked adjudicated: for a single coding, whether it is
+    /// so marked; for a combined case, the coding that replaced the combination.
+    pub adjudicated: Option<String>,
     /// The file it came from (for a combined case, the first coder's file).
     pub path: PathBuf,
-    /// The weighted total.
+    /// The weighted total over the criteria that apply.
     pub total: Interval,
     /// One entry per criterion, in the rubric's order.
     pub criteria: Vec<CriterionScore>,
@@ -90,10 +114,15 @@ pub struct CaseScore {
 pub struct CriterionScore {
     /// Criterion id.
     pub id: String,
-    /// The level used (the override's, if any).
+    /// The level used (the override's, if any; for coders split evenly, the lower of
+    /// the two middle levels).
     pub level: usize,
-    /// The label of that level.
+    /// The finding, as every output states it ([`finding`]): the level's label when it
+    /// is established, "at least <label>" or "not established" when it is not, "n/a"
+    /// when the criterion does not apply.
     pub label: String,
+    /// The label of the level on the rubric's scale, whatever the evidence.
+    pub level_label: String,
     /// The highest level on the scale.
     pub top: usize,
     /// The criterion's weight.
@@ -108,6 +137,23 @@ pub struct CriterionScore {
     pub unknown: usize,
     /// The override, if the coder replaced the derived level.
     pub overridden: Option<Overridden>,
+    /// The upper of the two middle levels when an even number of coders split on
+    /// them; the score is then the mean of the two levels' scores.
+    pub split: Option<usize>,
+    /// False when no indicator of the criterion applies to the case (all
+    /// `not-applicable`): it is left out of the total and shown as "n/a".
+    pub applicable: bool,
+    /// The met indicators the level does not reflect, as indicator ids in rubric order
+    /// ([`rule::blocked`]).
+    pub blocked: Vec<String>,
+}
+
+impl CriterionScore {
+    /// True when the level is established: its interval is closed (and the coders, if
+    /// several, do not split on it).
+    pub fn established(&self) -> bool {
+        self.applicable && self.lower_level == self.upper_level && self.split.is_none()
+    }
 }
 
 /// What an override replaced.
@@ -123,30 +169,58 @@ pub struct Overridden {
     pub justification: String,
 }
 
-/// The level a rule derives from statuses, counting unknown as `unknown_as`.
-pub fn derive_level(rule: Rule, statuses: &[Vec<Status>], unknown_as: Status) -> usize {
-    match rule {
-        Rule::Cumulative => statuses
-            .iter()
-            .skip(1)
-            .take_while(|level| {
-                level.iter().all(|s| match s {
-                    Status::Met => true,
-                    Status::Unmet => false,
-                    Status::Unknown => unknown_as == Status::Met,
-                })
-            })
-            .count(),
+/// The finding for a level, as every output states it: the label of an established
+/// level; "at least <label>" for an open one whose level is its lower bound;
+/// "<label> (not established)" for an override inside a wider interval; "not
+/// established" at level 0 with an open interval; "between <a> and <b>" for coders
+/// split on two levels; "n/a" when nothing applies.
+pub fn finding(
+    label: impl Fn(usize) -> String,
+    level: usize,
+    (lower, upper): (usize, usize),
+    split: Option<usize>,
+    applicable: bool,
+) -> String {
+    if !applicable {
+        return "n/a".to_string();
     }
+    if let Some(high) = split {
+        return format!("between {} and {}", label(level), label(high));
+    }
+    if lower == upper {
+        label(level)
+    } else if level == 0 {
+        "not established".to_string()
+    } else if level == lower {
+        format!("at least {}", label(level))
+    } else {
+        format!("{} (not established)", label(level))
+    }
+}
+
+/// The label of `level` on criterion `index` of `rubric`, or empty.
+pub fn level_label(rubric: &Rubric, index: usize, level: usize) -> String {
+    rubric
+        .criteria
+        .get_ref()
+        .get(index)
+        .and_then(|c| c.levels.get_ref().get(level))
+        .map(|l| l.label.clone())
+        .unwrap_or_default()
+}
+
+/// The level a rule derives from statuses, counting unknown as `unknown_as`.
+pub fn derive_level(
+    rule: crate::corpus::model::Rule,
+    statuses: &[Vec<Status>],
+    unknown_as: Status,
+) -> usize {
+    rule::derive(rule, statuses, unknown_as).level
 }
 
 /// Score on 0–100 of a level on a scale whose top is `top`.
 pub fn level_score(level: usize, top: usize) -> f64 {
-    if top == 0 {
-        0.0
-    } else {
-        100.0 * level as f64 / top as f64
-    }
+    rule::fraction(level, top)
 }
 
 /// Scores one criterion from its coding.
@@ -158,63 +232,74 @@ pub fn score_criterion(
     let criterion = rubric.criteria.get_ref().get(index)?;
     let top = criterion.top_level();
     let rule = criterion.rule;
-    let derived = derive_level(rule, &coding.statuses, Status::Unmet);
-    let lower = derived;
-    let upper = derive_level(rule, &coding.statuses, Status::Met);
+    let lower = rule::derive(rule, &coding.statuses, Status::Unmet);
+    let upper = rule::derive(rule, &coding.statuses, Status::Met);
     let unknown = coding
         .statuses
         .iter()
         .flatten()
         .filter(|s| **s == Status::Unknown)
         .count();
-    let (level, lower_level, upper_level, overridden) = match &coding.override_level {
-        Some((level, justification)) => (
-            *level,
-            *level,
-            *level,
-            Some(Overridden {
-                derived_level: derived,
-                derived_lower: lower,
-                derived_upper: upper,
-                justification: justification.clone(),
-            }),
-        ),
-        None => (derived, lower, upper, None),
+    let (used, low, high, overridden) = match &coding.overridden {
+        Some(o) => {
+            let low = o.lower.unwrap_or(lower.level.min(o.level));
+            let high = o.upper.unwrap_or(upper.level.max(o.level));
+            (
+                rule::rank_of(rule, &coding.statuses, o.level),
+                rule::rank_of(rule, &coding.statuses, low),
+                rule::rank_of(rule, &coding.statuses, high),
+                Some(Overridden {
+                    derived_level: lower.level,
+                    derived_lower: lower.level,
+                    derived_upper: upper.level,
+                    justification: o.justification.clone(),
+                }),
+            )
+        }
+        None => (lower, lower, upper, None),
     };
-    let label = criterion
-        .levels
-        .get_ref()
-        .get(level)
-        .map(|l| l.label.clone())
-        .unwrap_or_default();
+    let applicable = lower.applies();
+    let blocked = rule::blocked(rule, &coding.statuses, used.level)
+        .into_iter()
+        .filter_map(|(n, k)| criterion.levels.get_ref().get(n)?.indicators.get(k))
+        .map(|i| i.id.get_ref().clone())
+        .collect();
     Some(CriterionScore {
         id: criterion.id.get_ref().clone(),
-        level,
-        label,
+        level: used.level,
+        label: finding(
+            |n| level_label(rubric, index, n),
+            used.level,
+            (low.level, high.level),
+            None,
+            applicable,
+        ),
+        level_label: level_label(rubric, index, used.level),
         top,
         weight: *criterion.weight.get_ref(),
-        lower_level,
-        upper_level,
+        lower_level: low.level,
+        upper_level: high.level,
         interval: Interval {
-            score: level_score(level, top),
-            lower: level_score(lower_level, top),
-            upper: level_score(upper_level, top),
+            score: used.score(),
+            lower: low.score(),
+            upper: high.score(),
         },
         unknown,
         overridden,
+        split: None,
+        applicable,
+        blocked,
     })
 }
 
-/// The weighted mean of criterion scores, bound by bound.
+/// The weighted mean of the scores of the criteria that apply, bound by bound, at the
+/// outputs' precision (two decimals): totals equal in exact arithmetic compare equal.
 pub fn total(criteria: &[CriterionScore]) -> Interval {
-    let weight: f64 = criteria.iter().map(|c| c.weight).sum();
+    let applying = || criteria.iter().filter(|c| c.applicable);
+    let weight: f64 = applying().map(|c| c.weight).sum();
     let mean = |f: fn(&Interval) -> f64| {
         if weight > 0.0 {
-            criteria
-                .iter()
-                .map(|c| c.weight * f(&c.interval))
-                .sum::<f64>()
-                / weight
+            output::round2(applying().map(|c| c.weight * f(&c.interval)).sum::<f64>() / weight)
         } else {
             0.0
         }
@@ -243,83 +328,15 @@ pub fn score_case(rubric: &Rubric, record: &CaseRecord) -> CaseScore {
         coder: record.coder().to_string(),
         coders: vec![record.coder().to_string()],
         combined: false,
+        adjudicated: record
+            .case
+            .coding
+            .adjudicated
+            .then(|| record.coder().to_string()),
         path: record.path.clone(),
         total: total(&criteria),
         criteria,
     }
-}
-
-/// The lower median of `values` (the middle value, or the lower of the two middle
-/// values when their number is even); `None` when empty.
-pub fn lower_median(values: &[usize]) -> Option<usize> {
-    let mut sorted = values.to_vec();
-    sorted.sort_unstable();
-    sorted.get(sorted.len().saturating_sub(1) / 2).copied()
-}
-
-/// Combines several coders' scores of one case (sorted by coder) into one: per
-/// criterion the lower median level, the interval from the lowest lower level to the
-/// highest upper level, the most unknown indicators any coder left, no override; the
-/// total recomputed. One score is returned as it is.
-pub fn combine(rubric: &Rubric, mut codings: Vec<CaseScore>) -> Option<CaseScore> {
-    codings.sort_by(|a, b| a.coder.cmp(&b.coder));
-    if codings.len() < 2 {
-        return codings.pop();
-    }
-    let first = codings.first()?.clone();
-    let criteria: Vec<CriterionScore> = first
-        .criteria
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let of_coders: Vec<&CriterionScore> =
-                codings.iter().filter_map(|k| k.criteria.get(i)).collect();
-            let levels: Vec<usize> = of_coders.iter().map(|k| k.level).collect();
-            let level = lower_median(&levels).unwrap_or(c.level);
-            let lower_level = of_coders
-                .iter()
-                .map(|k| k.lower_level)
-                .min()
-                .unwrap_or(level);
-            let upper_level = of_coders
-                .iter()
-                .map(|k| k.upper_level)
-                .max()
-                .unwrap_or(level);
-            let label = rubric
-                .criteria
-                .get_ref()
-                .get(i)
-                .and_then(|k| k.levels.get_ref().get(level))
-                .map(|l| l.label.clone())
-                .unwrap_or_default();
-            CriterionScore {
-                id: c.id.clone(),
-                level,
-                label,
-                top: c.top,
-                weight: c.weight,
-                lower_level,
-                upper_level,
-                interval: Interval {
-                    score: level_score(level, c.top),
-                    lower: level_score(lower_level, c.top),
-                    upper: level_score(upper_level, c.top),
-                },
-                unknown: of_coders.iter().map(|k| k.unknown).max().unwrap_or(0),
-                overridden: None,
-            }
-        })
-        .collect();
-    let coders: Vec<String> = codings.iter().map(|k| k.coder.clone()).collect();
-    Some(CaseScore {
-        coder: coders.join("; "),
-        coders,
-        combined: true,
-        total: total(&criteria),
-        criteria,
-        ..first
-    })
 }
 
 /// Scores every case of the corpus coded against `rubric`, in time order; several
@@ -358,6 +375,7 @@ pub fn from_codings(rubric: &Rubric, codings: Vec<CaseScore>) -> Scores {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::model::Rule;
     use Status::{Met, Unknown, Unmet};
 
     fn levels(rows: &[&[Status]]) -> Vec<Vec<Status>> {
@@ -388,14 +406,6 @@ mod tests {
     }
 
     #[test]
-    fn the_lower_median_takes_the_lower_middle_value() {
-        assert_eq!(lower_median(&[3, 1, 2]), Some(2));
-        assert_eq!(lower_median(&[4, 1]), Some(1));
-        assert_eq!(lower_median(&[0, 4, 2, 3]), Some(2));
-        assert_eq!(lower_median(&[]), None);
-    }
-
-    #[test]
     fn level_scores_span_zero_to_one_hundred() {
         assert_eq!(level_score(0, 3), 0.0);
         assert_eq!(level_score(3, 3), 100.0);
@@ -419,6 +429,10 @@ mod tests {
             },
             unknown: 0,
             overridden: None,
+            level_label: String::new(),
+            split: None,
+            applicable: true,
+            blocked: Vec::new(),
         }
     }
 
@@ -445,5 +459,208 @@ mod tests {
             criterion("b", 20.0, 25.0, 0.0, 50.0),
         ];
         assert_eq!(total(&a), total(&b));
+    }
+
+    #[test]
+    fn totals_equal_in_exact_arithmetic_are_equal() {
+        // Two criteria of weight 1 with 3 and 7 levels (tops 2 and 6): levels (0, 5) and
+        // (1, 2) both give (0 + 250/3) / 2 = (50 + 100/3) / 2 = 125/3.
+        let case =
+            |a: f64, b: f64| total(&[criterion("a", 1.0, a, a, a), criterion("b", 1.0, b, b, b)]);
+        let one = case(level_score(0, 2), level_score(5, 6));
+        let other = case(level_score(1, 2), level_score(2, 6));
+        assert_eq!(one, other);
+        assert_eq!(one.score, 41.67);
+    }
+
+    #[test]
+    fn a_criterion_that_does_not_apply_is_left_out_of_the_total() {
+        let mut out = criterion("b", 3.0, 0.0, 0.0, 0.0);
+        out.applicable = false;
+        let t = total(&[criterion("a", 1.0, 50.0, 50.0, 75.0), out]);
+        assert_eq!((t.score, t.lower, t.upper), (50.0, 50.0, 75.0));
+    }
+
+    fn labels(n: usize) -> String {
+        ["Absent", "Some", "Much"][n].to_string()
+    }
+
+    #[test]
+    fn an_open_level_is_never_stated_by_its_label() {
+        assert_eq!(finding(labels, 1, (1, 1), None, true), "Some");
+        assert_eq!(finding(labels, 0, (0, 2), None, true), "not established");
+        assert_eq!(finding(labels, 1, (1, 2), None, true), "at least Some");
+        assert_eq!(
+            finding(labels, 2, (1, 2), None, true),
+            "Much (not established)"
+        );
+        assert_eq!(
+            finding(labels, 1, (0, 2), Some(2), true),
+            "between Some and Much"
+        );
+        assert_eq!(finding(labels, 0, (0, 0), None, false), "n/a");
+        // A closed level 0 is a finding: the sources show every indicator unmet.
+        assert_eq!(finding(labels, 0, (0, 0), None, true), "Absent");
+    }
+
+    /// A rubric of one criterion `c` whose levels 1 and 2 have indicators `a` and `b`.
+    fn rubric(rule: &str) -> Rubric {
+        toml::from_str(&format!(
+            r#"
+id = "r"
+title = "R"
+version = "1"
+[[criteria]]
+id = "c"
+name = "C"
+question = "Q?"
+weight = 1.0
+guidance = "G"
+rule = "{rule}"
+[[criteria.levels]]
+label = "Absent"
+descriptor = "d0"
+[[criteria.levels]]
+label = "Some"
+descriptor = "d1"
+indicators = [{{ id = "a", text = "A" }}]
+[[criteria.levels]]
+label = "Much"
+descriptor = "d2"
+indicators = [{{ id = "b", text = "B" }}]
+"#
+        ))
+        .expect("a valid rubric")
+    }
+
+    fn coding(
+        a: Status,
+        b: Status,
+        overridden: Option<crate::corpus::validate::OverrideCoding>,
+    ) -> CriterionCoding {
+        CriterionCoding {
+            statuses: vec![Vec::new(), vec![a], vec![b]],
+            overridden,
+        }
+    }
+
+    fn override_to(
+        level: usize,
+        bounds: Option<(usize, usize)>,
+    ) -> crate::corpus::validate::OverrideCoding {
+        crate::corpus::validate::OverrideCoding {
+            level,
+            lower: bounds.map(|b| b.0),
+            upper: bounds.map(|b| b.1),
+            justification: "why".to_string(),
+        }
+    }
+
+    #[test]
+    fn an_override_keeps_the_interval_the_unknowns_leave() {
+        let r = rubric("cumulative");
+        // Derived: 0 [0–2] (a unknown). An override to 0 changes nothing.
+        let derived = score_criterion(&r, 0, &coding(Unknown, Met, None)).unwrap();
+        let same =
+            score_criterion(&r, 0, &coding(Unknown, Met, Some(override_to(0, None)))).unwrap();
+        assert_eq!((same.level, same.lower_level, same.upper_level), (0, 0, 2));
+        assert_eq!(same.interval, derived.interval);
+        assert!(!same.established());
+        // An override to 1 keeps [0–2]; with the coder's own bounds, [1–1].
+        let up = score_criterion(&r, 0, &coding(Unknown, Met, Some(override_to(1, None)))).unwrap();
+        assert_eq!((up.level, up.lower_level, up.upper_level), (1, 0, 2));
+        assert_eq!(up.label, "Some (not established)");
+        let closed = score_criterion(
+            &r,
+            0,
+            &coding(Unknown, Met, Some(override_to(1, Some((1, 1))))),
+        )
+        .unwrap();
+        assert_eq!((closed.lower_level, closed.upper_level), (1, 1));
+        assert!(closed.established());
+        assert_eq!(closed.label, "Some");
+    }
+
+    #[test]
+    fn the_rules_and_blocked_evidence_reach_the_criterion_score() {
+        // `a` unknown, `b` met: cumulative stops at 0 and leaves `b` uncounted; highest
+        // reaches 2.
+        let cumulative =
+            score_criterion(&rubric("cumulative"), 0, &coding(Unknown, Met, None)).unwrap();
+        assert_eq!((cumulative.level, cumulative.upper_level), (0, 2));
+        assert_eq!(cumulative.blocked, vec!["b".to_string()]);
+        assert_eq!(cumulative.label, "not established");
+        let highest = score_criterion(&rubric("highest"), 0, &coding(Unknown, Met, None)).unwrap();
+        assert_eq!(
+            (highest.level, highest.lower_level, highest.upper_level),
+            (2, 2, 2)
+        );
+        assert!(highest.blocked.is_empty());
+        assert_eq!(highest.label, "Much");
+        let count = score_criterion(&rubric("count"), 0, &coding(Unknown, Met, None)).unwrap();
+        assert_eq!((count.level, count.upper_level), (1, 2));
+        assert_eq!(count.label, "at least Some");
+        assert_eq!(count.interval.score, 50.0);
+    }
+
+    fn case_of(coder: &str, r: &Rubric, a: Status, b: Status) -> CaseScore {
+        let criteria = vec![score_criterion(r, 0, &coding(a, b, None)).unwrap()];
+        CaseScore {
+            id: "x".to_string(),
+            title: "X".to_string(),
+            kind: Kind::Effort,
+            start: PartialDate::parse("2020").unwrap(),
+            end: None,
+            coder: coder.to_string(),
+            coders: vec![coder.to_string()],
+            combined: false,
+            adjudicated: None,
+            path: PathBuf::from("x.toml"),
+            total: total(&criteria),
+            criteria,
+        }
+    }
+
+    #[test]
+    fn two_coders_who_split_get_the_mean_of_their_two_levels() {
+        let r = rubric("cumulative");
+        let combined = combine(
+            &r,
+            vec![case_of("a", &r, Met, Unmet), case_of("b", &r, Met, Met)],
+        )
+        .unwrap();
+        let c = &combined.criteria[0];
+        assert_eq!((c.level, c.split), (1, Some(2)));
+        assert_eq!(c.interval.score, 75.0);
+        assert_eq!(combined.total.score, 75.0);
+        assert_eq!(c.label, "between Some and Much");
+        assert!(!c.established());
+        // Three coders: the median coding.
+        let three = combine(
+            &r,
+            vec![
+                case_of("a", &r, Met, Unmet),
+                case_of("b", &r, Met, Met),
+                case_of("c", &r, Unmet, Unmet),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            (three.criteria[0].level, three.criteria[0].split),
+            (1, None)
+        );
+        assert_eq!(three.criteria[0].interval.score, 50.0);
+    }
+
+    #[test]
+    fn an_adjudicated_coding_replaces_the_combination() {
+        let r = rubric("cumulative");
+        let mut judge = case_of("b", &r, Met, Met);
+        judge.adjudicated = Some("b".to_string());
+        let combined = combine(&r, vec![case_of("a", &r, Unmet, Unmet), judge]).unwrap();
+        assert_eq!(combined.criteria[0].level, 2);
+        assert_eq!(combined.coders, vec!["a".to_string(), "b".to_string()]);
+        assert_eq!(combined.adjudicated.as_deref(), Some("b"));
+        assert!(combined.combined);
     }
 }

@@ -80,6 +80,10 @@ pub struct CaseJson {
     /// True when several codings were combined (median level; interval spanning the
     /// coders' bounds).
     pub combined: bool,
+    /// The coder whose coding is marked adjudicated (for a combined case, the one that
+    /// replaced the combination), or null.
+    #[serde(default)]
+    pub adjudicated: Option<String>,
     /// The weighted total.
     pub total: IntervalJson,
     /// One entry per criterion.
@@ -112,10 +116,27 @@ impl From<Interval> for IntervalJson {
 pub struct CriterionJson {
     /// Criterion id.
     pub id: String,
-    /// The level used.
+    /// The level used (for coders split evenly, the lower of the two middle levels).
     pub level: usize,
-    /// Its label.
+    /// The finding: the level's label when established, else "at least <label>",
+    /// "not established", "between <a> and <b>" or "n/a".
     pub label: String,
+    /// True when the level is established: its interval is closed.
+    #[serde(default)]
+    pub established: bool,
+    /// The label of the level on the rubric's scale.
+    #[serde(default)]
+    pub level_label: String,
+    /// The middle levels of several coders: one level, or the two an even number of
+    /// coders split on (the score is then the mean of theirs).
+    #[serde(default)]
+    pub middle_levels: Vec<usize>,
+    /// False when no indicator applies to the case (left out of the total).
+    #[serde(default = "applicable")]
+    pub applicable: bool,
+    /// Met indicators the level does not reflect, in rubric order.
+    #[serde(default)]
+    pub blocked: Vec<String>,
     /// The top of the scale.
     pub top_level: usize,
     /// Score on 0–100.
@@ -135,6 +156,11 @@ pub struct CriterionJson {
     /// The override, or null.
     #[serde(rename = "override")]
     pub override_: Option<OverrideJson>,
+}
+
+/// The default of [`CriterionJson::applicable`] when reading older JSON.
+fn applicable() -> bool {
+    true
 }
 
 /// An override in the JSON contract.
@@ -158,6 +184,11 @@ impl From<&CriterionScore> for CriterionJson {
             id: c.id.clone(),
             level: c.level,
             label: c.label.clone(),
+            established: c.established(),
+            level_label: c.level_label.clone(),
+            middle_levels: std::iter::once(c.level).chain(c.split).collect(),
+            applicable: c.applicable,
+            blocked: c.blocked.clone(),
             top_level: c.top,
             score: round2(c.interval.score),
             lower: round2(c.interval.lower),
@@ -188,6 +219,7 @@ impl From<&CaseScore> for CaseJson {
             coder: c.coder.clone(),
             coders: c.coders.clone(),
             combined: c.combined,
+            adjudicated: c.adjudicated.clone(),
             total: c.total.into(),
             criteria: c.criteria.iter().map(CriterionJson::from).collect(),
         }
@@ -283,6 +315,8 @@ pub fn write_csv(scores: &Scores, out: impl std::io::Write) -> std::io::Result<(
         "weight",
         "level",
         "label",
+        "established",
+        "applicable",
         "top_level",
         "score",
         "lower",
@@ -293,6 +327,7 @@ pub fn write_csv(scores: &Scores, out: impl std::io::Write) -> std::io::Result<(
         "override",
         "derived_level",
         "justification",
+        "blocked",
     ];
     writer.write_record(header)?;
     let number = |x: f64| round2(x).to_string();
@@ -318,6 +353,8 @@ pub fn write_csv(scores: &Scores, out: impl std::io::Write) -> std::io::Result<(
                 &c.weight.to_string(),
                 &c.level.to_string(),
                 &c.label,
+                if c.established() { "true" } else { "false" },
+                if c.applicable { "true" } else { "false" },
                 &c.top.to_string(),
                 &number(c.interval.score),
                 &number(c.interval.lower),
@@ -334,6 +371,7 @@ pub fn write_csv(scores: &Scores, out: impl std::io::Write) -> std::io::Result<(
                     .map(|o| o.derived_level.to_string())
                     .unwrap_or_default(),
                 overridden.map_or("", |o| o.justification.as_str()),
+                &c.blocked.join(" "),
             ])?;
         }
     }
@@ -364,15 +402,24 @@ pub fn align(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// A level with its interval: `2`, `1–3`, or `2*` when overridden.
+/// A level with its interval: `2`, `1 [1–3]`; `2*` when overridden (`2* [1–3]` when
+/// the unknowns still leave an interval); `1/2` for coders split on two levels; `n/a`
+/// when the criterion does not apply.
 pub fn level_cell(c: &CriterionScore) -> String {
-    if c.overridden.is_some() {
-        format!("{}*", c.level)
-    } else if c.upper_level > c.lower_level {
-        format!("{} [{}–{}]", c.level, c.lower_level, c.upper_level)
-    } else {
-        c.level.to_string()
+    if !c.applicable {
+        return "n/a".to_string();
     }
+    let mut cell = c.level.to_string();
+    if let Some(high) = c.split {
+        cell = format!("{cell}/{high}");
+    }
+    if c.overridden.is_some() {
+        cell.push('*');
+    }
+    if c.upper_level > c.lower_level {
+        cell = format!("{cell} [{}–{}]", c.lower_level, c.upper_level);
+    }
+    cell
 }
 
 /// A total with its interval: `62.5` or `62.5 [50.0–80.0]`.
@@ -387,7 +434,7 @@ pub fn total_cell(t: &Interval) -> String {
 /// The table for people.
 pub fn to_table(scores: &Scores) -> String {
     let mut out = format!(
-        "Rubric {} {} — {}\nLevels per criterion (0 = lowest); [a–b] is the interval left open by unknown indicators; * marks an override.\n\n",
+        "Rubric {} {} — {}\nLevels per criterion (0 = lowest); [a–b] is the interval left open by unknown indicators (the level is then not established); * marks an override; n/a, a criterion that does not apply.\n\n",
         scores.rubric_id, scores.rubric_version, scores.rubric_title
     );
     let criteria: Vec<String> = scores

@@ -377,7 +377,7 @@ impl RubricSpec {
             q(&sentences(rng, 2, 4))
         ));
         let mut criteria = Vec::new();
-        for &id in CRITERIA {
+        for (number, &id) in CRITERIA.iter().enumerate() {
             text.push_str(&format!("\n[[criteria]]\nid = {}\n", q(id)));
             let name = {
                 let n = rng.random_range(3..=6);
@@ -396,7 +396,10 @@ impl RubricSpec {
                 "un_fundamental = {}\n",
                 q(pick(rng, FUNDAMENTALS))
             ));
-            text.push_str("rule = \"cumulative\"\n");
+            // Observations are drawn independently of the levels, as in no cumulative
+            // scale: the synthetic criteria take the rules that do not presuppose one.
+            let rule = if number % 2 == 0 { "highest" } else { "count" };
+            text.push_str(&format!("rule = {}\n", q(rule)));
             text.push_str(&format!("guidance = {}\n", q(&sentences(rng, 2, 4))));
             let labels = LABELS[rng.random_range(0..LABELS.len())];
             // Levels 1–4 each need an indicator; one level in four gets a second.

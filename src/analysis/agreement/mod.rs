@@ -7,7 +7,7 @@
 //!   level that coder's coding gives (an override's level where there is one). The
 //!   overall value pools every criterion's units, comparing levels as ranks.
 //! - **indicators** (nominal alpha): one unit per (case, criterion, indicator), each
-//!   coder's value `met` or `unmet`. `unknown` says the sources are silent, not what
+//!   coder's value `met`, `unmet` or `not-applicable`. `unknown` says the sources are silent, not what
 //!   the coder judged, so it is treated as **missing**; a met/unknown difference is
 //!   still listed among the disagreements.
 //!
@@ -146,6 +146,9 @@ pub fn agreement(corpus: &Corpus, rubric: &Rubric) -> Agreement {
                             unit[col] = match status {
                                 Status::Met => Some(1.0),
                                 Status::Unmet => Some(0.0),
+                                // A judgment of its own, not silence: a third
+                                // nominal value.
+                                Status::NotApplicable => Some(2.0),
                                 Status::Unknown => None,
                             };
                         }

@@ -1113,6 +1113,7 @@ mod tests {
             coder: "x".to_string(),
             coders: vec!["x".to_string()],
             combined: false,
+            adjudicated: None,
             path: Default::default(),
             total: Interval {
                 score: 0.0,
@@ -1138,6 +1139,10 @@ mod tests {
                         },
                         unknown: 0,
                         overridden: None,
+                        level_label: String::new(),
+                        split: None,
+                        applicable: true,
+                        blocked: Vec::new(),
                     }
                 })
                 .collect(),

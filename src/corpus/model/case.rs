@@ -120,6 +120,10 @@ pub struct Coding {
     /// Anything a reader of the coding should know.
     #[serde(default)]
     pub note: Option<String>,
+    /// This coding is the adjudicated one among several coders of the case: it replaces
+    /// their combination. At most one coding of a case may say so.
+    #[serde(default)]
+    pub adjudicated: bool,
 }
 
 /// What the sources record apart from mediator performance.
@@ -187,6 +191,9 @@ pub enum Status {
     Unmet,
     /// The sources do not say.
     Unknown,
+    /// It cannot apply to this case (what a proposal that never ran cannot yet show);
+    /// needs a note. It neither counts nor blocks.
+    NotApplicable,
 }
 
 impl Status {
@@ -196,6 +203,7 @@ impl Status {
             Status::Met => "met",
             Status::Unmet => "unmet",
             Status::Unknown => "unknown",
+            Status::NotApplicable => "not-applicable",
         }
     }
 }
@@ -208,4 +216,11 @@ pub struct Override {
     pub level: Spanned<i64>,
     /// Why; shown wherever the level is.
     pub justification: Spanned<String>,
+    /// The lowest level the coder holds possible, when the unknowns leave less room
+    /// than the derived interval; by default the override keeps that interval.
+    #[serde(default)]
+    pub lower: Option<Spanned<i64>>,
+    /// The highest level the coder holds possible (see `lower`).
+    #[serde(default)]
+    pub upper: Option<Spanned<i64>>,
 }

@@ -103,9 +103,27 @@ pub struct Indicator {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Rule {
-    /// Level k is reached when every indicator of levels 1..=k is met.
+    /// Level k is reached when every indicator of levels 1..=k is met: the levels are
+    /// steps, each resting on the ones below.
     #[default]
     Cumulative,
+    /// The level is the highest k all of whose indicators are met, whatever the levels
+    /// below: the levels are ranked, but a higher one does not presuppose a lower one.
+    Highest,
+    /// The level is the number of levels 1..=n all of whose indicators are met: the
+    /// levels are elements of equal standing, in no order.
+    Count,
+}
+
+impl Rule {
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Cumulative => "cumulative",
+            Rule::Highest => "highest",
+            Rule::Count => "count",
+        }
+    }
 }
 
 /// Brahimi and Ahmed's (2008) seven deadly sins of mediation.
