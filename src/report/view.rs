@@ -162,9 +162,10 @@ pub struct StepView<'a> {
     pub from_level: String,
     /// Later level with label.
     pub to_level: String,
-    /// "+1", "−2" or "0".
+    /// "+1", "−2" or "0" for a step the intervals establish; for one they do not, the
+    /// change on the evidence recorded, said to be not established.
     pub change: String,
-    /// `up`, `down` or `same`.
+    /// `up` or `down` for an established rise or decline, else `same`.
     pub direction: String,
     /// Indicators whose status differs between the two, with the evidence on each side.
     pub indicators: Vec<IndicatorChange<'a>>,
@@ -761,6 +762,15 @@ pub fn progression<'a>(
                     let (ca, cb) = (a.criteria.get(k)?, b.criteria.get(k)?);
                     let (ra, rb) = (records.of(a)?, records.of(b)?);
                     let delta = cb.level as i64 - ca.level as i64;
+                    // A rise or a decline only when the two intervals do not overlap;
+                    // otherwise the sources' silence could account for the change.
+                    let sure = if cb.lower_level > ca.upper_level {
+                        Some(true)
+                    } else if cb.upper_level < ca.lower_level {
+                        Some(false)
+                    } else {
+                        None
+                    };
                     let indicators = criterion
                         .indicators()
                         .filter_map(|(_, indicator)| {
@@ -789,15 +799,22 @@ pub fn progression<'a>(
                         to: b.title.clone(),
                         from_level: level_with_label(ca),
                         to_level: level_with_label(cb),
-                        change: match delta {
-                            d if d > 0 => format!("+{d}"),
-                            d if d < 0 => format!("−{}", -d),
-                            _ => "0".to_string(),
+                        change: match (delta, sure) {
+                            (0, _) => "0".to_string(),
+                            (d, Some(_)) if d > 0 => format!("+{d}"),
+                            (d, Some(_)) => format!("−{}", -d),
+                            (d, None) if d > 0 => format!(
+                                "+{d} on the evidence recorded; not established, the intervals overlap"
+                            ),
+                            (d, None) => format!(
+                                "−{} on the evidence recorded; not established, the intervals overlap",
+                                -d
+                            ),
                         },
-                        direction: match delta {
-                            d if d > 0 => "up",
-                            d if d < 0 => "down",
-                            _ => "same",
+                        direction: match sure {
+                            Some(true) => "up",
+                            Some(false) => "down",
+                            None => "same",
                         }
                         .to_string(),
                         indicators,
