@@ -166,7 +166,7 @@ pub struct CriterionAudit {
     pub weight: f64,
     /// The case's level (the override's, if any).
     pub level: usize,
-    /// The finding: that level's label when established, else "at least <label>" or
+    /// The finding: that level's label when established, else "at least `<label>`" or
     /// "not established" (see [`crate::score::finding`]).
     pub label: String,
     /// True when the level is established (its interval is closed).

@@ -11,7 +11,7 @@
 //! are equal here, and are ranked and trended as ties.
 //!
 //! **Established or not.** A level is *established* when its interval is closed. Only
-//! then is its label the finding; otherwise the finding reads "at least <label>", or
+//! then is its label the finding; otherwise the finding reads "at least `<label>`", or
 //! "not established" at level 0 ([`finding`]). Every output shows that text, never the
 //! bare label of an open level. Met indicators the level does not reflect are listed
 //! ([`CriterionScore::blocked`], [`rule::blocked`]).
@@ -22,7 +22,7 @@
 //!
 //! **Several coders.** When a case is coded by more than one coder (the same case id in
 //! several files, each with its own `coding.coder`), [`score`] combines the codings
-//! into one [`CaseScore`] ([`combine`]): per criterion the median of the coders' levels;
+//! into one [`CaseScore`] ([`combine()`]): per criterion the median of the coders' levels;
 //! with an even number of coders whose two middle levels differ, the score is the mean
 //! of the two middle levels' scores and both levels are shown; the interval runs from
 //! the lowest coder's lower level to the highest coder's upper level. A coding marked
@@ -118,7 +118,7 @@ pub struct CriterionScore {
     /// the two middle levels).
     pub level: usize,
     /// The finding, as every output states it ([`finding`]): the level's label when it
-    /// is established, "at least <label>" or "not established" when it is not, "n/a"
+    /// is established, "at least `<label>`" or "not established" when it is not, "n/a"
     /// when the criterion does not apply.
     pub label: String,
     /// The label of the level on the rubric's scale, whatever the evidence.
@@ -170,9 +170,9 @@ pub struct Overridden {
 }
 
 /// The finding for a level, as every output states it: the label of an established
-/// level; "at least <label>" for an open one whose level is its lower bound;
-/// "<label> (not established)" for an override inside a wider interval; "not
-/// established" at level 0 with an open interval; "between <a> and <b>" for coders
+/// level; "at least `<label>`" for an open one whose level is its lower bound;
+/// "`<label>` (not established)" for an override inside a wider interval; "not
+/// established" at level 0 with an open interval; "between `<a>` and `<b>`" for coders
 /// split on two levels; "n/a" when nothing applies.
 pub fn finding(
     label: impl Fn(usize) -> String,
@@ -340,7 +340,7 @@ pub fn score_case(rubric: &Rubric, record: &CaseRecord) -> CaseScore {
 }
 
 /// Scores every case of the corpus coded against `rubric`, in time order; several
-/// codings of one case are combined ([`combine`]).
+/// codings of one case are combined ([`combine()`]).
 pub fn score(corpus: &Corpus, rubric: &Rubric) -> Scores {
     let codings = corpus
         .cases
@@ -352,7 +352,7 @@ pub fn score(corpus: &Corpus, rubric: &Rubric) -> Scores {
 }
 
 /// The scores of codings already scored against `rubric` ([`score_case`]), in time
-/// order, several codings of one case combined ([`combine`]).
+/// order, several codings of one case combined ([`combine()`]).
 pub fn from_codings(rubric: &Rubric, codings: Vec<CaseScore>) -> Scores {
     let mut by_id: std::collections::BTreeMap<String, Vec<CaseScore>> =
         std::collections::BTreeMap::new();

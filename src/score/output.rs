@@ -118,8 +118,8 @@ pub struct CriterionJson {
     pub id: String,
     /// The level used (for coders split evenly, the lower of the two middle levels).
     pub level: usize,
-    /// The finding: the level's label when established, else "at least <label>",
-    /// "not established", "between <a> and <b>" or "n/a".
+    /// The finding: the level's label when established, else "at least `<label>`",
+    /// "not established", "between `<a>` and `<b>`" or "n/a".
     pub label: String,
     /// True when the level is established: its interval is closed.
     #[serde(default)]
