@@ -10,7 +10,11 @@ use crate::corpus::date::PartialDate;
 use crate::corpus::diagnostic::{Diagnostic, Severity, SourceMap};
 use crate::corpus::id;
 use crate::corpus::load::{Inputs, Loaded};
-use crate::corpus::model::{Bibliography, Case, Criterion, Rubric, Rule, Status};
+use crate::corpus::model::context::{self, AGREEMENT, IMPLEMENTATION, UNKNOWN};
+use crate::corpus::model::{
+    Bibliography, Case, CodedContext, Criterion, Factor, FactorReading, Results, Rubric, Rule,
+    Status,
+};
 use crate::corpus::quote::QuoteChecker;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -63,6 +67,8 @@ pub struct CaseRecord {
     pub end: Option<PartialDate>,
     /// One entry per criterion of its rubric, in the rubric's order.
     pub coding: Vec<CriterionCoding>,
+    /// Its context factors and results, checked.
+    pub context: CodedContext,
     /// A hash of the file's text ([`crate::corpus::load::digest`]).
     pub digest: u64,
 }
@@ -811,6 +817,7 @@ impl Validator {
                     cited.insert(e.get_ref());
                 }
             }
+            let context = self.coded_context(&path, &case, &evidence_ids, &mut cited);
 
             // Rubric and observations.
             let Some(rubric) = by_id(case.rubric.get_ref()) else {
@@ -1058,11 +1065,165 @@ impl Validator {
                     start,
                     end,
                     coding,
+                    context,
                     digest,
                 }),
                 _ => None,
             }
         }
+    }
+
+    /// Checks a case's `[[context.factors]]` and `[results]`: known factors, each at most
+    /// once, readings on their scales, evidence that exists (required unless the reading
+    /// is `unknown`), and results that agree with one another.
+    fn coded_context<'c>(
+        &mut self,
+        path: &Path,
+        case: &'c Case,
+        evidence_ids: &HashSet<&str>,
+        cited: &mut HashSet<&'c str>,
+    ) -> CodedContext {
+        let mut coded = CodedContext::default();
+        let mut references = |this: &mut Self, evidence: &'c [Spanned<String>]| {
+            for e in evidence {
+                this.check_reference(path, evidence_ids, e);
+                cited.insert(e.get_ref());
+            }
+            evidence
+                .iter()
+                .map(|e| e.get_ref().clone())
+                .collect::<Vec<_>>()
+        };
+        for f in case.context.iter().flat_map(|c| &c.factors) {
+            let Some(factor) = Factor::parse(f.factor.get_ref()) else {
+                self.error(
+                    path,
+                    &f.factor,
+                    format!("`{}` is not a context factor", f.factor.get_ref()),
+                );
+                let near = nearest(f.factor.get_ref(), Factor::ALL.iter().map(|f| f.as_str()));
+                self.help(match near {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None => format!(
+                        "the factors are {}",
+                        Factor::ALL.map(|f| format!("`{}`", f.as_str())).join(", ")
+                    ),
+                });
+                continue;
+            };
+            if coded.factors.iter().any(|r| r.factor == factor) {
+                self.error(
+                    path,
+                    &f.factor,
+                    format!("context factor `{}` is coded twice", factor.as_str()),
+                );
+                self.help("code each factor once; say in its note what the sources disagree on");
+                continue;
+            }
+            let Some(reading) =
+                self.closed_reading(path, &f.reading, factor.readings(), factor.as_str())
+            else {
+                continue;
+            };
+            let evidence = references(self, &f.evidence);
+            if reading != UNKNOWN && evidence.is_empty() {
+                self.error(
+                    path,
+                    &f.reading,
+                    format!(
+                        "context factor `{}` reads `{reading}` without evidence",
+                        factor.as_str()
+                    ),
+                );
+                self.help("cite the evidence records behind the reading, or code it `unknown`");
+            }
+            coded.factors.push(FactorReading {
+                factor,
+                reading,
+                evidence,
+                note: f.note.as_deref().unwrap_or_default().trim().to_string(),
+            });
+        }
+        coded.factors.sort_by_key(|r| r.factor);
+        if let Some(r) = &case.results {
+            let read =
+                |this: &mut Self, value: &Option<Spanned<String>>, scale: &[&'static str], name| {
+                    match value {
+                        Some(v) => this.closed_reading(path, v, scale, name),
+                        None => Some(UNKNOWN),
+                    }
+                };
+            let agreement = read(self, &r.agreement, &AGREEMENT, "results.agreement");
+            let implementation = read(
+                self,
+                &r.implementation,
+                &IMPLEMENTATION,
+                "results.implementation",
+            );
+            let evidence = references(self, &r.evidence);
+            if let (Some(agreement), Some(implementation)) = (agreement, implementation) {
+                let at = r.implementation.as_ref().or(r.agreement.as_ref());
+                let without =
+                    agreement == "none" && !matches!(implementation, "not-applicable" | UNKNOWN);
+                let with = matches!(agreement, "partial" | "comprehensive")
+                    && implementation == "not-applicable";
+                if let Some(at) = at.filter(|_| without || with) {
+                    self.error(
+                        path,
+                        at,
+                        format!("results: agreement `{agreement}` with implementation `{implementation}`"),
+                    );
+                    self.help(if without {
+                        "with no agreement, implementation is `not-applicable`"
+                    } else {
+                        "an agreement that was reached is implemented `none`, `minimal`, `intermediate` or `full`"
+                    });
+                }
+                if (agreement != UNKNOWN || implementation != UNKNOWN)
+                    && evidence.is_empty()
+                    && let Some(at) = at
+                {
+                    self.error(path, at, "the results are coded without evidence");
+                    self.help("cite the evidence records behind them, or leave them `unknown`");
+                }
+                coded.results = Results {
+                    agreement,
+                    implementation,
+                    evidence,
+                    note: r.note.as_deref().unwrap_or_default().trim().to_string(),
+                };
+            }
+        }
+        coded
+    }
+
+    /// `value` on a closed scale (or `unknown`), or an error naming the scale.
+    fn closed_reading(
+        &mut self,
+        path: &Path,
+        value: &Spanned<String>,
+        scale: &[&'static str],
+        name: &str,
+    ) -> Option<&'static str> {
+        let found = context::reading_of(scale, value.get_ref());
+        if found.is_none() {
+            self.error(
+                path,
+                value,
+                format!("`{}` is not a reading of `{name}`", value.get_ref()),
+            );
+            let near = nearest(value.get_ref(), scale.iter().copied().chain([UNKNOWN]));
+            let all = scale
+                .iter()
+                .chain(&[UNKNOWN])
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>();
+            self.help(match near {
+                Some(n) => format!("did you mean `{n}`? the readings are {}", all.join(", ")),
+                None => format!("the readings are {}", all.join(", ")),
+            });
+        }
+        found
     }
 
     fn check_reference(&mut self, path: &Path, ids: &HashSet<&str>, reference: &Spanned<String>) {

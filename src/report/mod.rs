@@ -152,6 +152,11 @@ pub fn summary(
         criteria: criteria.clone(),
         efforts: rows(Kind::Effort),
         initiatives: rows(Kind::Initiative),
+        context_headings: view::CONTEXT_HEADINGS.to_vec(),
+        context_coded: scores
+            .cases
+            .iter()
+            .any(|c| c.context != crate::corpus::model::CodedContext::default()),
         chart: chart.clone(),
         progression: view::progression(rubric, bibliography, records, &efforts),
         progression_note: view::progression_note(efforts.len()),

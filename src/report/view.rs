@@ -5,7 +5,9 @@
 //! Text from case and rubric files is passed as it is; the templates' escaping makes it
 //! inert. Nothing here writes files or renders templates.
 
-use crate::corpus::model::{Bibliography, Case, Criterion, Kind, Rubric, Rule, Status};
+use crate::corpus::model::{
+    Bibliography, Case, CodedContext, Criterion, Kind, Rubric, Rule, Status,
+};
 use crate::corpus::validate::CaseRecord;
 use crate::report::templating::escape::linkable;
 use crate::score::output::fmt1;
@@ -128,6 +130,98 @@ pub struct RowView {
     pub total: CellView,
     /// One cell per criterion.
     pub cells: Vec<CellView>,
+    /// The coded results and context factors, in [`CONTEXT_HEADINGS`]' order.
+    pub context: Vec<String>,
+}
+
+/// The headings of the context-and-results table, in [`RowView::context`]'s order.
+pub const CONTEXT_HEADINGS: [&str; 8] = [
+    "Agreement",
+    "Implementation (PAM 0–3)",
+    "Government's alternative",
+    "Opposition's alternative",
+    "Government's allies",
+    "Opposition's allies",
+    "Spoilers",
+    "Ripeness",
+];
+
+/// A case's coded results and context factors as table cells
+/// ([`CONTEXT_HEADINGS`]); implementation carries its PAM level.
+pub fn context_cells(context: &CodedContext) -> Vec<String> {
+    let r = &context.results;
+    let implementation = match r.implementation_level() {
+        Some(n) => format!("{} ({n})", r.implementation),
+        None => r.implementation.to_string(),
+    };
+    [r.agreement.to_string(), implementation]
+        .into_iter()
+        .chain(context.readings().map(|f| f.reading.to_string()))
+        .collect()
+}
+
+/// One coded context factor or result on a case page.
+#[derive(Debug, Clone, Serialize)]
+pub struct CodedView<'a> {
+    /// What is coded.
+    pub heading: &'static str,
+    /// The question it answers.
+    pub question: &'static str,
+    /// The reading.
+    pub reading: String,
+    /// The coder's note, or empty.
+    pub note: String,
+    /// The evidence behind it.
+    pub evidence: Vec<EvidenceView<'a>>,
+}
+
+/// A case's coded results and context factors, with their evidence, for its page;
+/// empty when the case codes none.
+pub fn coded_views<'a>(
+    case: &'a Case,
+    context: &CodedContext,
+    bibliography: &'a Bibliography,
+) -> Vec<CodedView<'a>> {
+    if *context == CodedContext::default() {
+        return Vec::new();
+    }
+    let cells = context_cells(context);
+    let r = &context.results;
+    let results = [
+        (
+            "Was an agreement reached (none, partial, comprehensive)?",
+            r,
+        ),
+        (
+            "How far was it implemented (PAM: none 0, minimal 1, intermediate 2, full 3)?",
+            r,
+        ),
+    ]
+    .into_iter()
+    .map(|(question, r)| (question, r.note.clone(), r.evidence.clone()));
+    let factors = context
+        .readings()
+        .map(|f| (f.factor.question(), f.note, f.evidence));
+    CONTEXT_HEADINGS
+        .iter()
+        .zip(cells)
+        .zip(results.chain(factors))
+        .map(
+            |((heading, reading), (question, note, evidence))| CodedView {
+                heading,
+                question,
+                reading,
+                note,
+                evidence: evidence_views(
+                    case,
+                    evidence
+                        .iter()
+                        .filter_map(|id| case.evidence(id).map(|e| e.id.get_ref().as_str())),
+                    bibliography,
+                ),
+            },
+        )
+        .collect()
 }
 
 /// A piece of evidence, fully resolved.
@@ -238,6 +332,10 @@ pub struct IndexView<'a> {
     pub efforts: Rows<'a>,
     /// Initiatives in time order.
     pub initiatives: Rows<'a>,
+    /// The headings of the context-and-results table ([`CONTEXT_HEADINGS`]).
+    pub context_headings: Vec<&'static str>,
+    /// True when some case codes a context factor or a result.
+    pub context_coded: bool,
     /// The progression chart, an SVG element (already escaped).
     pub chart: String,
     /// Per criterion, what changed from one effort to the next.
@@ -289,6 +387,8 @@ pub struct CaseView<'a> {
     pub context: Vec<LabelledText<'a>>,
     /// Evidence behind the context.
     pub context_evidence: Vec<EvidenceView<'a>>,
+    /// The coded results and context factors.
+    pub coded_context: Vec<CodedView<'a>>,
     /// Criteria in rubric order.
     pub criteria: Vec<CriterionDetail<'a>>,
 }
@@ -542,6 +642,7 @@ pub fn row_view(score: &CaseScore) -> RowView {
         },
         total: total_cell(&score.total),
         cells: score.criteria.iter().map(level_cell).collect(),
+        context: context_cells(&score.context),
     }
 }
 
@@ -982,6 +1083,7 @@ pub fn case_view<'a>(
         coded: case.coding.date.get_ref(),
         context,
         context_evidence,
+        coded_context: coded_views(case, &score.context, bibliography),
         criteria,
     }
 }

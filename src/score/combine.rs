@@ -13,7 +13,7 @@
 //! and the case still lists every coder.
 
 use super::{CaseScore, CriterionScore, Interval, finding, level_label, total};
-use crate::corpus::model::Rubric;
+use crate::corpus::model::{CodedContext, Rubric};
 
 /// Combines several coders' scores of one case; one score is returned as it is.
 pub fn combine(rubric: &Rubric, mut codings: Vec<CaseScore>) -> Option<CaseScore> {
@@ -41,10 +41,12 @@ pub fn combine(rubric: &Rubric, mut codings: Vec<CaseScore>) -> Option<CaseScore
             combine_criterion(rubric, i, c, &of_coders)
         })
         .collect();
+    let context = CodedContext::agreed(codings.iter().map(|k| (k.coder.as_str(), &k.context)));
     Some(CaseScore {
         coder: coders.join("; "),
         coders,
         combined: true,
+        context,
         total: total(&criteria),
         criteria,
         ..first

@@ -38,7 +38,7 @@ pub mod rule;
 pub use combine::combine;
 
 use crate::corpus::date::PartialDate;
-use crate::corpus::model::{Kind, Rubric, Status};
+use crate::corpus::model::{CodedContext, Kind, Rubric, Status};
 use crate::corpus::validate::{CaseRecord, Corpus, CriterionCoding};
 use std::path::PathBuf;
 
@@ -107,6 +107,9 @@ pub struct CaseScore {
     pub total: Interval,
     /// One entry per criterion, in the rubric's order.
     pub criteria: Vec<CriterionScore>,
+    /// The context factors and results the case codes, never folded into a score; for a
+    /// combined case, what the coders agree on ([`CodedContext::agreed`]).
+    pub context: CodedContext,
 }
 
 /// One criterion's result for one case.
@@ -336,6 +339,7 @@ pub fn score_case(rubric: &Rubric, record: &CaseRecord) -> CaseScore {
         path: record.path.clone(),
         total: total(&criteria),
         criteria,
+        context: record.context.clone(),
     }
 }
 
@@ -618,6 +622,7 @@ indicators = [{{ id = "b", text = "B" }}]
             path: PathBuf::from("x.toml"),
             total: total(&criteria),
             criteria,
+            context: CodedContext::default(),
         }
     }
 

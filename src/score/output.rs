@@ -5,6 +5,7 @@
 //! same input gives the same bytes. The JSON view types are public: the reports and the
 //! audit embed the same contract.
 
+use crate::corpus::model::{FactorReading, Results};
 use crate::score::{CaseScore, CriterionScore, Interval, Scores};
 use serde::{Deserialize, Serialize};
 
@@ -88,6 +89,73 @@ pub struct CaseJson {
     pub total: IntervalJson,
     /// One entry per criterion.
     pub criteria: Vec<CriterionJson>,
+    /// Every context factor, in a fixed order, `unknown` where the case codes none;
+    /// never folded into a score.
+    #[serde(default)]
+    pub context: Vec<ContextJson>,
+    /// What the effort achieved.
+    #[serde(default)]
+    pub results: ResultsJson,
+}
+
+/// One context factor's reading.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContextJson {
+    /// The factor, as written in case files.
+    pub factor: String,
+    /// Its reading on the factor's closed scale, or `unknown`.
+    pub reading: String,
+    /// Evidence ids behind the reading.
+    pub evidence: Vec<String>,
+    /// The coder's note, or empty.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A case's results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultsJson {
+    /// `none`, `partial`, `comprehensive` or `unknown`.
+    pub agreement: String,
+    /// `none`, `minimal`, `intermediate`, `full` (PAM's 0–3), `not-applicable` or
+    /// `unknown`.
+    pub implementation: String,
+    /// Implementation on PAM's 0–3 scale, or null when unknown or not applicable.
+    pub implementation_level: Option<u8>,
+    /// Evidence ids behind the readings.
+    pub evidence: Vec<String>,
+    /// The coder's note, or empty.
+    #[serde(default)]
+    pub note: String,
+}
+
+impl Default for ResultsJson {
+    fn default() -> Self {
+        ResultsJson::from(&Results::default())
+    }
+}
+
+impl From<&Results> for ResultsJson {
+    fn from(r: &Results) -> Self {
+        ResultsJson {
+            agreement: r.agreement.to_string(),
+            implementation: r.implementation.to_string(),
+            implementation_level: r.implementation_level(),
+            evidence: r.evidence.clone(),
+            note: r.note.clone(),
+        }
+    }
+}
+
+impl From<FactorReading> for ContextJson {
+    fn from(r: FactorReading) -> Self {
+        ContextJson {
+            factor: r.factor.as_str().to_string(),
+            reading: r.reading.to_string(),
+            evidence: r.evidence,
+            note: r.note,
+        }
+    }
 }
 
 /// A rounded interval.
@@ -222,6 +290,8 @@ impl From<&CaseScore> for CaseJson {
             adjudicated: c.adjudicated.clone(),
             total: c.total.into(),
             criteria: c.criteria.iter().map(CriterionJson::from).collect(),
+            context: c.context.readings().map(ContextJson::from).collect(),
+            results: ResultsJson::from(&c.context.results),
         }
     }
 }

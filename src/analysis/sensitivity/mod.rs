@@ -1146,6 +1146,7 @@ mod tests {
                     }
                 })
                 .collect(),
+            context: Default::default(),
         };
         let scores = Scores {
             rubric_id: "r".to_string(),

@@ -45,6 +45,9 @@ pub struct Case {
     /// What the sources record apart from mediator performance.
     #[serde(default)]
     pub context: Option<Context>,
+    /// What the effort achieved, coded (`[results]`).
+    #[serde(default)]
+    pub results: Option<super::ResultsCoding>,
     /// The evidence records.
     #[serde(default)]
     pub evidence: Vec<Evidence>,
@@ -145,6 +148,9 @@ pub struct Context {
     /// Evidence ids behind the context.
     #[serde(default)]
     pub evidence: Vec<Spanned<String>>,
+    /// Context factors coded on their closed scales (`[[context.factors]]`).
+    #[serde(default)]
+    pub factors: Vec<super::FactorCoding>,
 }
 
 /// One evidence record.

@@ -8,8 +8,10 @@
 
 pub mod bibliography;
 pub mod case;
+pub mod context;
 pub mod rubric;
 
 pub use bibliography::{Bibliography, Work};
 pub use case::{Case, Coding, Context, Evidence, Kind, Observation, Override, Status, Strategy};
+pub use context::{CodedContext, Factor, FactorCoding, FactorReading, Results, ResultsCoding};
 pub use rubric::{Criterion, Indicator, Level, Rubric, Rule, Sin, UnFundamental};
