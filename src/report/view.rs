@@ -959,8 +959,8 @@ pub fn overrides(rubric: &Rubric, scores: &Scores) -> Vec<OverrideView> {
 /// The bibliography, in key order.
 pub fn bibliography_views(bibliography: &Bibliography) -> Vec<WorkView> {
     bibliography
-        .works
-        .iter()
+        .in_order()
+        .into_iter()
         .map(|(key, w)| {
             let url = w
                 .url
@@ -969,11 +969,11 @@ pub fn bibliography_views(bibliography: &Bibliography) -> Vec<WorkView> {
                 .filter(|u| linkable(u))
                 .unwrap_or_default();
             WorkView {
-                key: key.get_ref().clone(),
+                key: key.to_string(),
                 citation: format!(
                     "{} ({}). {}. {}.",
                     w.authors.join("; "),
-                    w.year.get_ref(),
+                    bibliography.year_label(key),
                     w.title.trim_end_matches('.'),
                     w.published.trim_end_matches('.')
                 ),
