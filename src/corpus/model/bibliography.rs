@@ -81,7 +81,9 @@ impl Bibliography {
     /// several lettered by title.
     fn cited(&self) -> &BTreeMap<String, Cited> {
         self.citations.get_or_init(|| {
-            let mut groups: BTreeMap<(&[String], i64), Vec<(&str, &str)>> = BTreeMap::new();
+            // (authors, year) → (title, key) of each of their works that year.
+            type Groups<'a> = BTreeMap<(&'a [String], i64), Vec<(&'a str, &'a str)>>;
+            let mut groups: Groups = BTreeMap::new();
             for (k, w) in &self.works {
                 groups
                     .entry((w.authors.as_slice(), *w.year.get_ref()))
