@@ -46,7 +46,7 @@ fn writes_every_page_and_data_file() {
     let dir = tempfile::tempdir().expect("temp");
     let out = dir.path().join("reports");
     let run = report(&out, FIXTURES).success();
-    assert!(run.stdout.contains("wrote 14 files"), "{}", run.stdout);
+    assert!(run.stdout.contains("wrote 21 files"), "{}", run.stdout);
     let files = snapshot(&out);
     for name in [
         "index.md",
@@ -59,6 +59,13 @@ fn writes_every_page_and_data_file() {
         "cases/all-met.html",
         "cases/override.html",
         "cases/unknowns.md",
+        "data/README.md",
+        "data/cases.csv",
+        "data/criteria.csv",
+        "data/indicators.csv",
+        "data/evidence.csv",
+        "data/bibliography.csv",
+        "data/thirdside.xlsx",
         ".thirdside-manifest",
     ] {
         assert!(
@@ -72,7 +79,18 @@ fn writes_every_page_and_data_file() {
         .args(["score", "--format", "json"])
         .args(FIXTURES)
         .success();
-    assert_eq!(files["scores.json"], json.stdout.as_bytes());
+    // The data files are `score`'s contract, the report's JSON stamped with what the
+    // release was made from.
+    let mut report: serde_json::Value =
+        serde_json::from_slice(&files["scores.json"]).expect("json");
+    let stamp = report
+        .as_object_mut()
+        .and_then(|o| o.remove("release"))
+        .expect("release stamp");
+    assert_eq!(stamp["rubric"], "mini");
+    assert_eq!(stamp["corpus_digest"].as_str().map(str::len), Some(16));
+    let scored: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(report, scored);
     let csv = Test::new()
         .args(["score", "--format", "csv"])
         .args(FIXTURES)

@@ -215,6 +215,8 @@ fn a_report_of_many_efforts_summarises_the_progression() {
                 .filter(|c| c.kind == thirdside::corpus::model::Kind::Initiative)
                 .count()
             + 6
+            + 7,
+        "pages, audits, the six corpus files and the seven data files"
     );
 }
 

@@ -8,6 +8,7 @@
 
 pub mod chart;
 pub mod memory;
+pub mod release;
 pub mod statistics;
 pub mod stream;
 pub mod templating;
@@ -89,7 +90,17 @@ pub fn build(
         extra,
         &out,
     )?;
-    data_files(scores, &out)?;
+    let mut release = release::Release::default();
+    for record in corpus
+        .cases
+        .iter()
+        .filter(|r| r.case.rubric.get_ref() == rubric.id.get_ref())
+    {
+        release.add_record(rubric, record);
+    }
+    let digest = release.corpus_digest(rubric_digest(corpus, rubric), corpus.bibliography_digest);
+    data_files(scores, &digest, &out)?;
+    release.write(scores, bibliography, &digest, &out)?;
     case_pages(
         rubric,
         bibliography,
@@ -186,11 +197,21 @@ pub fn summary(
     Ok(codebook.rubric)
 }
 
-/// Writes the data files, `scores.json` and `scores.csv`, into `out`, a piece at a
-/// time: at ten thousand cases each is tens of megabytes.
-pub fn data_files(scores: &Scores, out: &Output) -> Result<(), Error> {
+/// The digest of the file `rubric` was read from (0 when it is not among the corpus's).
+pub fn rubric_digest(corpus: &Corpus, rubric: &Rubric) -> u64 {
+    corpus
+        .rubrics
+        .iter()
+        .find(|r| r.value.id.get_ref() == rubric.id.get_ref())
+        .map_or(0, |r| r.digest)
+}
+
+/// Writes the data files, `scores.json` (stamped with the corpus digest, see
+/// [`release`]) and `scores.csv`, into `out`, a piece at a time: at ten thousand cases
+/// each is tens of megabytes.
+pub fn data_files(scores: &Scores, corpus_digest: &str, out: &Output) -> Result<(), Error> {
     out.add_written("scores.json", |w| {
-        crate::score::output::write_json(scores, w)
+        crate::score::output::write_json_stamped(scores, Some(corpus_digest), w)
     })?;
     out.add_written("scores.csv", |w| crate::score::output::write_csv(scores, w))
 }

@@ -83,6 +83,7 @@ pub fn render(
         options,
         context: None,
         failed: None,
+        release: Default::default(),
     };
     let checked = crate::corpus::validate::validate_each(paths, options, |corpus, record| {
         pass.visit(corpus, record)
@@ -105,6 +106,7 @@ pub fn render(
         initiatives,
         candidates,
         failed,
+        mut release,
         ..
     } = pass;
     if let Some(error) = failed {
@@ -158,9 +160,16 @@ pub fn render(
         .sum();
     // The analyses and the data files, side by side: the analyses leave some of the
     // second core free, and the data files are written on one.
+    let digest = release.corpus_digest(
+        super::rubric_digest(corpus, rubric),
+        corpus.bibliography_digest,
+    );
     let (extra, written) = rayon::join(
         || Extra::for_report(rubric, &scores),
-        || data_files(&scores, &out),
+        || {
+            data_files(&scores, &digest, &out)?;
+            release.write(&scores, bibliography, &digest, &out)
+        },
     );
     let extra = extra?;
     written?;
@@ -237,6 +246,8 @@ struct Pass<'a> {
     /// Codings whose pages are not rendered yet, with their records and their pages'
     /// keys.
     pending: Vec<(CaseScore, CaseRecord, Option<u64>)>,
+    /// The data release's rows of every coding seen.
+    release: super::release::Release,
     /// The validation options.
     options: &'a Options,
     /// The key of what every case page depends on besides its case ([`Pass::context`]).
@@ -283,6 +294,7 @@ impl Pass<'_> {
             return;
         }
         let score = crate::score::score_case(rubric, &record);
+        self.release.add_record(rubric, &record);
         *self.times.entry(score.id.clone()).or_default() += 1;
         self.kept.push(Kept::of(&record));
         match record.case.kind {

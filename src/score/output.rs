@@ -61,6 +61,19 @@ pub struct ScoresJson {
     pub cases: Vec<CaseJson>,
 }
 
+/// What a report's data were made from: the same stamp as its data dictionary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReleaseJson {
+    /// thirdside's version.
+    pub tool: String,
+    /// The rubric's id.
+    pub rubric: String,
+    /// The rubric's version.
+    pub rubric_version: String,
+    /// A digest of the rubric, the bibliography and every case file.
+    pub corpus_digest: String,
+}
+
 /// One case in the JSON contract.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseJson {
@@ -322,6 +335,8 @@ pub fn from_json(text: &str) -> Result<ScoresJson, serde_json::Error> {
 /// corpus of thousands of cases is not copied whole first.
 #[derive(Serialize)]
 struct ScoresJsonOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    release: Option<ReleaseJson>,
     engine: EngineJson,
     rubric: RubricJson,
     cases: CasesOut<'a>,
@@ -346,8 +361,24 @@ pub fn to_json(scores: &Scores) -> String {
 }
 
 /// [`to_json`], written to `out` as it is made.
-pub fn write_json(scores: &Scores, mut out: impl std::io::Write) -> std::io::Result<()> {
+pub fn write_json(scores: &Scores, out: impl std::io::Write) -> std::io::Result<()> {
+    write_json_stamped(scores, None, out)
+}
+
+/// [`write_json`] with the release stamp of a report (`release`: the tool's version,
+/// the rubric and the corpus digest, as in `data/README.md`).
+pub fn write_json_stamped(
+    scores: &Scores,
+    corpus_digest: Option<&str>,
+    mut out: impl std::io::Write,
+) -> std::io::Result<()> {
     let view = ScoresJsonOut {
+        release: corpus_digest.map(|digest| ReleaseJson {
+            tool: env!("CARGO_PKG_VERSION").to_string(),
+            rubric: scores.rubric_id.clone(),
+            rubric_version: scores.rubric_version.clone(),
+            corpus_digest: digest.to_string(),
+        }),
         engine: EngineJson::current(),
         rubric: RubricJson {
             id: scores.rubric_id.clone(),

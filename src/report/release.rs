@@ -1,0 +1,931 @@
+//! The data release in `data/`: tidy CSV tables an analyst loads without cleaning
+//! (cases, criteria, indicators, evidence, bibliography), one Excel workbook with a sheet
+//! per table, and the data dictionary (`data/README.md`) naming every column.
+//!
+//! Every table's columns are declared once, in [`TABLES`]: the CSV headers, the
+//! workbook's first rows and the dictionary are all made from it, and writing a row of
+//! another length is an error. Conventions, the same in every table: a missing value is
+//! `NA`; booleans are `true`/`false`; lists are ids joined by `;`; a date as written
+//! (`2014-04`) comes with its precision and the first day it can mean (`2014-04-01`),
+//! which sorts and parses everywhere; numbers have at most two decimals; a text cell
+//! starting with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'` so
+//! that spreadsheets never run it as a formula (OWASP's advice).
+//!
+//! The per-record tables (indicators, evidence) are made from each case record as the
+//! report sees it ([`Release::add_record`]), so a streamed report of thousands of cases
+//! never holds the records; their rows are kept as CSV bytes and written in case order.
+
+use crate::corpus::date::PartialDate;
+use crate::corpus::model::{Bibliography, Factor, Rubric};
+use crate::corpus::validate::CaseRecord;
+use crate::error::Error;
+use crate::report::write::Output;
+use crate::score::Scores;
+use crate::score::output::round2;
+use std::fmt::Write as _;
+
+/// The folder of the data release, inside the report.
+pub const DIR: &str = "data";
+
+/// What a missing value reads in every table.
+pub const NA: &str = "NA";
+
+/// One column of a table.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    /// Its header.
+    pub name: &'static str,
+    /// `string`, `integer`, `number`, `boolean` or `date`.
+    pub kind: &'static str,
+    /// The values it takes or its unit; empty for free text.
+    pub values: &'static str,
+    /// What it means.
+    pub meaning: &'static str,
+}
+
+/// One table of the release.
+#[derive(Debug, Clone, Copy)]
+pub struct Table {
+    /// File name under `data/`, and the workbook sheet's name without `.csv`.
+    pub file: &'static str,
+    /// What one row is.
+    pub row: &'static str,
+    /// Its columns, in order.
+    pub columns: &'static [Column],
+}
+
+const fn col(
+    name: &'static str,
+    kind: &'static str,
+    values: &'static str,
+    meaning: &'static str,
+) -> Column {
+    Column {
+        name,
+        kind,
+        values,
+        meaning,
+    }
+}
+
+const RUBRIC: Column = col("rubric", "string", "", "The rubric's id.");
+const RUBRIC_VERSION: Column = col("rubric_version", "string", "", "The rubric's version.");
+const CASE: Column = col("case", "string", "", "The case id (joins the tables).");
+const CODER: Column = col(
+    "coder",
+    "string",
+    "",
+    "Who coded the case; for a combined case in cases.csv and criteria.csv, the coders joined by `; `.",
+);
+
+/// The five tables, in the order the dictionary and the workbook give them.
+pub const TABLES: [Table; 5] = [
+    Table {
+        file: "cases.csv",
+        row: "one case (several codings of a case are combined into one row)",
+        columns: &[
+            RUBRIC,
+            RUBRIC_VERSION,
+            CASE,
+            col("title", "string", "", "The case's title."),
+            col(
+                "kind",
+                "string",
+                "`effort`, `initiative`",
+                "A past effort or an initiative under audit.",
+            ),
+            CODER,
+            col(
+                "coders",
+                "integer",
+                "≥ 1",
+                "How many codings the row combines.",
+            ),
+            col(
+                "start",
+                "string",
+                "`YYYY`, `YYYY-MM` or `YYYY-MM-DD`",
+                "The start date as written.",
+            ),
+            col(
+                "start_precision",
+                "string",
+                "`year`, `month`, `day`",
+                "How precise `start` is.",
+            ),
+            col(
+                "start_first_day",
+                "date",
+                "ISO 8601 `YYYY-MM-DD`",
+                "The first day `start` can mean; sorts and parses everywhere.",
+            ),
+            col(
+                "end",
+                "string",
+                "as `start`; `NA` when it has not ended",
+                "The end date as written.",
+            ),
+            col(
+                "end_precision",
+                "string",
+                "`year`, `month`, `day`, `NA`",
+                "How precise `end` is.",
+            ),
+            col(
+                "end_first_day",
+                "date",
+                "ISO 8601 `YYYY-MM-DD`, `NA`",
+                "The first day `end` can mean.",
+            ),
+            col(
+                "total",
+                "number",
+                "0–100",
+                "The weighted total on the evidence recorded (unknown indicators counted unmet).",
+            ),
+            col(
+                "total_lower",
+                "number",
+                "0–100",
+                "The total with every unknown indicator unmet.",
+            ),
+            col(
+                "total_upper",
+                "number",
+                "0–100",
+                "The total with every unknown indicator met.",
+            ),
+            col(
+                "total_established",
+                "boolean",
+                "",
+                "True when `total_lower` equals `total_upper`.",
+            ),
+            col(
+                "unknown",
+                "integer",
+                "≥ 0",
+                "How many indicator observations are unknown.",
+            ),
+            col(
+                "agreement",
+                "string",
+                "`none`, `partial`, `comprehensive`, `unknown`",
+                "Whether an agreement was reached (coded result, never part of a score).",
+            ),
+            col(
+                "implementation",
+                "string",
+                "`none`, `minimal`, `intermediate`, `full`, `not-applicable`, `unknown`",
+                "How far it was implemented (PAM's scale).",
+            ),
+            col(
+                "implementation_level",
+                "integer",
+                "0–3, `NA`",
+                "`implementation` on PAM's 0–3 scale; `NA` when unknown or not applicable.",
+            ),
+            col(
+                "government_alternative",
+                "string",
+                "`strong`, `weak`, `unknown`",
+                "The government's alternative to a negotiated settlement (coded context).",
+            ),
+            col(
+                "opposition_alternative",
+                "string",
+                "`strong`, `weak`, `unknown`",
+                "The opposition's alternative to a negotiated settlement.",
+            ),
+            col(
+                "government_allies",
+                "string",
+                "`supportive`, `conditional`, `hostile`, `unknown`",
+                "The stance of the government's principal international allies.",
+            ),
+            col(
+                "opposition_allies",
+                "string",
+                "`supportive`, `conditional`, `hostile`, `unknown`",
+                "The stance of the opposition's principal international allies.",
+            ),
+            col(
+                "spoilers",
+                "string",
+                "`present`, `absent`, `unknown`",
+                "Actors who act to undermine a settlement.",
+            ),
+            col(
+                "ripeness",
+                "string",
+                "`ripe`, `not-ripe`, `unknown`",
+                "A mutually hurting stalemate recognised by both sides.",
+            ),
+        ],
+    },
+    Table {
+        file: "criteria.csv",
+        row: "one case and criterion",
+        columns: &[
+            RUBRIC,
+            RUBRIC_VERSION,
+            CASE,
+            CODER,
+            col("criterion", "string", "", "The criterion's id."),
+            col(
+                "weight",
+                "number",
+                "> 0",
+                "The criterion's weight in the total.",
+            ),
+            col(
+                "level",
+                "integer",
+                "0 … `top_level`",
+                "The level used: derived from the observations, or the override's.",
+            ),
+            col(
+                "finding",
+                "string",
+                "",
+                "The level as every output states it: its label when established, else `at least <label>`, `not established`, `between <a> and <b>` or `n/a`.",
+            ),
+            col(
+                "established",
+                "boolean",
+                "",
+                "True when the level's interval is closed (`lower_level` = `upper_level`).",
+            ),
+            col(
+                "applicable",
+                "boolean",
+                "",
+                "False when every indicator of the criterion is not applicable; it is then left out of the total.",
+            ),
+            col(
+                "top_level",
+                "integer",
+                "≥ 1",
+                "The highest level of the criterion's scale.",
+            ),
+            col(
+                "score",
+                "number",
+                "0–100",
+                "The level as a score: 100 × level / top_level (coders split evenly: the mean of their two levels' scores).",
+            ),
+            col(
+                "lower",
+                "number",
+                "0–100",
+                "The score with every unknown indicator unmet.",
+            ),
+            col(
+                "upper",
+                "number",
+                "0–100",
+                "The score with every unknown indicator met.",
+            ),
+            col(
+                "lower_level",
+                "integer",
+                "0 … `top_level`",
+                "The lowest level the unknowns allow.",
+            ),
+            col(
+                "upper_level",
+                "integer",
+                "0 … `top_level`",
+                "The highest level the unknowns allow.",
+            ),
+            col(
+                "unknown",
+                "integer",
+                "≥ 0",
+                "How many of the criterion's indicators are unknown.",
+            ),
+            col(
+                "override",
+                "boolean",
+                "",
+                "True when a coder's override sets the level.",
+            ),
+            col(
+                "derived_level",
+                "integer",
+                "0 … `top_level`, `NA`",
+                "The level the rule derives, when overridden.",
+            ),
+            col(
+                "justification",
+                "string",
+                "`NA` unless overridden",
+                "The override's justification.",
+            ),
+            col(
+                "blocked",
+                "string",
+                "indicator ids joined by `;`, `NA`",
+                "Met indicators the level does not reflect (a lower level is unknown or unmet).",
+            ),
+        ],
+    },
+    Table {
+        file: "indicators.csv",
+        row: "one coding and indicator",
+        columns: &[
+            RUBRIC,
+            RUBRIC_VERSION,
+            CASE,
+            CODER,
+            col("criterion", "string", "", "The criterion's id."),
+            col(
+                "level",
+                "integer",
+                "≥ 1",
+                "The level the indicator belongs to.",
+            ),
+            col("indicator", "string", "", "The indicator's id."),
+            col(
+                "status",
+                "string",
+                "`met`, `unmet`, `unknown`, `not-applicable`",
+                "The coded observation; `unknown` where the sources are silent.",
+            ),
+            col(
+                "evidence",
+                "string",
+                "evidence ids joined by `;`, `NA`",
+                "The evidence records behind the status (see evidence.csv).",
+            ),
+            col("note", "string", "`NA` when none", "The coder's note."),
+        ],
+    },
+    Table {
+        file: "evidence.csv",
+        row: "one evidence record of one coding",
+        columns: &[
+            CASE,
+            CODER,
+            col(
+                "evidence",
+                "string",
+                "",
+                "The record's id, unique within the coding.",
+            ),
+            col(
+                "claim",
+                "string",
+                "",
+                "What the evidence shows, in the coder's words.",
+            ),
+            col(
+                "quote",
+                "string",
+                "`NA` when none",
+                "A short verbatim quotation from the source.",
+            ),
+            col(
+                "source",
+                "string",
+                "",
+                "The source's key (see bibliography.csv).",
+            ),
+            col(
+                "locator",
+                "string",
+                "",
+                "Section, page or paragraph in the source.",
+            ),
+            col(
+                "cites",
+                "string",
+                "`NA` when none",
+                "The source's own citation for the passage.",
+            ),
+        ],
+    },
+    Table {
+        file: "bibliography.csv",
+        row: "one work cited",
+        columns: &[
+            col(
+                "key",
+                "string",
+                "",
+                "The citation key (`source` in evidence.csv).",
+            ),
+            col(
+                "citation",
+                "string",
+                "",
+                "The short citation used in the text, e.g. `Smilde and Ramsey 2020`.",
+            ),
+            col(
+                "authors",
+                "string",
+                "joined by `; `",
+                "Authors, family name first, or an organisation.",
+            ),
+            col("year", "integer", "", "Year of publication."),
+            col(
+                "year_label",
+                "string",
+                "",
+                "The year as cited, with a letter when the same authors have several works that year (`2023a`).",
+            ),
+            col("title", "string", "", "Title."),
+            col("published", "string", "", "Where it was published."),
+            col("url", "string", "`NA` when none", "Where it can be read."),
+        ],
+    },
+];
+
+/// The rows of the per-record tables made from one coding, as CSV bytes without
+/// headers.
+#[derive(Debug, Clone, Default)]
+pub struct RecordRows {
+    /// (case id, coder): the order the rows are written in.
+    key: (String, String),
+    /// The file's digest, for the corpus digest.
+    digest: u64,
+    indicators: Vec<u8>,
+    evidence: Vec<u8>,
+}
+
+/// The release being gathered while a report is made.
+#[derive(Debug, Default)]
+pub struct Release {
+    records: Vec<RecordRows>,
+}
+
+impl Release {
+    /// Adds the rows of one coding of `rubric`.
+    pub fn add_record(&mut self, rubric: &Rubric, record: &CaseRecord) {
+        self.records.push(record_rows(rubric, record));
+    }
+
+    /// A digest of the corpus the release comes from: the rubric, the bibliography and
+    /// every case file, in a fixed order (XXH3, hexadecimal).
+    pub fn corpus_digest(&mut self, rubric_digest: u64, bibliography_digest: u64) -> String {
+        self.sort();
+        let mut text = format!("{rubric_digest:016x} {bibliography_digest:016x}\n");
+        for r in &self.records {
+            let _ = writeln!(text, "{} {} {:016x}", r.key.0, r.key.1, r.digest);
+        }
+        format!("{:016x}", crate::corpus::load::digest(&text))
+    }
+
+    fn sort(&mut self) {
+        self.records.sort_by(|a, b| a.key.cmp(&b.key));
+    }
+
+    /// Writes the release into `out` under [`DIR`]: the tables, the workbook and the
+    /// dictionary, stamped with the tool, the rubric and `corpus_digest`.
+    pub fn write(
+        mut self,
+        scores: &Scores,
+        bibliography: &Bibliography,
+        corpus_digest: &str,
+        out: &Output,
+    ) -> Result<(), Error> {
+        self.sort();
+        let tables = [
+            cases(scores),
+            criteria(scores),
+            concat(TABLES[2], self.records.iter().map(|r| &r.indicators)),
+            concat(TABLES[3], self.records.iter().map(|r| &r.evidence)),
+            bibliography_table(bibliography),
+        ];
+        for (table, bytes) in TABLES.iter().zip(&tables) {
+            out.add(format!("{DIR}/{}", table.file), bytes.clone())?;
+        }
+        out.add(format!("{DIR}/{WORKBOOK}"), workbook(&tables)?)?;
+        let stamp = Stamp {
+            tool: env!("CARGO_PKG_VERSION"),
+            rubric: &scores.rubric_id,
+            rubric_version: &scores.rubric_version,
+            corpus_digest,
+        };
+        out.add(format!("{DIR}/README.md"), dictionary(&stamp))?;
+        Ok(())
+    }
+}
+
+/// The workbook's file name under [`DIR`].
+pub const WORKBOOK: &str = "thirdside.xlsx";
+
+/// The workbook: one sheet per table, read back from the tables' CSV bytes so that the
+/// two cannot differ; integer, number and boolean columns are typed cells, `NA` an
+/// empty cell.
+fn workbook(tables: &[Vec<u8>]) -> Result<Vec<u8>, Error> {
+    let fail = |e: rust_xlsxwriter::XlsxError| Error::Usage(format!("{DIR}/{WORKBOOK}: {e}"));
+    let mut book = rust_xlsxwriter::Workbook::new();
+    // A fixed creation date, not the clock: the same data, the same bytes.
+    let created = rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1).map_err(fail)?;
+    book.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_title("thirdside data release")
+            .set_creation_datetime(&created),
+    );
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (table, bytes) in TABLES.iter().zip(tables) {
+        let sheet = book.add_worksheet();
+        sheet
+            .set_name(table.file.trim_end_matches(".csv"))
+            .map_err(fail)?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(bytes.as_slice());
+        for (r, record) in reader.records().enumerate() {
+            let record = record.map_err(|e| Error::Usage(format!("{}: {e}", table.file)))?;
+            let row = u32::try_from(r).map_err(|_| {
+                Error::Usage(format!("{}: too many rows for a worksheet", table.file))
+            })?;
+            for (c, (text, column)) in record.iter().zip(table.columns).enumerate() {
+                let c = c as u16;
+                if r == 0 {
+                    sheet
+                        .write_string_with_format(row, c, text, &bold)
+                        .map_err(fail)?;
+                    continue;
+                }
+                match (column.kind, text) {
+                    (_, NA) => {}
+                    ("integer" | "number", t) if t.parse::<f64>().is_ok() => {
+                        sheet
+                            .write_number(row, c, t.parse::<f64>().unwrap_or_default())
+                            .map_err(fail)?;
+                    }
+                    ("boolean", t) => {
+                        sheet.write_boolean(row, c, t == "true").map_err(fail)?;
+                    }
+                    (_, t) => {
+                        sheet.write_string(row, c, t).map_err(fail)?;
+                    }
+                }
+            }
+        }
+    }
+    book.save_to_buffer().map_err(fail)
+}
+
+/// What a release was made from.
+#[derive(Debug, Clone, Copy)]
+pub struct Stamp<'a> {
+    /// thirdside's version.
+    pub tool: &'a str,
+    /// The rubric's id.
+    pub rubric: &'a str,
+    /// The rubric's version.
+    pub rubric_version: &'a str,
+    /// [`Release::corpus_digest`].
+    pub corpus_digest: &'a str,
+}
+
+/// A cell as a spreadsheet may read it: text that would start a formula gets a `'`.
+fn cell(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{text}").into(),
+        _ => text.into(),
+    }
+}
+
+/// `text`, or `NA` when it is empty.
+fn or_na(text: &str) -> &str {
+    if text.trim().is_empty() { NA } else { text }
+}
+
+fn boolean(b: bool) -> &'static str {
+    if b { "true" } else { "false" }
+}
+
+fn number(x: f64) -> String {
+    round2(x).to_string()
+}
+
+/// A CSV writer over bytes that writes each record through [`cell`] and checks its
+/// length against the table.
+struct Rows {
+    writer: csv::Writer<Vec<u8>>,
+}
+
+impl Rows {
+    fn new(table: Option<Table>) -> Self {
+        let mut rows = Rows {
+            writer: csv::WriterBuilder::new()
+                .flexible(false)
+                .from_writer(Vec::new()),
+        };
+        if let Some(table) = table {
+            rows.row(table.columns.iter().map(|c| c.name));
+        }
+        rows
+    }
+
+    fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) {
+        // Writing to a Vec cannot fail; a record of another length is a bug that the
+        // tests catch (the writer is not flexible).
+        let record: Vec<std::borrow::Cow<str>> = cells.into_iter().map(cell).collect();
+        let written = self
+            .writer
+            .write_record(record.iter().map(|c| c.as_bytes()));
+        debug_assert!(written.is_ok(), "{written:?}");
+    }
+
+    fn bytes(self) -> Vec<u8> {
+        self.writer.into_inner().unwrap_or_default()
+    }
+}
+
+/// The header row of `table` followed by rows already written.
+fn concat<'a>(table: Table, parts: impl Iterator<Item = &'a Vec<u8>>) -> Vec<u8> {
+    let mut bytes = Rows::new(Some(table)).bytes();
+    for part in parts {
+        bytes.extend_from_slice(part);
+    }
+    bytes
+}
+
+fn precision(d: &PartialDate) -> &'static str {
+    match (d.month, d.day) {
+        (None, _) => "year",
+        (Some(_), None) => "month",
+        (Some(_), Some(_)) => "day",
+    }
+}
+
+fn first_day(d: &PartialDate) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.year,
+        d.month.unwrap_or(1),
+        d.day.unwrap_or(1)
+    )
+}
+
+fn cases(scores: &Scores) -> Vec<u8> {
+    let mut rows = Rows::new(Some(TABLES[0]));
+    for c in &scores.cases {
+        let end = c.end.as_ref();
+        let r = &c.context.results;
+        let unknown: usize = c.criteria.iter().map(|k| k.unknown).sum();
+        let mut cells: Vec<String> = vec![
+            scores.rubric_id.clone(),
+            scores.rubric_version.clone(),
+            c.id.clone(),
+            c.title.clone(),
+            c.kind.as_str().to_string(),
+            c.coder.clone(),
+            c.coders.len().to_string(),
+            c.start.to_string(),
+            precision(&c.start).to_string(),
+            first_day(&c.start),
+            end.map_or(NA.to_string(), |e| e.to_string()),
+            end.map_or(NA, precision).to_string(),
+            end.map_or(NA.to_string(), first_day),
+            number(c.total.score),
+            number(c.total.lower),
+            number(c.total.upper),
+            boolean(!c.total.is_open()).to_string(),
+            unknown.to_string(),
+            r.agreement.to_string(),
+            r.implementation.to_string(),
+            r.implementation_level()
+                .map_or(NA.to_string(), |n| n.to_string()),
+        ];
+        debug_assert_eq!(Factor::ALL.len(), 6);
+        cells.extend(c.context.readings().map(|f| f.reading.to_string()));
+        rows.row(cells.iter().map(String::as_str));
+    }
+    rows.bytes()
+}
+
+fn criteria(scores: &Scores) -> Vec<u8> {
+    let mut rows = Rows::new(Some(TABLES[1]));
+    for case in &scores.cases {
+        for c in &case.criteria {
+            let o = c.overridden.as_ref();
+            let cells = [
+                scores.rubric_id.clone(),
+                scores.rubric_version.clone(),
+                case.id.clone(),
+                case.coder.clone(),
+                c.id.clone(),
+                c.weight.to_string(),
+                c.level.to_string(),
+                c.label.clone(),
+                boolean(c.established()).to_string(),
+                boolean(c.applicable).to_string(),
+                c.top.to_string(),
+                number(c.interval.score),
+                number(c.interval.lower),
+                number(c.interval.upper),
+                c.lower_level.to_string(),
+                c.upper_level.to_string(),
+                c.unknown.to_string(),
+                boolean(o.is_some()).to_string(),
+                o.map_or(NA.to_string(), |o| o.derived_level.to_string()),
+                o.map_or(NA.to_string(), |o| or_na(&o.justification).to_string()),
+                or_na(&c.blocked.join(";")).to_string(),
+            ];
+            rows.row(cells.iter().map(String::as_str));
+        }
+    }
+    rows.bytes()
+}
+
+/// The indicator and evidence rows of one coding.
+fn record_rows(rubric: &Rubric, record: &CaseRecord) -> RecordRows {
+    let case = &record.case;
+    let (id, coder) = (record.id(), record.coder());
+    let version = rubric.version.as_str();
+    let mut indicators = Rows::new(None);
+    for (criterion, coding) in rubric.criteria.get_ref().iter().zip(&record.coding) {
+        let cid = criterion.id.get_ref();
+        let observed = case
+            .observations
+            .iter()
+            .find(|(k, _)| k.get_ref() == cid)
+            .map(|(_, v)| v);
+        for (level, indicator) in criterion.indicators() {
+            let iid = indicator.id.get_ref();
+            let observation =
+                observed.and_then(|o| o.iter().find(|(k, _)| k.get_ref() == iid).map(|(_, v)| v));
+            let position = criterion
+                .levels
+                .get_ref()
+                .get(level)
+                .and_then(|l| l.indicators.iter().position(|i| i.id.get_ref() == iid));
+            let status = position
+                .and_then(|k| coding.statuses.get(level)?.get(k))
+                .map_or("unknown", |s| s.as_str());
+            let evidence = observation.map_or(String::new(), |o| {
+                o.evidence
+                    .iter()
+                    .map(|e| e.get_ref().as_str())
+                    .collect::<Vec<_>>()
+                    .join(";")
+            });
+            let note = observation.and_then(|o| o.note.as_deref()).unwrap_or("");
+            let level = level.to_string();
+            indicators.row([
+                rubric.id.get_ref().as_str(),
+                version,
+                id,
+                coder,
+                cid,
+                &level,
+                iid,
+                status,
+                or_na(&evidence),
+                or_na(note),
+            ]);
+        }
+    }
+    let mut evidence = Rows::new(None);
+    for e in &case.evidence {
+        evidence.row([
+            id,
+            coder,
+            e.id.get_ref(),
+            &e.claim,
+            e.quote.as_ref().map_or(NA, |q| or_na(q.get_ref())),
+            e.source.get_ref(),
+            or_na(&e.locator),
+            e.cites.as_deref().map_or(NA, or_na),
+        ]);
+    }
+    RecordRows {
+        key: (id.to_string(), coder.to_string()),
+        digest: record.digest,
+        indicators: indicators.bytes(),
+        evidence: evidence.bytes(),
+    }
+}
+
+fn bibliography_table(bibliography: &Bibliography) -> Vec<u8> {
+    let mut rows = Rows::new(Some(TABLES[4]));
+    for (key, w) in bibliography.in_order() {
+        let year = w.year.get_ref().to_string();
+        rows.row([
+            key,
+            bibliography.short_citation(key).unwrap_or(key),
+            &w.authors.join("; "),
+            &year,
+            bibliography.year_label(key),
+            &w.title,
+            &w.published,
+            w.url.as_ref().map_or(NA, |u| or_na(u.get_ref())),
+        ]);
+    }
+    rows.bytes()
+}
+
+/// The data dictionary: every table's columns, the conventions, the licence and the
+/// stamp.
+pub fn dictionary(stamp: &Stamp) -> String {
+    let mut md = String::new();
+    let _ = write!(
+        md,
+        "# Data release: dictionary\n\n\
+         Made by thirdside {tool} from rubric `{rubric}` {version}; corpus digest `{digest}` \
+         (XXH3 of the rubric, the bibliography and every case file: the same digest, the same \
+         data). The same stamp is in `../scores.json` (`release`).\n\n\
+         ## Conventions\n\n\
+         - Files are UTF-8 CSV with a header row, comma-separated, fields quoted where needed \
+         (RFC 4180). They load with `read.csv`, `readr::read_csv` and `pandas.read_csv` as \
+         they are.\n\
+         - A missing value is `NA`. Booleans are `true` or `false`. Lists are ids joined by \
+         `;`. Numbers have at most two decimals.\n\
+         - Dates as written keep their precision (`2014-04`); each date column comes with \
+         `_precision` (`year`, `month`, `day`) and `_first_day`, the first day it can mean, \
+         in ISO 8601 (`2014-04-01`).\n\
+         - A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is \
+         written with a leading `'`, so that a spreadsheet shows it as text and never runs \
+         it as a formula (OWASP's advice on CSV injection); strip it to get the text as \
+         coded.\n\
+         - `unknown` is a coded value meaning the sources are silent; it is never a finding. \
+         A level is a finding only when `established` is true.\n\
+         - Tables join on `case` (and `coder` for the per-coding tables); `source` joins \
+         `evidence.csv` to `bibliography.csv` on `key`.\n\
+         - `thirdside.xlsx` holds the same tables, one sheet each, with the same headers.\n\n\
+         ## Licence\n\n\
+         The coding (claims, observations, notes, context and results) is licensed under \
+         Creative Commons Attribution 4.0 International (CC BY 4.0). Quotations remain \
+         their authors' and are reproduced as short scholarly quotations with their sources \
+         named. The software is MIT-licensed (`LICENSE`); cite both as `CITATION.cff` \
+         says.\n",
+        tool = stamp.tool,
+        rubric = stamp.rubric,
+        version = stamp.rubric_version,
+        digest = stamp.corpus_digest,
+    );
+    for table in TABLES {
+        let _ = write!(
+            md,
+            "\n## `{}`\n\nOne row per {}.\n\n| column | type | values | meaning |\n|---|---|---|---|\n",
+            table.file, table.row
+        );
+        for c in table.columns {
+            let _ = writeln!(
+                md,
+                "| `{}` | {} | {} | {} |",
+                c.name,
+                c.kind,
+                c.values.replace('|', "\\|"),
+                c.meaning.replace('|', "\\|")
+            );
+        }
+    }
+    md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_that_would_start_a_formula_are_quoted() {
+        assert_eq!(cell("=1+1"), "'=1+1");
+        assert_eq!(cell("-3"), "'-3");
+        assert_eq!(cell("@x"), "'@x");
+        assert_eq!(cell("\tx"), "'\tx");
+        assert_eq!(cell("plain"), "plain");
+        assert_eq!(cell(""), "");
+    }
+
+    #[test]
+    fn dates_give_their_precision_and_first_day() {
+        let d = PartialDate::parse("2014-04").expect("date");
+        assert_eq!(
+            (precision(&d), first_day(&d)),
+            ("month", "2014-04-01".into())
+        );
+        let d = PartialDate::parse("2016").expect("date");
+        assert_eq!(
+            (precision(&d), first_day(&d)),
+            ("year", "2016-01-01".into())
+        );
+        let d = PartialDate::parse("2016-10-23").expect("date");
+        assert_eq!((precision(&d), first_day(&d)), ("day", "2016-10-23".into()));
+    }
+
+    #[test]
+    fn every_column_is_in_the_dictionary_once() {
+        let md = dictionary(&Stamp {
+            tool: "0",
+            rubric: "r",
+            rubric_version: "1",
+            corpus_digest: "d",
+        });
+        for table in TABLES {
+            let mut names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+            let n = names.len();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), n, "{} repeats a column", table.file);
+            assert!(md.contains(&format!("## `{}`", table.file)));
+        }
+    }
+}
