@@ -214,9 +214,9 @@ fn a_report_of_many_efforts_summarises_the_progression() {
                 .iter()
                 .filter(|c| c.kind == thirdside::corpus::model::Kind::Initiative)
                 .count()
-            + 6
+            + 7
             + 7,
-        "pages, audits, the six corpus files and the seven data files"
+        "pages, audits, the seven corpus files and the seven data files"
     );
 }
 

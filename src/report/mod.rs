@@ -80,16 +80,6 @@ pub fn build(
         .filter_map(|c| records.of(c))
         .map(view::observations)
         .sum();
-    let rubric_view = summary(
-        rubric,
-        bibliography,
-        scores,
-        &records,
-        observations,
-        templates,
-        extra,
-        &out,
-    )?;
     let mut release = release::Release::default();
     for record in corpus
         .cases
@@ -99,6 +89,17 @@ pub fn build(
         release.add_record(rubric, record);
     }
     let digest = release.corpus_digest(rubric_digest(corpus, rubric), corpus.bibliography_digest);
+    let rubric_view = summary(
+        rubric,
+        bibliography,
+        scores,
+        &records,
+        observations,
+        templates,
+        extra,
+        &digest,
+        &out,
+    )?;
     data_files(scores, &digest, &out)?;
     release.write(scores, bibliography, &digest, &out)?;
     case_pages(
@@ -121,7 +122,8 @@ pub fn build(
 }
 
 /// Renders the pages about the whole corpus — the comparative report, the chart and
-/// the codebook — into `out` ([`data_files`] are the rest). `records` needs to hold the
+/// the codebook — into `out` ([`data_files`] are the rest), their footers stamped with
+/// `corpus_digest`. `records` needs to hold the
 /// efforts' records only when the progression tells its steps (at most
 /// [`view::STEPS_MAX`] efforts); `observations` is the number of indicator
 /// observations behind `scores`. Returns the rubric's view, which every page shows.
@@ -134,6 +136,7 @@ pub fn summary(
     observations: usize,
     templates: &Templates,
     extra: &Extra,
+    corpus_digest: &str,
     out: &Output,
 ) -> Result<view::RubricView, Error> {
     let efforts: Vec<&CaseScore> = scores
@@ -158,7 +161,10 @@ pub fn summary(
         .sum();
     let rows = |kind: Kind| view::Rows(scores.cases.iter().filter(|c| c.kind == kind).collect());
     let index = IndexView {
-        rubric: view::rubric_view(rubric, bibliography),
+        rubric: view::RubricView {
+            stamp: format!("corpus digest {corpus_digest}"),
+            ..view::rubric_view(rubric, bibliography)
+        },
         engine_version: env!("CARGO_PKG_VERSION").to_string(),
         criteria: criteria.clone(),
         efforts: rows(Kind::Effort),
@@ -193,7 +199,9 @@ pub fn summary(
     out.add("index.html", index_html)?;
     crate::report::memory::release();
     out.add("progression.svg", chart)?;
-    out.add("codebook.md", templates.markdown("codebook", &codebook)?)?;
+    let (codebook_md, codebook_html) = templates.both("codebook", &codebook)?;
+    out.add("codebook.md", codebook_md)?;
+    out.add("codebook.html", codebook_html)?;
     Ok(codebook.rubric)
 }
 

@@ -182,6 +182,7 @@ pub fn render(
         observations,
         templates,
         &extra,
+        &digest,
         &out,
     )?;
     drop(records);

@@ -43,6 +43,7 @@ pub const HTML: &[(&str, &str)] = &[
     ("index", include_str!("templates/html/index.hbs")),
     ("case", include_str!("templates/html/case.hbs")),
     ("audit", include_str!("templates/html/audit.hbs")),
+    ("codebook", include_str!("templates/html/codebook.hbs")),
 ];
 
 /// Embedded Markdown templates: (name, source).
