@@ -148,6 +148,7 @@ fn a_streamed_audit_is_the_audit_of_the_corpus_in_memory() {
     let options = thirdside::audit::Options {
         policy: None,
         fail_under: None,
+        ..Default::default()
     };
     let mut kinds = Vec::new();
     for record in checked.corpus.cases.iter().step_by(37) {

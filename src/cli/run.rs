@@ -157,6 +157,14 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
             "--fail-under {t}: give a score between 0 and 100"
         )));
     }
+    let as_of = match &args.as_of {
+        Some(text) => Some(crate::corpus::date::PartialDate::parse(text).map_err(|e| {
+            Error::Usage(format!(
+                "--as-of {text}: {e} (write the date as YYYY, YYYY-MM or YYYY-MM-DD)"
+            ))
+        })?),
+        None => None,
+    };
     let source = crate::audit::input::CorpusSource::resolve(args.corpus.as_deref())?;
     let input = crate::audit::input::read(&source, &args.case)?;
     let (checked, case_path) = (&input.checked, &input.case_path);
@@ -211,6 +219,8 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
     let options = crate::audit::Options {
         policy: policy.as_ref(),
         fail_under: args.fail_under,
+        as_of,
+        hindsight: args.hindsight,
     };
     let audit = input.audit(rubric, record, &options)?;
     let text = match args.format {

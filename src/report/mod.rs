@@ -115,6 +115,7 @@ pub fn build(
     let options = crate::audit::Options {
         policy: extra.policy.as_ref(),
         fail_under: None,
+        ..Default::default()
     };
     let audits = crate::audit::audit_initiatives(corpus, rubric, &options)?;
     audit_pages(audits, &rubric_view, templates, &out)?;
