@@ -295,7 +295,11 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
     let sink = if args.check {
         crate::report::write::Output::compare(&args.out)
     } else {
-        crate::report::write::Output::staged(&args.out)?
+        let staged = crate::report::write::Output::staged(&args.out)?;
+        for note in staged.recovered() {
+            let _ = writeln!(std::io::stderr(), "thirdside: {note}");
+        }
+        staged
     };
     let streamed = crate::report::stream::render(
         &paths(&args.input),
