@@ -139,19 +139,29 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Aborts the process at the named point of a write when the test-only variable
-/// `THIRDSIDE_ABORT_AT` names it (only with the `testing` feature): how the kill tests
-/// stop a run at a chosen moment.
+/// A chosen point of a write where the kill and fault tests stop a run (only with the
+/// `testing` feature): the process aborts there when the test-only variable
+/// `THIRDSIDE_ABORT_AT` names the point, and the write fails there, as a failing move
+/// would, when `THIRDSIDE_FAIL_AT` does.
 #[cfg(feature = "testing")]
-fn crash_point(point: &str) {
+fn crash_point(point: &str) -> Result<(), Error> {
     if std::env::var("THIRDSIDE_ABORT_AT").is_ok_and(|at| at == point) {
         std::process::abort();
     }
+    if std::env::var("THIRDSIDE_FAIL_AT").is_ok_and(|at| at == point) {
+        return Err(Error::Io {
+            path: PathBuf::from(point),
+            source: std::io::Error::other("failure injected by THIRDSIDE_FAIL_AT"),
+        });
+    }
+    Ok(())
 }
 
 #[cfg(not(feature = "testing"))]
 #[inline(always)]
-fn crash_point(_point: &str) {}
+fn crash_point(_point: &str) -> Result<(), Error> {
+    Ok(())
+}
 
 /// The lock on an output folder: the lock file, locked, removed when dropped.
 #[derive(Debug)]
@@ -951,12 +961,12 @@ pub fn write(out: &Path, output: &mut Output) -> Result<(), Error> {
             ));
         }
     };
-    crash_point("staged");
+    crash_point("staged")?;
     let result = move_files(&staging, out, output);
     let _ = std::fs::remove_dir_all(&staging);
     output.done = true;
     if result.is_ok() {
-        crash_point("cache");
+        let _ = crash_point("cache");
         // The cache only saves work: a report written without it is still whole.
         let _ = Cache::record(out, &lock(&output.keys));
     }
@@ -1157,10 +1167,10 @@ fn move_files(staging: &Path, out: &Path, output: &Output) -> Result<(), Error> 
     }
     let journal_path = out.join(JOURNAL);
     replace_atomically(&journal_path, journal.as_bytes(), true).map_err(io(&journal_path))?;
-    crash_point("journal");
 
     let mut done: Vec<Step> = Vec::new();
     let result = (|| {
+        crash_point("journal")?;
         for dir in &folders {
             done.push(Step::Folder(dir.clone()));
             let at = out.join(dir);
@@ -1186,9 +1196,9 @@ fn move_files(staging: &Path, out: &Path, output: &Output) -> Result<(), Error> 
                 }
                 Step::Folder(_) => {}
             }
-            crash_point(&format!("move-{}", n + 1));
+            crash_point(&format!("move-{}", n + 1))?;
         }
-        Ok(())
+        crash_point("moved")
     })();
     if let Err(error) = result {
         // Put back what was moved, then say what failed.
@@ -1196,9 +1206,25 @@ fn move_files(staging: &Path, out: &Path, output: &Output) -> Result<(), Error> 
         std::fs::remove_file(&journal_path).map_err(io(&journal_path))?;
         return Err(error);
     }
-    crash_point("moved");
     std::fs::remove_file(&journal_path).map_err(io(&journal_path))?;
-    crash_point("committed");
+    // Past the commit a fault cannot be injected, only a kill.
+    let _ = crash_point("committed");
+    // Folders that removing a file left empty go too (deepest first; a folder that is
+    // not empty stays).
+    let mut emptied: Vec<&Path> = steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Remove(p) => Some(p.as_path()),
+            _ => None,
+        })
+        .flat_map(|p| p.ancestors().skip(1))
+        .filter(|d| !d.as_os_str().is_empty())
+        .collect();
+    emptied.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    emptied.dedup();
+    for dir in emptied {
+        let _ = std::fs::remove_dir(out.join(dir));
+    }
     Ok(())
 }
 
