@@ -176,10 +176,7 @@ impl AuditInput {
 
 /// Reads the corpus and the case at `case` whole, and validates them together.
 fn load(source: &CorpusSource, case: &Path) -> Result<AuditInput, Error> {
-    let bytes = std::fs::read(case).map_err(|source| Error::Io {
-        path: case.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::corpus::read::read_within(case, crate::corpus::load::MAX_FILE_BYTES as u64)?;
     let mut inputs = source.inputs()?;
     let case_path = match loaded_path(source, case) {
         Some(path) if inputs.sources.text(&path).is_some() => path,

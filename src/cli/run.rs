@@ -189,10 +189,8 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
     let rubric = crate::select_rubric(corpus, Some(record.case.rubric.get_ref()))?;
     let policy = match &args.policy {
         Some(path) => {
-            let bytes = std::fs::read(path).map_err(|source| Error::Io {
-                path: path.clone(),
-                source,
-            })?;
+            let bytes =
+                crate::corpus::read::read_within(path, crate::corpus::load::MAX_FILE_BYTES as u64)?;
             let text = String::from_utf8_lossy(&bytes);
             Some(crate::audit::policy::parse(path, &text, rubric))
         }
@@ -305,7 +303,11 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
     let sink = if args.check {
         crate::report::write::Output::compare(&args.out)
     } else {
-        crate::report::write::Output::staged(&args.out)?
+        let staged = crate::report::write::Output::staged(&args.out)?;
+        for note in staged.recovered() {
+            let _ = writeln!(std::io::stderr(), "thirdside: {note}");
+        }
+        staged
     };
     let streamed = crate::report::stream::render(
         &paths(&args.input),
