@@ -3,7 +3,8 @@
 //! [`validate::Corpus`] ([`validate`]), each problem a positioned [`diagnostic`].
 //! Beside them: safe ids ([`id`]), partial dates ([`date`]), quotation checks against
 //! source texts ([`quote`]), the corpus shipped inside the binary ([`embedded`]) and
-//! second reads of chosen case files, checked unchanged ([`reread`]).
+//! second reads of chosen case files, checked unchanged ([`reread`]), and the parse that
+//! reports every problem of a file at once ([`recover`]).
 //!
 //! Nothing here scores: a checked corpus is what [`crate::score`] reads.
 
@@ -14,5 +15,6 @@ pub mod id;
 pub mod load;
 pub mod model;
 pub mod quote;
+pub mod recover;
 pub mod reread;
 pub mod validate;
