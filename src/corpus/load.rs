@@ -204,6 +204,9 @@ pub fn parse_file<T: DeserializeOwned>(path: &Path) -> Result<Parsed<T>, Error> 
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, Error> {
+    if let Some(text) = crate::corpus::embedded::text_at(path) {
+        return Ok(text.as_bytes().to_vec());
+    }
     std::fs::read(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -335,6 +338,12 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
 
 /// Adds `path` (a file) or every `.toml` file under it (a folder) to `files`.
 fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
+    if let Some(embedded) = crate::corpus::embedded::files_under(path)
+        && !embedded.is_empty()
+    {
+        files.extend(embedded);
+        return Ok(());
+    }
     let meta = std::fs::metadata(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,

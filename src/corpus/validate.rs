@@ -596,13 +596,18 @@ impl Validator {
                         key.get_ref(),
                         b.value.works.keys().map(|k| k.get_ref().as_str()),
                     );
+                    // Advice never points into the built-in corpus, which no one can edit.
+                    let file = if crate::corpus::embedded::is_embedded(&b.path) {
+                        "a bibliography.toml beside the case file (it adds to the built-in bibliography)".to_string()
+                    } else {
+                        b.path.display().to_string()
+                    };
                     let help = match near {
                         Some(n) => format!(
-                            "did you mean `{n}`? otherwise add `[{}]` to {}",
+                            "did you mean `{n}`? otherwise add `[{}]` to {file}",
                             key.get_ref(),
-                            b.path.display()
                         ),
-                        None => format!("add `[{}]` to {}", key.get_ref(), b.path.display()),
+                        None => format!("add `[{}]` to {file}", key.get_ref()),
                     };
                     self.help(help);
                 }
@@ -625,8 +630,33 @@ impl Validator {
         &mut self,
         bibliographies: Vec<Loaded<Bibliography>>,
     ) -> Option<Loaded<Bibliography>> {
-        let mut iter = bibliographies.into_iter();
-        let first = iter.next()?;
+        // The user's own bibliography beside a case file checked against the built-in
+        // corpus adds to the built-in one: its works first, then the built-in works it
+        // lacks, under the user's file (the one the user can edit).
+        let (embedded, own): (Vec<_>, Vec<_>) = bibliographies
+            .into_iter()
+            .partition(|b| crate::corpus::embedded::is_embedded(&b.path));
+        let mut embedded = embedded.into_iter();
+        let mut iter = own.into_iter();
+        let first = match iter.next() {
+            Some(own) => {
+                if let Some(built_in) = embedded.next() {
+                    let mut works = own.value.works.clone();
+                    for (key, work) in built_in.value.works {
+                        works.entry(key).or_insert(work);
+                    }
+                    let mut merged = own;
+                    merged.value = Bibliography::default();
+                    merged.value.works = works;
+                    merged.digest ^= built_in.digest.rotate_left(1);
+                    merged
+                } else {
+                    own
+                }
+            }
+            None => embedded.next()?,
+        };
+        let iter = iter.chain(embedded);
         for extra in iter {
             self.diagnostics.push(
                 Diagnostic::error(
