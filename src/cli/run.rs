@@ -52,17 +52,33 @@ fn emitln(text: std::fmt::Arguments) -> Result<(), Error> {
     emit(format_args!("{text}\n"))
 }
 
-fn paths(input: &InputArgs) -> Vec<PathBuf> {
-    if input.paths.is_empty() {
-        vec![PathBuf::from("rubrics"), PathBuf::from("cases")]
-    } else {
-        input.paths.clone()
+/// What to read: the paths given, completed from the corpus found as every command
+/// finds it ([`crate::audit::input::CorpusSource`]); says on standard error when that is
+/// the corpus built into the binary.
+fn paths(input: &InputArgs) -> Result<Vec<PathBuf>, Error> {
+    let source = crate::audit::input::CorpusSource::resolve(input.corpus.as_deref())?;
+    let paths = source.paths(&input.paths)?;
+    if source.is_embedded()
+        && paths
+            .iter()
+            .any(|p| crate::corpus::embedded::is_embedded(p))
+    {
+        note_built_in();
     }
+    Ok(paths)
+}
+
+/// Says that the built-in corpus is read, and how to read another.
+fn note_built_in() {
+    let _ = writeln!(
+        std::io::stderr(),
+        "note: no rubrics/ folder here or in any folder above: using the rubric, bibliography and cases built into thirdside (give --corpus DIR for another)"
+    );
 }
 
 /// Loads and validates the input.
 fn load(input: &InputArgs) -> Result<Checked, Error> {
-    crate::load(&paths(input), &options(input)?)
+    crate::load(&paths(input)?, &options(input)?)
 }
 
 /// Loads, validates and insists on a valid corpus; prints the problems otherwise.
@@ -105,7 +121,7 @@ fn options(input: &InputArgs) -> Result<crate::corpus::validate::Options, Error>
 fn load_scores(input: &InputArgs, rubric: Option<&str>) -> Result<crate::score::Scores, Error> {
     let mut codings: Vec<(String, crate::score::CaseScore)> = Vec::new();
     let checked = crate::corpus::validate::validate_each(
-        &paths(input),
+        &paths(input)?,
         &options(input)?,
         |corpus, record| {
             let id = record.case.rubric.get_ref();
@@ -126,7 +142,7 @@ fn load_scores(input: &InputArgs, rubric: Option<&str>) -> Result<crate::score::
 
 fn check(args: CheckArgs) -> Result<ExitCode, Error> {
     let checked = crate::corpus::validate::validate_each(
-        &paths(&args.input),
+        &paths(&args.input)?,
         &options(&args.input)?,
         |_, _| {},
     )?;
@@ -166,6 +182,9 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
         None => None,
     };
     let source = crate::audit::input::CorpusSource::resolve(args.corpus.as_deref())?;
+    if source.is_embedded() {
+        note_built_in();
+    }
     let input = crate::audit::input::read(&source, &args.case)?;
     let (checked, case_path) = (&input.checked, &input.case_path);
     let mut stderr = std::io::stderr();
@@ -310,7 +329,7 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
         staged
     };
     let streamed = crate::report::stream::render(
-        &paths(&args.input),
+        &paths(&args.input)?,
         &options(&args.input)?,
         args.rubric.as_deref(),
         &templates,
