@@ -150,10 +150,19 @@ pub fn summary(
         .iter()
         .map(|c| (c.id.clone(), c.name.clone()))
         .collect();
-    let chart = chart::chart(
-        &format!("{}: progression across the efforts", rubric.title),
-        &chart::plot(&names, &efforts),
+    let title = format!("{}: progression across the efforts", rubric.title);
+    let plot = chart::plot(&names, &efforts);
+    let svg = chart::chart(
+        &title,
+        &format!(
+            "Source: thirdside {}, rubric {} {}, corpus digest {corpus_digest}; scores in scores.json.",
+            env!("CARGO_PKG_VERSION"),
+            rubric.id.get_ref(),
+            rubric.version
+        ),
+        &plot,
     );
+    let chart = chart::panels(&title, &plot);
     let unknown: usize = scores
         .cases
         .iter()
@@ -175,7 +184,7 @@ pub fn summary(
             .cases
             .iter()
             .any(|c| c.context != crate::corpus::model::CodedContext::default()),
-        chart: chart.clone(),
+        chart,
         progression: view::progression(rubric, bibliography, records, &efforts),
         progression_note: view::progression_note(efforts.len()),
         overrides: view::overrides(rubric, scores),
@@ -199,7 +208,7 @@ pub fn summary(
     out.add("index.md", index_md)?;
     out.add("index.html", index_html)?;
     crate::report::memory::release();
-    out.add("progression.svg", chart)?;
+    out.add("progression.svg", svg)?;
     let (codebook_md, codebook_html) = templates.both("codebook", &codebook)?;
     out.add("codebook.md", codebook_md)?;
     out.add("codebook.html", codebook_html)?;
