@@ -76,6 +76,29 @@ fn trend_on_the_shipped_corpus() {
     assert_eq!(v["total"]["p_value"], 0.0417);
     assert_eq!(v["criteria"].as_array().map(Vec::len), Some(6));
     assert!(v["criteria"][0]["id"].is_string());
+    // The shipped total's tau is 1 on the evidence recorded, but a completion of the
+    // unknowns gives 0: the rise does not hold.
+    assert_eq!(v["total"]["tau_min"], 0.0);
+    assert_eq!(v["total"]["tau_max"], 1.0);
+    assert_eq!(v["total"]["tau_bounds_exact"], true);
+    assert_eq!(v["total"]["rise_holds"], false);
+    assert!(v["total"].get("tau_lower").is_none());
+    assert!(v["total"].get("rise_holds_at_bounds").is_none());
+    // History 2014 -> 2016 is a step from met to unknown: not a decline.
+    let history = &v["criteria"][0];
+    assert_eq!(history["id"], "history");
+    assert_eq!(history["steps"][0]["delta"], -25.0);
+    assert!(history["steps"][0]["sure"].is_null());
+    let sure: Vec<&serde_json::Value> = v["criteria"]
+        .as_array()
+        .expect("criteria")
+        .iter()
+        .flat_map(|c| c["steps"].as_array().expect("steps"))
+        .map(|s| &s["sure"])
+        .filter(|s| !s.is_null())
+        .collect();
+    assert!(sure.iter().all(|s| *s == "rise" || *s == "decline"));
+    assert!(sure.contains(&&serde_json::json!("rise")));
     insta::assert_snapshot!("trend_json", json.stdout);
 }
 
