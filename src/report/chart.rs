@@ -1,11 +1,14 @@
 //! The progression chart: an SVG line chart of each criterion's score and the total
 //! across the efforts in time order, with the interval left open by unknowns drawn as a
-//! bar at every point.
+//! bar at every point. A point whose interval is open is hollow (its level is not
+//! established), and a step between intervals that overlap is drawn faint and dotted:
+//! the chart never draws a rise or a fall the intervals do not support.
 //!
 //! Built in Rust (not a template) because it is geometry; all text in it goes through
 //! [`xml`]. The same markup is written to `progression.svg` and inlined in the HTML
 //! report.
 
+use crate::analysis::trend::{Sure, step};
 use crate::report::templating::escape::xml;
 use crate::score::output::fmt1;
 use crate::score::{CaseScore, Interval};
@@ -26,6 +29,8 @@ pub struct Series {
 const COLOURS: &[&str] = &[
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8c6d31", "#7f7f7f",
 ];
+/// The dash of a step that is not established: faint dots, unlike every series' dash.
+const NOT_ESTABLISHED_DASH: &str = "0.5 4";
 /// Dash patterns, so series differ without colour too.
 const DASHES: &[&str] = &["", "6 3", "2 3", "8 3 2 3", "1 2", "10 4", "4 4", "3 6"];
 
@@ -244,18 +249,34 @@ pub fn chart(title: &str, plot: &Plot) -> String {
             id = xml(&line.id),
             name = xml(&line.name)
         );
-        let points: Vec<String> = line
-            .points
-            .iter()
-            .enumerate()
-            .map(|(i, p)| format!("{},{}", fmt(x_of(i) + dodge), fmt(y_of(p.score))))
-            .collect();
-        if points.len() > 1 {
-            let _ = writeln!(
-                svg,
-                r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="{width}"{dash_attr}/>"#,
-                points.join(" ")
-            );
+        // Runs of steps the intervals support are drawn in the series' style; a step
+        // that is not established (the intervals overlap) is drawn faint and dotted, so
+        // the chart never shows a rise or fall the intervals do not support.
+        let at =
+            |i: usize, p: &Interval| format!("{},{}", fmt(x_of(i) + dodge), fmt(y_of(p.score)));
+        let mut runs: Vec<(bool, Vec<String>)> = Vec::new();
+        for (i, pair) in line.points.windows(2).enumerate() {
+            let [a, b] = pair else { continue };
+            let sure = step(a, b).sure != Sure::NotEstablished;
+            match runs.last_mut() {
+                Some((kind, points)) if *kind == sure => points.push(at(i + 1, b)),
+                _ => runs.push((sure, vec![at(i, a), at(i + 1, b)])),
+            }
+        }
+        for (sure, points) in &runs {
+            if *sure {
+                let _ = writeln!(
+                    svg,
+                    r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="{width}"{dash_attr}/>"#,
+                    points.join(" ")
+                );
+            } else {
+                let _ = writeln!(
+                    svg,
+                    r#"<polyline class="not-established" points="{}" fill="none" stroke="{colour}" stroke-width="{width}" stroke-opacity="0.4" stroke-dasharray="{NOT_ESTABLISHED_DASH}"/>"#,
+                    points.join(" ")
+                );
+            }
         }
         for (i, p) in line.points.iter().enumerate() {
             let x = x_of(i) + dodge;
@@ -269,9 +290,15 @@ pub fn chart(title: &str, plot: &Plot) -> String {
                     iw = if is_total { 4.0 } else { 2.5 },
                 );
             }
+            // An open interval's point is hollow: its level is not established.
+            let fill = if p.is_open() {
+                format!(r##"#ffffff" stroke="{colour}" stroke-width="1.5"##)
+            } else {
+                colour.to_string()
+            };
             let _ = writeln!(
                 svg,
-                r#"<circle cx="{x}" cy="{y}" r="{r}" fill="{colour}"><title>{name}, {label}: {value}</title></circle>"#,
+                r#"<circle cx="{x}" cy="{y}" r="{r}" fill="{fill}"><title>{name}, {label}: {value}</title></circle>"#,
                 x = fmt(x),
                 y = fmt(y_of(p.score)),
                 r = if is_total { 4.5 } else { 3.5 },
@@ -314,6 +341,25 @@ pub fn chart(title: &str, plot: &Plot) -> String {
         y2 = fmt(TOP + 24.0 + 20.0 * count as f64 + 6.0),
         tx = fmt(lx + 32.0),
         ty = fmt(TOP + 28.0 + 20.0 * count as f64),
+    );
+    let y = TOP + 24.0 + 20.0 * (count + 1) as f64;
+    let _ = writeln!(
+        svg,
+        r##"<circle cx="{cx}" cy="{y}" r="3.5" fill="#ffffff" stroke="#555555" stroke-width="1.5"/><text x="{tx}" y="{ty}">not established</text>"##,
+        cx = fmt(lx + 13.0),
+        y = fmt(y),
+        tx = fmt(lx + 32.0),
+        ty = fmt(y + 4.0),
+    );
+    let y = y + 20.0;
+    let _ = writeln!(
+        svg,
+        r##"<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="#555555" stroke-width="1.8" stroke-opacity="0.4" stroke-dasharray="{NOT_ESTABLISHED_DASH}"/><text x="{tx}" y="{ty}">change not established</text>"##,
+        x1 = fmt(lx),
+        x2 = fmt(lx + 26.0),
+        y = fmt(y),
+        tx = fmt(lx + 32.0),
+        ty = fmt(y + 4.0),
     );
     svg.push_str("</g>\n");
     if labels.is_empty() {
@@ -426,6 +472,49 @@ mod tests {
         assert!(!svg.contains("<b>"));
         assert!(svg.contains("<title id=\"chart-title\">Progression</title>"));
         assert!(svg.contains("History &amp; co: 0.0 (interval 0.0–50.0), 50.0."));
+    }
+
+    #[test]
+    fn open_points_are_hollow_and_unsupported_falls_are_not_drawn_as_falls() {
+        let labels = (2014..2018)
+            .map(|y| (y.to_string(), format!("E{y}")))
+            .collect();
+        // 50 -> [0, 50] (a fall from silence), then a sure rise to 75, then 75 again.
+        let series = vec![Series {
+            id: "history".into(),
+            name: "History".into(),
+            points: vec![
+                p(50.0, 50.0, 50.0),
+                p(0.0, 0.0, 50.0),
+                p(75.0, 75.0, 75.0),
+                p(75.0, 75.0, 75.0),
+            ],
+        }];
+        let svg = chart("t", &per_effort(labels, series));
+        let hollow = svg.matches("fill=\"#ffffff\" stroke=\"#0072B2\"").count();
+        assert_eq!(hollow, 1, "{svg}");
+        // The fall into the open point is faint; the rise out of it (its upper bound
+        // is below 75) and the hold are drawn in the series' style.
+        assert_eq!(svg.matches("class=\"not-established\" points").count(), 1);
+        let y = |v: f64| fmt(TOP + (HEIGHT - TOP - BOTTOM) * (1.0 - v / 100.0));
+        let faint = svg
+            .lines()
+            .find(|l| l.contains("class=\"not-established\" points"))
+            .expect("faint run");
+        assert!(
+            faint.contains(&y(50.0)) && faint.contains(&y(0.0)),
+            "{faint}"
+        );
+        let solid: Vec<&str> = svg
+            .lines()
+            .filter(|l| l.starts_with("<polyline points"))
+            .collect();
+        assert_eq!(solid.len(), 1);
+        let points = solid[0].split("points=\"").nth(1).expect("points");
+        let points = points.split('"').next().expect("points");
+        assert_eq!(points.split(' ').count(), 3, "{}", solid[0]);
+        assert!(!points.contains(&y(50.0)), "{}", solid[0]);
+        assert!(svg.contains("change not established"));
     }
 
     #[test]

@@ -54,8 +54,9 @@ pub fn extra(scores: &Scores) -> Result<Extra, Error> {
     let mut trend_rows = vec![trend::HEADER.iter().map(|s| s.to_string()).collect()];
     trend_rows.extend(trend::rows(&t));
     let trend_note = format!(
-        "tau is Kendall's tau-b of the score against the effort's position in time; p is {} for an increasing trend. {}",
+        "tau is Kendall's tau-b of the score against the effort's position in time; p is {} for an increasing trend. {} {}",
         trend::p_phrase(&t),
+        trend::COLUMNS_NOTE,
         trend::min_p_sentence(&t)
     );
     let mut md = String::from("## Trend and weight sensitivity\n\n");

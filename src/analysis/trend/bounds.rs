@@ -135,17 +135,12 @@ impl Search<'_> {
             if let Some(next) = self.place(group, floor)
                 && self.room(rest & !group, next)
             {
+                // Each placed value is below each of the group's: concordant when it is
+                // earlier in time, discordant when later.
                 let mut ds = 0i64;
-                for j in 0..n {
-                    if group & (1 << j) == 0 {
-                        continue;
-                    }
-                    for i in 0..n {
-                        if placed & (1 << i) != 0 {
-                            // i is below j in value: concordant when earlier in time.
-                            ds += if i < j { 1 } else { -1 };
-                        }
-                    }
+                for j in (0..n).filter(|j| group & (1 << j) != 0) {
+                    let earlier = i64::from((placed & ((1u32 << j) - 1)).count_ones());
+                    ds += 2 * earlier - i64::from(placed.count_ones());
                 }
                 let k = i64::from(group.count_ones());
                 self.extend(placed | group, Some(next), s + ds, n2 + k * (k - 1) / 2);
