@@ -226,3 +226,70 @@ fn the_report_marks_combined_cases() {
     );
     assert!(!index.contains("Gamma talks (codings"));
 }
+
+#[test]
+fn scale_on_the_shipped_corpus_says_there_are_too_few_cases() {
+    let out = Test::new()
+        .current_dir(common::root_dir())
+        .arg("scale")
+        .success();
+    assert!(
+        out.stdout
+            .contains("With 6 cases there are too few for these figures to mean anything"),
+        "{}",
+        out.stdout
+    );
+    insta::assert_snapshot!("scale_text", out.stdout);
+    let json = Test::new()
+        .current_dir(common::root_dir())
+        .args(["scale", "--format", "json"])
+        .success();
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(v["cases"], 6);
+    let criteria = v["criteria"].as_array().expect("criteria");
+    assert_eq!(criteria.len(), 6);
+    for c in criteria {
+        for key in ["id", "rule", "order_violations", "h", "items", "cases_used"] {
+            assert!(c.get(key).is_some(), "{key} missing in {c}");
+        }
+        assert_eq!(c["too_few_cases"], true);
+    }
+    // Role: a case runs no process yet shapes the substance (the rubric's order broken).
+    let role = criteria.iter().find(|c| c["id"] == "role").expect("role");
+    assert_eq!(
+        role["order_violations"],
+        serde_json::json!([{"lower": "runs-the-process", "higher": "shapes-substance", "cases": 1}])
+    );
+    insta::assert_snapshot!("scale_json", json.stdout);
+}
+
+#[test]
+fn scale_counts_a_case_coded_twice_once() {
+    let json = Test::new()
+        .args(["scale", "--format", "json"])
+        .args(CODERS)
+        .success();
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    let cases = Test::new()
+        .args(["score", "--format", "json"])
+        .args(CODERS)
+        .success();
+    let s: serde_json::Value = serde_json::from_str(&cases.stdout).expect("json");
+    assert_eq!(
+        v["cases"],
+        s["cases"].as_array().map(Vec::len).expect("cases")
+    );
+}
+
+#[test]
+fn the_report_has_a_scale_validity_note() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    Test::new()
+        .current_dir(common::root_dir())
+        .args(["report", "--out"])
+        .arg(dir.path().to_string_lossy())
+        .success();
+    let md = std::fs::read_to_string(dir.path().join("index.md")).expect("index.md");
+    assert!(md.contains("### Does the scale hold?"), "{md}");
+    assert!(md.contains("Scale validity (thirdside scale): history H 1.000"));
+}
