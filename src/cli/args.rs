@@ -109,6 +109,17 @@ A second coding is a case file with the same case id and a different coding.code
 Levels use ordinal alpha; indicators use nominal alpha on met/unmet, with unknown
 treated as missing.")]
     Agreement(AgreementArgs),
+    /// Does each criterion's order of indicators hold in the cases? The pairs of
+    /// indicators that break it, and Loevinger's H with each indicator's H_i.
+    #[command(after_help = "Examples:
+  thirdside scale
+  thirdside scale --format json
+
+Each case is a respondent, each indicator an item; unknown is not a response. H is 1
+for a perfect cumulative order and near 0 for none; below 0.3 (Mokken's threshold)
+the indicators do not form a scale. With few cases the figures mean nothing yet, and
+the output says so.")]
+    Scale(ScaleArgs),
 }
 
 /// Where the input is.
@@ -307,6 +318,20 @@ pub struct SensitivityArgs {
 /// `thirdside agreement`.
 #[derive(Debug, clap::Args)]
 pub struct AgreementArgs {
+    /// Input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
+    pub format: AnalysisFormat,
+    /// The rubric to analyse (needed only when several are loaded).
+    #[arg(long, value_name = "ID")]
+    pub rubric: Option<String>,
+}
+
+/// `thirdside scale`.
+#[derive(Debug, clap::Args)]
+pub struct ScaleArgs {
     /// Input.
     #[command(flatten)]
     pub input: InputArgs,

@@ -4,7 +4,7 @@
 use crate::cli::exit_code::ExitCode;
 use crate::cli::{
     AgreementArgs, AnalysisFormat, AuditArgs, AuditFormat, CheckArgs, Cli, Command, InputArgs,
-    NewArgs, NewKind, ReportArgs, ScoreArgs, ScoreFormat, SensitivityArgs, TrendArgs,
+    NewArgs, NewKind, ReportArgs, ScaleArgs, ScoreArgs, ScoreFormat, SensitivityArgs, TrendArgs,
 };
 use crate::corpus::validate::{Checked, Corpus};
 use crate::error::Error;
@@ -22,6 +22,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Trend(args) => trend(args),
         Command::Sensitivity(args) => sensitivity(args),
         Command::Agreement(args) => agreement(args),
+        Command::Scale(args) => scale(args),
     };
     match result {
         Ok(code) => code,
@@ -414,6 +415,32 @@ fn agreement(args: AgreementArgs) -> Result<ExitCode, Error> {
     let text = match args.format {
         AnalysisFormat::Text => crate::analysis::agreement::to_text(rubric, &result),
         AnalysisFormat::Json => crate::analysis::agreement::to_json(rubric, &result),
+    };
+    emit(format_args!("{text}"))?;
+    Ok(ExitCode::Success)
+}
+
+fn scale(args: ScaleArgs) -> Result<ExitCode, Error> {
+    // Case by case: only each coding's statuses are kept.
+    let mut collected: std::collections::HashMap<String, crate::analysis::scale::Collector> =
+        std::collections::HashMap::new();
+    let checked = crate::corpus::validate::validate_each(
+        &paths(&args.input)?,
+        &options(&args.input)?,
+        |_, record| {
+            collected
+                .entry(record.case.rubric.get_ref().clone())
+                .or_default()
+                .add(&record);
+        },
+    )?;
+    insist_valid(&checked)?;
+    let rubric = crate::select_rubric(&checked.corpus, args.rubric.as_deref())?;
+    let collector = collected.remove(rubric.id.get_ref()).unwrap_or_default();
+    let result = crate::analysis::scale::scale(rubric, &collector);
+    let text = match args.format {
+        AnalysisFormat::Text => crate::analysis::scale::to_text(rubric, &result),
+        AnalysisFormat::Json => crate::analysis::scale::to_json(rubric, &result),
     };
     emit(format_args!("{text}"))?;
     Ok(ExitCode::Success)

@@ -36,14 +36,19 @@ pub struct Extra {
 }
 
 impl Extra {
-    /// What `thirdside report` adds: the analysis section of `scores` and, when it is
-    /// written for this rubric, the shipped default policy.
-    pub fn for_report(rubric: &Rubric, scores: &Scores) -> Result<Extra, Error> {
+    /// What `thirdside report` adds: the analysis section of `scores` (with the scale
+    /// check of the responses in `scale`) and, when it is written for this rubric, the
+    /// shipped default policy.
+    pub fn for_report(
+        rubric: &Rubric,
+        scores: &Scores,
+        scale: &crate::analysis::scale::Collector,
+    ) -> Result<Extra, Error> {
         Ok(Extra {
             policy: crate::audit::policy::default_policy(rubric)
                 .and_then(Result::ok)
                 .map(|(policy, _)| policy),
-            ..statistics::extra(scores)?
+            ..statistics::extra(scores, &crate::analysis::scale::scale(rubric, scale))?
         })
     }
 }
@@ -58,7 +63,15 @@ pub fn render(
     out: Output,
 ) -> Result<(Scores, Output), Error> {
     let scores = crate::score::score(corpus, rubric);
-    let extra = Extra::for_report(rubric, &scores)?;
+    let mut scale = crate::analysis::scale::Collector::default();
+    for record in corpus
+        .cases
+        .iter()
+        .filter(|r| r.case.rubric.get_ref() == rubric.id.get_ref())
+    {
+        scale.add(record);
+    }
+    let extra = Extra::for_report(rubric, &scores, &scale)?;
     let output = build(corpus, rubric, &scores, templates, &extra, out)?;
     Ok((scores, output))
 }
