@@ -453,3 +453,55 @@ fn indicator_gates_with_unknown_ids_are_reported_with_positions_and_suggestions(
     );
     assert!(err.contains("did you mean `history`?"), "{err}");
 }
+
+#[test]
+fn as_of_leaves_context_and_results_resting_on_later_evidence_unknown() {
+    let run = |extra: &[&str]| {
+        let out = Test::new()
+            .args([
+                "audit",
+                "fixtures/appraisal/context-dated.toml",
+                "--corpus",
+                CORPUS,
+                "--format",
+                "json",
+            ])
+            .args(extra)
+            .run();
+        assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+        json(&out)
+    };
+    let spoilers = |json: &Value| {
+        json["context"]
+            .as_array()
+            .expect("context")
+            .iter()
+            .find(|f| f["factor"] == "spoilers")
+            .expect("spoilers")
+            .clone()
+    };
+    let now = run(&[]);
+    assert_eq!(spoilers(&now)["reading"], "absent");
+    assert_eq!(now["results"]["agreement"], "none");
+    assert_eq!(indicator(&now, "concreteness", "agenda")["status"], "unmet");
+    let then = run(&["--as-of", "2019-06-30"]);
+    let factor = spoilers(&then);
+    assert_eq!(factor["reading"], "unknown");
+    assert_eq!(factor["evidence"], serde_json::json!([]));
+    assert_eq!(
+        factor["note"],
+        "as of 2019-06-30, unknown: it rests only on evidence dated after that day (e2)"
+    );
+    assert_eq!(then["results"]["agreement"], "unknown");
+    assert_eq!(then["results"]["implementation"], "unknown");
+    // The unmet agenda rested on e2 alone; the history resting on e1 is kept.
+    assert_eq!(
+        indicator(&then, "concreteness", "agenda")["status"],
+        "unknown"
+    );
+    assert_eq!(indicator(&then, "history", "names-past")["status"], "met");
+    // Undated, or not certainly after: kept. `2020` is certainly after 2019-06-30, but
+    // not after `2020-03`.
+    let later = run(&["--as-of", "2020-03"]);
+    assert_eq!(spoilers(&later)["reading"], "absent");
+}
