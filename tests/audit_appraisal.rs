@@ -505,3 +505,24 @@ fn as_of_leaves_context_and_results_resting_on_later_evidence_unknown() {
     let later = run(&["--as-of", "2020-03"]);
     assert_eq!(spoilers(&later)["reading"], "absent");
 }
+
+#[test]
+fn the_report_shows_a_criterion_that_does_not_apply_as_n_a() {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("reports");
+    Test::new()
+        .args(["report", CORPUS, CASE, "--out"])
+        .arg(out.to_str().expect("path"))
+        .success();
+    let index = std::fs::read_to_string(out.join("index.md")).expect("index");
+    let row = index
+        .lines()
+        .find(|l| l.contains("cases/2019-gated.md"))
+        .expect("the case's row");
+    assert!(row.contains("| n/a |"), "{row}");
+    assert!(row.contains("33.3"), "{row}");
+    let page = std::fs::read_to_string(out.join("cases/2019-gated.md")).expect("page");
+    assert!(page.contains("n/a"), "{page}");
+    let audit = std::fs::read_to_string(out.join("audits/2019-gated.md")).expect("audit");
+    assert!(audit.contains("| n/a of 2 (n/a) |"), "{audit}");
+}
