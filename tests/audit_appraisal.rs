@@ -526,3 +526,24 @@ fn the_report_shows_a_criterion_that_does_not_apply_as_n_a() {
     let audit = std::fs::read_to_string(out.join("audits/2019-gated.md")).expect("audit");
     assert!(audit.contains("| n/a of 2 (n/a) |"), "{audit}");
 }
+
+#[test]
+fn a_passed_audit_counts_flagged_advisory_indicator_gates() {
+    let dir = tempfile::tempdir().expect("temp");
+    let policy = dir.path().join("p.toml");
+    std::fs::write(
+        &policy,
+        "rubric = \"mini\"\n[indicators.history.names-past]\ngate = \"enforced\"\n[indicators.history.builds-on]\ngate = \"advisory\"\n",
+    )
+    .expect("write");
+    let out = Test::new()
+        .args(["audit", CASE, "--corpus", CORPUS, "--policy"])
+        .arg(policy.to_str().expect("path"))
+        .success();
+    assert!(
+        out.stdout
+            .contains("PASSED: no enforced gate fails; 1 advisory gate is flagged."),
+        "{}",
+        out.stdout
+    );
+}
