@@ -496,12 +496,59 @@ guidance = "G"
         let rubric = checked.corpus.rubric("peacemaking").unwrap();
         let (policy, warnings) = default_policy(rubric).unwrap().unwrap();
         assert!(warnings.diagnostics.is_empty(), "{}", warnings.report());
-        for id in ["history", "impartiality"] {
-            assert_eq!(
-                policy.gate(id).map(|g| g.enforcement),
-                Some(Enforcement::Enforced),
-                "{id}"
-            );
-        }
+        assert_eq!(
+            policy.gate("impartiality").map(|g| g.enforcement),
+            Some(Enforcement::Enforced)
+        );
+        // Building on the previous efforts is enforced on its own indicator.
+        let gated: Vec<(&str, &str, Enforcement)> = policy
+            .indicator_gates
+            .iter()
+            .map(|g| (g.criterion.as_str(), g.indicator.as_str(), g.enforcement))
+            .collect();
+        assert!(gated.contains(&("history", "adapts-to-past-failures", Enforcement::Enforced)));
+        // Every gate says why.
+        assert!(policy.gates.iter().all(|g| g.reason.is_some()));
+        assert!(policy.indicator_gates.iter().all(|g| g.reason.is_some()));
+    }
+
+    #[test]
+    fn indicator_gates_parse_in_rubric_order_with_their_reasons() {
+        let text =
+            "rubric = \"r\"\n[indicators.history.i]\ngate = \"advisory\"\nreason = \"why\"\n";
+        let (policy, warnings) = parse(Path::new("p.toml"), text, &rubric()).unwrap();
+        assert!(warnings.diagnostics.is_empty());
+        assert!(policy.gates.is_empty());
+        assert_eq!(
+            policy.indicator_gates,
+            [IndicatorGate {
+                criterion: "history".to_string(),
+                indicator: "i".to_string(),
+                enforcement: Enforcement::Advisory,
+                reason: Some("why".to_string()),
+            }]
+        );
+    }
+
+    #[test]
+    fn indicator_gates_on_unknown_ids_are_reported_with_their_place() {
+        let text = "rubric = \"r\"\n[indicators.history.j]\ngate = \"enforced\"\n[indicators.histry.i]\ngate = \"enforced\"\n[indicators.history.i]\ngate = \"enforced\"\nrequire = \"met\"\n";
+        let problems = parse(Path::new("p.toml"), text, &rubric()).unwrap_err();
+        let report = problems.report();
+        assert!(report.contains("unknown field `require`"), "{report}");
+        let text = "rubric = \"r\"\n[indicators.history.zzz]\ngate = \"enforced\"\n[indicators.histry.i]\ngate = \"enforced\"\n";
+        let problems = parse(Path::new("p.toml"), text, &rubric()).unwrap_err();
+        let report = problems.report();
+        assert_eq!(problems.diagnostics.len(), 2, "{report}");
+        assert!(
+            report.contains("p.toml:2:21: error: criterion `history` has no indicator `zzz`"),
+            "{report}"
+        );
+        assert!(report.contains("use one of `i`"), "{report}");
+        assert!(
+            report.contains("p.toml:4:13: error: rubric `r` has no criterion `histry`"),
+            "{report}"
+        );
+        assert!(report.contains("did you mean `history`?"), "{report}");
     }
 }
