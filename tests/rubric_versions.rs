@@ -209,7 +209,7 @@ fn an_audit_compares_a_case_only_with_past_efforts_of_its_own_version() {
         out.stdout
     );
     assert!(
-        out.stdout.contains("v1-2019-norway-barbados"),
+        out.stdout.contains("v1-2017-dominican-republic"),
         "{}",
         out.stdout
     );

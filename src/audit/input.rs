@@ -129,13 +129,45 @@ impl AuditInput {
         let Some(past) = &self.past else {
             return crate::audit::audit(corpus, record, options);
         };
-        // Only the best past efforts' records are read again, to show how they did it.
-        let mut efforts = crate::audit::Efforts::new(rubric, past.efforts.clone());
         let read_options = validate::Options::default();
         let reread =
             crate::corpus::reread::Reread::new(&past.paths, &read_options, &past.kept, "audit")?;
+        // As of a day, every past effort is read again and scored on what was known then;
+        // those that began after it are left out.
+        let known = |records: Vec<validate::CaseRecord>| -> Vec<validate::CaseRecord> {
+            match &options.as_of {
+                None => records,
+                Some(day) => records
+                    .iter()
+                    .filter(|r| !crate::audit::as_of::began_after(&r.start, day))
+                    .map(|r| crate::audit::as_of::record(rubric, r, day))
+                    .collect(),
+            }
+        };
+        let scored = match &options.as_of {
+            None => past.efforts.clone(),
+            Some(_) => {
+                let mut scored = Vec::new();
+                for chunk in past.efforts.chunks(64) {
+                    let codings: Vec<(&str, &str)> = chunk
+                        .iter()
+                        .map(|s| (s.id.as_str(), s.coder.as_str()))
+                        .collect();
+                    scored.extend(
+                        known(reread.records_of(&codings)?)
+                            .iter()
+                            .map(|r| crate::score::score_case(rubric, r)),
+                    );
+                }
+                scored
+            }
+        };
+        // Only the best past efforts' records are read again, to show how they did it.
+        let mut efforts = crate::audit::Efforts::new(rubric, scored);
         let needed = efforts.needed(record.id(), &record.start);
-        efforts.prepare_needed(corpus, rubric, needed, |codings| reread.records_of(codings))?;
+        efforts.prepare_needed(corpus, rubric, needed, |codings| {
+            reread.records_of(codings).map(known)
+        })?;
         crate::audit::audit_each(corpus, rubric, &[record], options, &efforts)?
             .pop()
             .ok_or_else(|| Error::Invalid("the audit gave no result".to_string()))
@@ -144,10 +176,7 @@ impl AuditInput {
 
 /// Reads the corpus and the case at `case` whole, and validates them together.
 fn load(source: &CorpusSource, case: &Path) -> Result<AuditInput, Error> {
-    let bytes = std::fs::read(case).map_err(|source| Error::Io {
-        path: case.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::corpus::read::read_within(case, crate::corpus::load::MAX_FILE_BYTES as u64)?;
     let mut inputs = source.inputs()?;
     let case_path = match loaded_path(source, case) {
         Some(path) if inputs.sources.text(&path).is_some() => path,

@@ -196,6 +196,15 @@ pub struct AuditArgs {
     /// Read the rubric and past efforts from DIR/rubrics and DIR/cases.
     #[arg(long, value_name = "DIR")]
     pub corpus: Option<PathBuf>,
+    /// Judge the case as of DATE (YYYY, YYYY-MM or YYYY-MM-DD): evidence dated after it
+    /// is ignored (an observation resting only on such evidence counts as unknown) and
+    /// past efforts that began after it are left out.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Also show, apart and labelled hindsight, the past efforts that began after the
+    /// audited case. They never give the best past effort or the rank.
+    #[arg(long)]
+    pub hindsight: bool,
 }
 
 /// Formats of `audit`.

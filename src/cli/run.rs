@@ -156,6 +156,14 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
             "--fail-under {t}: give a score between 0 and 100"
         )));
     }
+    let as_of = match &args.as_of {
+        Some(text) => Some(crate::corpus::date::PartialDate::parse(text).map_err(|e| {
+            Error::Usage(format!(
+                "--as-of {text}: {e} (write the date as YYYY, YYYY-MM or YYYY-MM-DD)"
+            ))
+        })?),
+        None => None,
+    };
     let source = crate::audit::input::CorpusSource::resolve(args.corpus.as_deref())?;
     let input = crate::audit::input::read(&source, &args.case)?;
     let (checked, case_path) = (&input.checked, &input.case_path);
@@ -187,10 +195,8 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
     })?;
     let policy = match &args.policy {
         Some(path) => {
-            let bytes = std::fs::read(path).map_err(|source| Error::Io {
-                path: path.clone(),
-                source,
-            })?;
+            let bytes =
+                crate::corpus::read::read_within(path, crate::corpus::load::MAX_FILE_BYTES as u64)?;
             let text = String::from_utf8_lossy(&bytes);
             Some(crate::audit::policy::parse(path, &text, rubric))
         }
@@ -217,6 +223,8 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
     let options = crate::audit::Options {
         policy: policy.as_ref(),
         fail_under: args.fail_under,
+        as_of,
+        hindsight: args.hindsight,
     };
     let audit = input.audit(rubric, record, &options)?;
     let text = match args.format {
@@ -301,7 +309,11 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
     let sink = if args.check {
         crate::report::write::Output::compare(&args.out)
     } else {
-        crate::report::write::Output::staged(&args.out)?
+        let staged = crate::report::write::Output::staged(&args.out)?;
+        for note in staged.recovered() {
+            let _ = writeln!(std::io::stderr(), "thirdside: {note}");
+        }
+        staged
     };
     let streamed = crate::report::stream::render(
         &paths(&args.input),

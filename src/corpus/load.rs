@@ -10,6 +10,7 @@
 
 use crate::corpus::diagnostic::{Diagnostic, SourceMap};
 use crate::corpus::model::{Bibliography, Case, Rubric};
+use crate::corpus::read::Contents;
 use crate::error::Error;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
@@ -93,8 +94,18 @@ impl Inputs {
 
     /// Reads and adds one file, of the kind its name and place say.
     pub fn add_file(&mut self, path: &Path) -> Result<(), Error> {
-        let bytes = read(path)?;
-        self.add_bytes(path, &bytes, FileKind::of(path));
+        match read(path)? {
+            Contents::Bytes(bytes) => self.add_bytes(path, &bytes, FileKind::of(path)),
+            Contents::TooLarge(len) => {
+                self.files += 1;
+                self.diagnostics.push(crate::corpus::read::too_large(
+                    path,
+                    len,
+                    MAX_FILE_BYTES as u64,
+                ));
+                self.sources.insert(path, String::new());
+            }
+        }
         Ok(())
     }
 
@@ -149,8 +160,17 @@ pub struct Parsed<T> {
 
 /// Reads and parses one file as a `T`. Only an unreadable file is an error.
 pub fn parse_file<T: DeserializeOwned>(path: &Path) -> Result<Parsed<T>, Error> {
-    let bytes = read(path)?;
-    let (text, value) = parse_bytes(path, &bytes);
+    let (text, value) = match read(path)? {
+        Contents::Bytes(bytes) => parse_bytes(path, &bytes),
+        Contents::TooLarge(len) => (
+            String::new(),
+            Err(crate::corpus::read::too_large(
+                path,
+                len,
+                MAX_FILE_BYTES as u64,
+            )),
+        ),
+    };
     Ok(Parsed {
         path: path.to_path_buf(),
         text,
@@ -158,11 +178,9 @@ pub fn parse_file<T: DeserializeOwned>(path: &Path) -> Result<Parsed<T>, Error> 
     })
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+/// Reads a file, never more than the size limit ([`crate::corpus::read`]).
+fn read(path: &Path) -> Result<Contents, Error> {
+    crate::corpus::read::read(path, MAX_FILE_BYTES as u64)
 }
 
 /// Decodes and parses `bytes`: the text (lossy when it is not UTF-8) and the value or
@@ -181,11 +199,7 @@ fn parse_bytes<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> (String, Resul
 /// Every `.toml` file under the given paths (files or folders, searched recursively in
 /// name order).
 pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
-    let mut files = Vec::new();
-    for path in paths {
-        collect(path, &mut files)?;
-    }
-    Ok(files)
+    crate::corpus::read::toml_files(paths)
 }
 
 /// Turns a TOML error into a diagnostic with its span and, where it helps, a hint.
@@ -272,43 +286,6 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
             .with_help("save the file as UTF-8"))
         }
     }
-}
-
-/// Adds `path` (a file) or every `.toml` file under it (a folder) to `files`.
-fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
-    let meta = std::fs::metadata(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if meta.is_file() {
-        files.push(path.to_path_buf());
-        return Ok(());
-    }
-    let entries = std::fs::read_dir(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut children = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        children.push(entry.path());
-    }
-    children.sort();
-    for child in children {
-        let name = child.file_name().map(|n| n.to_string_lossy().into_owned());
-        if name.as_deref().is_some_and(|n| n.starts_with('.')) {
-            continue;
-        }
-        if child.is_dir() {
-            collect(&child, files)?;
-        } else if child.extension().is_some_and(|e| e == "toml") {
-            files.push(child);
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

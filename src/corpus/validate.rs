@@ -927,6 +927,9 @@ impl Validator {
                     self.help("give each evidence record its own id");
                 }
                 self.check_source(&path, bibliography, &evidence.source);
+                if let Some(date) = &evidence.date {
+                    self.date(&path, date);
+                }
                 if evidence.claim.trim().is_empty() {
                     self.error(
                         &path,

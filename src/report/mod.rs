@@ -80,6 +80,11 @@ pub fn build(
         .filter_map(|c| records.of(c))
         .map(view::observations)
         .sum();
+    let mut release = release::Release::default();
+    for record in corpus.cases.iter().filter(|r| r.uses(rubric)) {
+        release.add_record(rubric, record);
+    }
+    let digest = release.corpus_digest(rubric_digest(corpus, rubric), corpus.bibliography_digest);
     let rubric_view = summary(
         rubric,
         bibliography,
@@ -88,13 +93,9 @@ pub fn build(
         observations,
         templates,
         extra,
+        &digest,
         &out,
     )?;
-    let mut release = release::Release::default();
-    for record in corpus.cases.iter().filter(|r| r.uses(rubric)) {
-        release.add_record(rubric, record);
-    }
-    let digest = release.corpus_digest(rubric_digest(corpus, rubric), corpus.bibliography_digest);
     data_files(scores, &digest, &out)?;
     release.write(scores, bibliography, &digest, &out)?;
     case_pages(
@@ -110,6 +111,7 @@ pub fn build(
     let options = crate::audit::Options {
         policy: extra.policy.as_ref(),
         fail_under: None,
+        ..Default::default()
     };
     let audits = crate::audit::audit_initiatives(corpus, rubric, &options)?;
     audit_pages(audits, &rubric_view, templates, &out)?;
@@ -117,7 +119,8 @@ pub fn build(
 }
 
 /// Renders the pages about the whole corpus — the comparative report, the chart and
-/// the codebook — into `out` ([`data_files`] are the rest). `records` needs to hold the
+/// the codebook — into `out` ([`data_files`] are the rest), their footers stamped with
+/// `corpus_digest`. `records` needs to hold the
 /// efforts' records only when the progression tells its steps (at most
 /// [`view::STEPS_MAX`] efforts); `observations` is the number of indicator
 /// observations behind `scores`. Returns the rubric's view, which every page shows.
@@ -130,6 +133,7 @@ pub fn summary(
     observations: usize,
     templates: &Templates,
     extra: &Extra,
+    corpus_digest: &str,
     out: &Output,
 ) -> Result<view::RubricView, Error> {
     let efforts: Vec<&CaseScore> = scores
@@ -154,7 +158,10 @@ pub fn summary(
         .sum();
     let rows = |kind: Kind| view::Rows(scores.cases.iter().filter(|c| c.kind == kind).collect());
     let index = IndexView {
-        rubric: view::rubric_view(rubric, bibliography),
+        rubric: view::RubricView {
+            stamp: format!("corpus digest {corpus_digest}"),
+            ..view::rubric_view(rubric, bibliography)
+        },
         engine_version: env!("CARGO_PKG_VERSION").to_string(),
         criteria: criteria.clone(),
         efforts: rows(Kind::Effort),
@@ -189,7 +196,9 @@ pub fn summary(
     out.add("index.html", index_html)?;
     crate::report::memory::release();
     out.add("progression.svg", chart)?;
-    out.add("codebook.md", templates.markdown("codebook", &codebook)?)?;
+    let (codebook_md, codebook_html) = templates.both("codebook", &codebook)?;
+    out.add("codebook.md", codebook_md)?;
+    out.add("codebook.html", codebook_html)?;
     Ok(codebook.rubric)
 }
 

@@ -21,9 +21,8 @@
 //! far ([`Candidates`]); at 10,000 synthetic cases that leaves 3 of about 2,000 records
 //! to read again.
 //!
-//! The initiatives' own records are kept from the pass, without their evidence records:
-//! an audit shows the initiative's observations and cites the evidence of past efforts,
-//! never its own (the initiative's page does).
+//! The initiatives' own records are kept from the pass whole: an audit shows, for every
+//! flagged criterion or indicator, the initiative's own claims beside its observations.
 //!
 //! The files written are the same bytes [`super::render`] writes (tested).
 
@@ -182,6 +181,7 @@ pub fn render(
         observations,
         templates,
         &extra,
+        &digest,
         &out,
     )?;
     drop(records);
@@ -213,6 +213,7 @@ pub fn render(
     let options = crate::audit::Options {
         policy: extra.policy.as_ref(),
         fail_under: None,
+        ..Default::default()
     };
     for chunk in initiatives.chunks(AUDIT_CHUNK) {
         let chunk: Vec<&CaseRecord> = chunk.iter().collect();
@@ -239,7 +240,7 @@ struct Pass<'a> {
     kept: Vec<Kept>,
     /// How many codings each case id has.
     times: HashMap<String, usize>,
-    /// The initiatives' records, without their evidence records.
+    /// The initiatives' records.
     initiatives: Vec<CaseRecord>,
     /// The best past views the efforts' codings could give the audits.
     candidates: Candidates,
@@ -281,7 +282,7 @@ impl Pass<'_> {
         })
     }
 
-    fn visit(&mut self, corpus: &Corpus, mut record: CaseRecord) {
+    fn visit(&mut self, corpus: &Corpus, record: CaseRecord) {
         let chosen = self.rubric.get_or_insert_with(|| {
             crate::select_rubric(corpus, self.choice)
                 .ok()
@@ -298,11 +299,7 @@ impl Pass<'_> {
         *self.times.entry(score.id.clone()).or_default() += 1;
         self.kept.push(Kept::of(&record));
         match record.case.kind {
-            Kind::Initiative => {
-                let evidence = std::mem::take(&mut record.case.evidence);
-                self.initiatives.push(record.clone());
-                record.case.evidence = evidence;
-            }
+            Kind::Initiative => self.initiatives.push(record.clone()),
             Kind::Effort => self.candidates.offer(corpus, rubric, &record, &score),
         }
         let key = self.context(corpus, rubric).map(|context| {

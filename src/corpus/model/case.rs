@@ -175,6 +175,19 @@ pub struct Evidence {
     /// The source's own citation for the passage.
     #[serde(default)]
     pub cites: Option<String>,
+    /// When the fact became known (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as precise as the
+    /// source); `audit --as-of` ignores evidence dated after its date.
+    #[serde(default)]
+    pub date: Option<Spanned<String>>,
+}
+
+impl Evidence {
+    /// The record's date, when it has a valid one (validation reports the others).
+    pub fn known_on(&self) -> Option<crate::corpus::date::PartialDate> {
+        self.date
+            .as_ref()
+            .and_then(|d| crate::corpus::date::PartialDate::parse(d.get_ref()).ok())
+    }
 }
 
 /// The coding of one indicator.

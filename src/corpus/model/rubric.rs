@@ -123,6 +123,10 @@ pub struct Level {
     /// The observable indicators that must be met to reach this level.
     #[serde(default)]
     pub indicators: Vec<Indicator>,
+    /// The sin of mediation an effort risks when this level fails for an unmet
+    /// indicator of it (optional); an audit names it instead of the criterion's.
+    #[serde(default)]
+    pub sin: Option<Sin>,
 }
 
 /// An observable indicator.
@@ -133,6 +137,10 @@ pub struct Indicator {
     pub id: Spanned<String>,
     /// The statement a coder marks met, unmet or unknown.
     pub text: String,
+    /// The sin of mediation an effort risks when this indicator is unmet (optional); an
+    /// audit names it when a gate fails on the indicator.
+    #[serde(default)]
+    pub sin: Option<Sin>,
 }
 
 /// The rule that turns a criterion's indicators into a level.
