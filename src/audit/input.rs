@@ -304,9 +304,10 @@ fn stream(source: &CorpusSource, case: &Path) -> Result<AuditInput, Error> {
         replace: head.as_ref().map(|(id, _)| (id.clone(), case_path.clone())),
         ..validate::Options::default()
     };
-    let mut record = None;
+    let mut record: Option<validate::CaseRecord> = None;
     let mut efforts = Vec::new();
     let mut kept = Vec::new();
+    let mut keys = Vec::new();
     let checked = validate::validate_each(&paths, &options, |corpus, r| {
         if r.path == case_path {
             record = Some(r);
@@ -314,12 +315,23 @@ fn stream(source: &CorpusSource, case: &Path) -> Result<AuditInput, Error> {
             && head
                 .as_ref()
                 .is_some_and(|(_, rubric)| r.case.rubric.get_ref() == rubric)
-            && let Some(rubric) = corpus.rubric(r.case.rubric.get_ref())
+            && let Some(rubric) = corpus.rubric_of(&r)
         {
+            keys.push(rubric.key());
             efforts.push(crate::score::score_case(rubric, &r));
             kept.push(crate::corpus::reread::Kept::of(&r));
         }
     })?;
+    // Past efforts coded against another version of the audited case's rubric are
+    // never compared with it.
+    if let Some(audited) = record.as_ref().and_then(|r| checked.corpus.rubric_of(r)) {
+        let key = audited.key();
+        let same: Vec<bool> = keys.iter().map(|k| *k == key).collect();
+        let mut flags = same.iter();
+        efforts.retain(|_| flags.next().copied().unwrap_or(false));
+        let mut flags = same.iter();
+        kept.retain(|_| flags.next().copied().unwrap_or(false));
+    }
     Ok(AuditInput {
         checked,
         case_path,

@@ -436,9 +436,7 @@ pub fn audit(corpus: &Corpus, record: &CaseRecord, options: &Options) -> Result<
         .cases
         .iter()
         .filter(|r| {
-            r.case.kind == Kind::Effort
-                && r.case.rubric.get_ref() == rubric.id.get_ref()
-                && !as_of::began_after(&r.start, day)
+            r.case.kind == Kind::Effort && r.uses(rubric) && !as_of::began_after(&r.start, day)
         })
         .map(|r| as_of::record(rubric, r, day))
         .collect();
@@ -453,10 +451,11 @@ pub fn audit(corpus: &Corpus, record: &CaseRecord, options: &Options) -> Result<
 }
 
 fn rubric_of<'a>(corpus: &'a Corpus, record: &CaseRecord) -> Result<&'a Rubric, Error> {
-    corpus.rubric(record.case.rubric.get_ref()).ok_or_else(|| {
+    corpus.rubric_of(record).ok_or_else(|| {
         Error::Invalid(format!(
-            "rubric `{}` of case `{}` is not loaded",
+            "rubric `{}` version `{}` of case `{}` is not loaded",
             record.case.rubric.get_ref(),
+            record.rubric_version,
             record.id()
         ))
     })
@@ -818,9 +817,7 @@ fn past_efforts<'a>(corpus: &'a Corpus, rubric: &Rubric) -> Efforts<'a> {
         corpus
             .cases
             .iter()
-            .filter(|r| {
-                r.case.kind == Kind::Effort && r.case.rubric.get_ref() == rubric.id.get_ref()
-            })
+            .filter(|r| r.case.kind == Kind::Effort && r.uses(rubric))
             .map(|r| (score::score_case(rubric, r), Some(r)))
             .collect(),
     )
@@ -971,9 +968,7 @@ pub fn audit_initiatives(
     let mut records: Vec<&CaseRecord> = corpus
         .cases
         .iter()
-        .filter(|r| {
-            r.case.kind == Kind::Initiative && r.case.rubric.get_ref() == rubric.id.get_ref()
-        })
+        .filter(|r| r.case.kind == Kind::Initiative && r.uses(rubric))
         .collect();
     records.sort_by(|a, b| (a.start, a.id(), a.coder()).cmp(&(b.start, b.id(), b.coder())));
     audit_each(

@@ -157,7 +157,7 @@ pub struct ScoreArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ScoreFormat::Table)]
     pub format: ScoreFormat,
-    /// The rubric to score against (needed only when several are loaded).
+    /// The rubric to score against (ID, its highest version, or ID@VERSION; needed only when several are loaded).
     #[arg(long, value_name = "ID")]
     pub rubric: Option<String>,
 }
@@ -178,7 +178,7 @@ pub struct ReportArgs {
     /// generated.
     #[arg(long)]
     pub check: bool,
-    /// The rubric to report on (needed only when several are loaded).
+    /// The rubric to report on (ID, its highest version, or ID@VERSION; needed only when several are loaded).
     #[arg(long, value_name = "ID")]
     pub rubric: Option<String>,
 }
@@ -248,7 +248,7 @@ pub struct NewArgs {
     /// A past effort or an initiative to audit.
     #[arg(long, value_enum, default_value_t = NewKind::Initiative)]
     pub kind: NewKind,
-    /// The rubric to code against (needed only when several are loaded).
+    /// The rubric to code against (ID, its highest version, or ID@VERSION; needed only when several are loaded).
     #[arg(long, value_name = "ID")]
     pub rubric: Option<String>,
     /// Take the rubric from DIR/rubrics.
@@ -277,7 +277,7 @@ pub struct TrendArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
     pub format: AnalysisFormat,
-    /// The rubric to analyse (needed only when several are loaded).
+    /// The rubric to analyse (ID, its highest version, or ID@VERSION; needed only when several are loaded).
     #[arg(long, value_name = "ID")]
     pub rubric: Option<String>,
 }
@@ -310,7 +310,7 @@ pub struct SensitivityArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
     pub format: AnalysisFormat,
-    /// The rubric to analyse (needed only when several are loaded).
+    /// The rubric to analyse (ID, its highest version, or ID@VERSION; needed only when several are loaded).
     #[arg(long, value_name = "ID")]
     pub rubric: Option<String>,
 }
@@ -324,7 +324,7 @@ pub struct AgreementArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
     pub format: AnalysisFormat,
-    /// The rubric to analyse (needed only when several are loaded).
+    /// The rubric to analyse (ID, its highest version, or ID@VERSION; needed only when several are loaded).
     #[arg(long, value_name = "ID")]
     pub rubric: Option<String>,
 }

@@ -125,9 +125,8 @@ fn load_scores(input: &InputArgs, rubric: Option<&str>) -> Result<crate::score::
         &paths(input)?,
         &options(input)?,
         |corpus, record| {
-            let id = record.case.rubric.get_ref();
-            if let Some(rubric) = corpus.rubric(id) {
-                codings.push((id.clone(), crate::score::score_case(rubric, &record)));
+            if let Some(rubric) = corpus.rubric_of(&record) {
+                codings.push((rubric.key(), crate::score::score_case(rubric, &record)));
             }
         },
     )?;
@@ -135,7 +134,7 @@ fn load_scores(input: &InputArgs, rubric: Option<&str>) -> Result<crate::score::
     let rubric = crate::select_rubric(&checked.corpus, rubric)?;
     let codings = codings
         .into_iter()
-        .filter(|(id, _)| id == rubric.id.get_ref())
+        .filter(|(key, _)| *key == rubric.key())
         .map(|(_, score)| score)
         .collect();
     Ok(crate::score::from_codings(rubric, codings))
@@ -206,7 +205,14 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
         .record
         .as_ref()
         .ok_or_else(|| Error::Invalid(format!("{} is not a case file", args.case.display())))?;
-    let rubric = crate::select_rubric(corpus, Some(record.case.rubric.get_ref()))?;
+    let rubric = corpus.rubric_of(record).ok_or_else(|| {
+        Error::Invalid(format!(
+            "rubric `{}` version `{}` of case `{}` is not loaded",
+            record.case.rubric.get_ref(),
+            record.rubric_version,
+            record.id()
+        ))
+    })?;
     let policy = match &args.policy {
         Some(path) => {
             let bytes =

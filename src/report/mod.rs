@@ -94,11 +94,7 @@ pub fn build(
         .map(view::observations)
         .sum();
     let mut release = release::Release::default();
-    for record in corpus
-        .cases
-        .iter()
-        .filter(|r| r.case.rubric.get_ref() == rubric.id.get_ref())
-    {
+    for record in corpus.cases.iter().filter(|r| r.uses(rubric)) {
         release.add_record(rubric, record);
     }
     let digest = release.corpus_digest(rubric_digest(corpus, rubric), corpus.bibliography_digest);
@@ -233,7 +229,7 @@ pub fn rubric_digest(corpus: &Corpus, rubric: &Rubric) -> u64 {
     corpus
         .rubrics
         .iter()
-        .find(|r| r.value.id.get_ref() == rubric.id.get_ref())
+        .find(|r| r.value.key() == rubric.key())
         .map_or(0, |r| r.digest)
 }
 

@@ -271,7 +271,7 @@ impl Pass<'_> {
             let rubric = corpus
                 .rubrics
                 .iter()
-                .find(|r| r.value.id.get_ref() == rubric.id.get_ref())?
+                .find(|r| r.value.key() == rubric.key())?
                 .digest;
             let mut hasher = std::hash::DefaultHasher::new();
             (
@@ -290,12 +290,12 @@ impl Pass<'_> {
         let chosen = self.rubric.get_or_insert_with(|| {
             crate::select_rubric(corpus, self.choice)
                 .ok()
-                .map(|r| r.id.get_ref().clone())
+                .map(|r| r.key())
         });
         let Some(rubric) = chosen.as_deref().and_then(|id| corpus.rubric(id)) else {
             return;
         };
-        if record.case.rubric.get_ref() != rubric.id.get_ref() {
+        if !record.uses(rubric) {
             return;
         }
         let score = crate::score::score_case(rubric, &record);

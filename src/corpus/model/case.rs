@@ -17,6 +17,10 @@ pub struct Case {
     pub kind: Kind,
     /// The id of the rubric the case is coded against.
     pub rubric: Spanned<String>,
+    /// The version of that rubric, when the case pins one. Unpinned, the case uses the
+    /// only loaded version of its rubric, or 1.0.0 (with a warning) when several are.
+    #[serde(default)]
+    pub rubric_version: Option<Spanned<String>>,
     /// When it started: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     pub start: Spanned<String>,
     /// When it ended, if it has.
