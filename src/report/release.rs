@@ -583,13 +583,8 @@ pub struct Stamp<'a> {
     pub corpus_digest: &'a str,
 }
 
-/// A cell as a spreadsheet may read it: text that would start a formula gets a `'`.
-fn cell(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{text}").into(),
-        _ => text.into(),
-    }
-}
+/// A cell as a spreadsheet may read it (the one neutralisation every CSV shares).
+use crate::score::output::spreadsheet_cell as cell;
 
 /// `text`, or `NA` when it is empty.
 fn or_na(text: &str) -> &str {
