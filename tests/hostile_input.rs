@@ -48,7 +48,8 @@ fn a_source_text_that_is_not_text_is_an_error_naming_it() {
     fs::create_dir_all(&sources).expect("mkdir");
     let rubrics = common::tests_dir().join("fixtures/rubrics");
     let cases = common::tests_dir().join("fixtures/valid");
-    let mut kinds: Vec<(&str, Box<dyn Fn(&Path)>)> = vec![
+    type Make = Box<dyn Fn(&Path)>;
+    let mut kinds: Vec<(&str, Make)> = vec![
         (
             "not valid UTF-8",
             Box::new(|p: &Path| fs::write(p, b"an earlier effort \xe9t\xe9").expect("write")),
