@@ -158,3 +158,19 @@ fn a_huge_file_is_refused_before_it_is_read() {
     // Far below what reading a gigabyte costs (16 s before); generous for a busy machine.
     assert!(took < Duration::from_secs(10), "took {took:?}");
 }
+
+#[test]
+fn sensitivity_refuses_more_draws_than_its_stated_maximum() {
+    let (code, _, stderr) = run_within(
+        &[
+            "sensitivity".as_ref(),
+            "--samples".as_ref(),
+            "100000000".as_ref(),
+            "fixtures/rubrics".as_ref(),
+            "fixtures/valid".as_ref(),
+        ],
+        LIMIT,
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("1000000"), "{stderr}");
+}

@@ -459,9 +459,11 @@ impl Validator {
                 let Some(indicator) = levels.get(n).and_then(|l| l.indicators.get(k)) else {
                     continue;
                 };
+                // Keys are ordered by their text, so a binary search finds the one
+                // spelled like the indicator.
                 let key = observed
-                    .keys()
-                    .find(|key| key.get_ref() == indicator.id.get_ref());
+                    .get_key_value(indicator.id.get_ref().as_str())
+                    .map(|(key, _)| key);
                 if *status != Status::Met {
                     continue;
                 }
@@ -897,11 +899,13 @@ impl Validator {
                     });
                     continue;
                 };
+                // The criterion's indicator ids, once: a lookup each, not a search.
+                let indicator_ids: HashSet<&str> = criterion
+                    .indicators()
+                    .map(|(_, i)| i.id.get_ref().as_str())
+                    .collect();
                 for (indicator_key, observation) in observed {
-                    if !criterion
-                        .indicators()
-                        .any(|(_, i)| i.id.get_ref() == indicator_key.get_ref())
-                    {
+                    if !indicator_ids.contains(indicator_key.get_ref().as_str()) {
                         let names = criterion.indicators().map(|(_, i)| i.id.get_ref().as_str());
                         let near = nearest(indicator_key.get_ref(), names);
                         self.error(
