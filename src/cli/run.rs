@@ -95,9 +95,13 @@ fn load_valid(input: &InputArgs) -> Result<Corpus, Error> {
 fn insist_valid(checked: &Checked) -> Result<(), Error> {
     if checked.errors() > 0 {
         let _ = write!(std::io::stderr(), "{}", checked.report());
-        return Err(Error::Invalid(
-            "the input has errors; run `thirdside check` for the full list".to_string(),
-        ));
+        return Err(Error::Invalid(format!(
+            "the input has {} (above): nothing was done; fix them and run again",
+            match checked.errors() {
+                1 => "1 error".to_string(),
+                n => format!("{n} errors"),
+            }
+        )));
     }
     Ok(())
 }
@@ -122,11 +126,29 @@ fn options(input: &InputArgs) -> Result<crate::corpus::validate::Options, Error>
 /// the scores: what the commands that read scores alone need, in memory that does not
 /// grow with the case files' text. Prints the problems when the input has errors.
 fn load_scores(input: &InputArgs, rubric: Option<&str>) -> Result<crate::score::Scores, Error> {
+    load_scores_leaving_out(input, rubric, false)
+}
+
+/// [`load_scores`], leaving out (when `scaffolds` is set, with a note) the efforts
+/// whose files are scaffolds with placeholders left: what the trend reads.
+fn load_scores_leaving_out(
+    input: &InputArgs,
+    rubric: Option<&str>,
+    scaffolds: bool,
+) -> Result<crate::score::Scores, Error> {
     let mut codings: Vec<(String, crate::score::CaseScore)> = Vec::new();
+    let mut left_out: Vec<String> = Vec::new();
     let checked = crate::corpus::validate::validate_each(
         &paths(input)?,
         &options(input)?,
         |corpus, record| {
+            if scaffolds
+                && record.scaffold
+                && record.case.kind == crate::corpus::model::Kind::Effort
+            {
+                left_out.push(record.path.display().to_string());
+                return;
+            }
             let id = record.case.rubric.get_ref();
             if let Some(rubric) = corpus.rubric(id) {
                 codings.push((id.clone(), crate::score::score_case(rubric, &record)));
@@ -134,6 +156,12 @@ fn load_scores(input: &InputArgs, rubric: Option<&str>) -> Result<crate::score::
         },
     )?;
     insist_valid(&checked)?;
+    for path in &left_out {
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: {path} is a scaffolded effort with placeholders left; the trend leaves it out until they are replaced (`thirdside check` lists them)"
+        );
+    }
     let rubric = crate::select_rubric(&checked.corpus, rubric)?;
     let codings = codings
         .into_iter()
@@ -425,7 +453,7 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
 }
 
 fn trend(args: TrendArgs) -> Result<ExitCode, Error> {
-    let scores = load_scores(&args.input, args.rubric.as_deref())?;
+    let scores = load_scores_leaving_out(&args.input, args.rubric.as_deref(), true)?;
     let trend = crate::analysis::trend::trend(&scores);
     let text = match args.format {
         AnalysisFormat::Text => crate::analysis::trend::to_text(&scores, &trend),
