@@ -367,14 +367,10 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
     } else {
         crate::report::write::Output::staged(&args.out)?
     };
+    let (paths, options) = (paths(&args.input)?, options(&args.input)?);
     let progress = spinner("rendering the report");
-    let streamed = crate::report::stream::render(
-        &paths(&args.input)?,
-        &options(&args.input)?,
-        args.rubric.as_deref(),
-        &templates,
-        sink,
-    );
+    let streamed =
+        crate::report::stream::render(&paths, &options, args.rubric.as_deref(), &templates, sink);
     progress.finish_and_clear();
     let streamed = streamed?;
     insist_valid(&streamed.checked)?;
