@@ -12,7 +12,8 @@ use serde_json::Value;
 
 /// The CSV of the rows found at `tables` (each a `(label, JSON pointer)`) in `json`:
 /// with a first column `label_column` holding each row's label, when it is given.
-/// Missing arrays add no rows; text that is not JSON gives `None`.
+/// Missing arrays add no rows (no rows at all: empty text); text that is not JSON gives
+/// `None`.
 pub fn csv(json: &str, tables: &[(&str, &str)], label_column: Option<&str>) -> Option<String> {
     let value: Value = serde_json::from_str(json).ok()?;
     let mut columns: Vec<String> = Vec::new();
@@ -41,6 +42,9 @@ pub fn csv(json: &str, tables: &[(&str, &str)], label_column: Option<&str>) -> O
     if let Some(at) = columns.iter().position(|c| c == "id") {
         let id = columns.remove(at);
         columns.insert(usize::from(label_column.is_some()), id);
+    }
+    if columns.is_empty() {
+        return Some(String::new());
     }
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     writer.write_record(&columns).ok()?;
@@ -96,7 +100,7 @@ mod tests {
             out,
             "table,id,n,p.1,p.2,q,extra.k\nfirst,x,1.5,0.25,0.75,,\nfirst,\"y, z\",2,,,,true\nsecond,t,3,,,,\n"
         );
-        assert_eq!(csv("{}", &[("a", "/a")], None).unwrap(), "\n");
+        assert_eq!(csv("{}", &[("a", "/a")], None).unwrap(), "");
         assert!(csv("not json", &[], None).is_none());
     }
 }
