@@ -89,6 +89,32 @@ fn score_takes_text_and_keeps_table_as_its_alias() {
 }
 
 #[test]
+fn score_takes_md_for_a_markdown_table() {
+    let out = Test::new()
+        .args(["score", "--format", "md"])
+        .args(FIXTURES)
+        .success();
+    let table: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with('|')).collect();
+    assert!(table.len() >= 5, "{}", out.stdout);
+    assert!(
+        table[0].starts_with("| case | kind | start |"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        table[1].starts_with("| --- | --- | --- | ---: |"),
+        "{}",
+        out.stdout
+    );
+    let columns = table[0].matches(" | ").count();
+    assert!(
+        table.iter().all(|l| l.matches(" | ").count() == columns),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn the_score_table_fits_a_narrow_terminal_unless_wide() {
     let wide = Test::new()
         .arg("score")

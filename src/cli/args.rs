@@ -241,6 +241,8 @@ pub enum ScoreFormat {
     Json,
     /// One row per case and criterion.
     Csv,
+    /// A Markdown table.
+    Md,
 }
 
 /// `thirdside audit`.

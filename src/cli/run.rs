@@ -197,6 +197,7 @@ fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
         ),
         ScoreFormat::Json => crate::score::output::to_json(&scores),
         ScoreFormat::Csv => crate::score::output::to_csv(&scores),
+        ScoreFormat::Md => crate::score::output::to_markdown(&scores),
     };
     emit(format_args!("{text}"))?;
     Ok(ExitCode::Success)

@@ -590,21 +590,8 @@ pub fn total_cell(t: &Interval) -> String {
     }
 }
 
-/// The table for people, one line per case however wide.
-pub fn to_table(scores: &Scores) -> String {
-    to_table_within(scores, None)
-}
-
-/// The table for people in `width` columns: when one line per case is wider, each case
-/// is a block of lines (its criteria one per line) and the prose is wrapped; `None`
-/// for one line per case.
-pub fn to_table_within(scores: &Scores, width: Option<usize>) -> String {
-    let legend = "Levels per criterion (0 = lowest); [a–b] is the interval left open by unknown indicators (the level is then not established); * marks an override; n/a, a criterion that does not apply.";
-    let title = format!(
-        "Rubric {} {} — {}",
-        scores.rubric_id, scores.rubric_version, scores.rubric_title
-    );
-    let mut out = format!("{}\n{}\n\n", wrap(&title, width), wrap(legend, width));
+/// The score table's rows: a header, then one row per case (criteria, then the total).
+fn table_rows(scores: &Scores) -> Vec<Vec<String>> {
     let criteria: Vec<String> = scores
         .cases
         .first()
@@ -633,6 +620,66 @@ pub fn to_table_within(scores: &Scores, width: Option<usize>) -> String {
         row.push(total_cell(&case.total));
         rows.push(row);
     }
+    rows
+}
+
+/// The score table as a Markdown table (`score --format md`), cells escaped, with the
+/// table's legend above it.
+pub fn to_markdown(scores: &Scores) -> String {
+    // What would break a table or form emphasis, a link or raw HTML, from any file.
+    let cell = |c: &str| {
+        let mut out = String::with_capacity(c.len());
+        for ch in c.chars() {
+            match ch {
+                '\\' | '|' | '*' | '_' | '[' | ']' | '`' => {
+                    out.push('\\');
+                    out.push(ch);
+                }
+                '<' => out.push_str("&lt;"),
+                '\n' | '\r' => out.push(' '),
+                other => out.push(other),
+            }
+        }
+        out
+    };
+    let rows = table_rows(scores);
+    let mut out = format!(
+        "**Rubric {} {}** — {}\n\nLevels per criterion (0 = lowest); [a–b] is the interval left open by unknown indicators (the level is then not established); \\* marks an override; n/a, a criterion that does not apply.\n\n",
+        cell(&scores.rubric_id),
+        cell(&scores.rubric_version),
+        cell(&scores.rubric_title)
+    );
+    for (n, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        if n == 0 {
+            let rule: Vec<&str> = row
+                .iter()
+                .enumerate()
+                .map(|(i, _)| if i < 3 { "---" } else { "---:" })
+                .collect();
+            out.push_str(&format!("| {} |\n", rule.join(" | ")));
+        }
+    }
+    out
+}
+
+/// The table for people, one line per case however wide.
+pub fn to_table(scores: &Scores) -> String {
+    to_table_within(scores, None)
+}
+
+/// The table for people in `width` columns: when one line per case is wider, each case
+/// is a block of lines (its criteria one per line) and the prose is wrapped; `None`
+/// for one line per case.
+pub fn to_table_within(scores: &Scores, width: Option<usize>) -> String {
+    let legend = "Levels per criterion (0 = lowest); [a–b] is the interval left open by unknown indicators (the level is then not established); * marks an override; n/a, a criterion that does not apply.";
+    let title = format!(
+        "Rubric {} {} — {}",
+        scores.rubric_id, scores.rubric_version, scores.rubric_title
+    );
+    let mut out = format!("{}\n{}\n\n", wrap(&title, width), wrap(legend, width));
+    let rows = table_rows(scores);
     out.push_str(&fit(&rows, width));
     let overrides: Vec<String> = scores
         .cases
