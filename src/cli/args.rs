@@ -296,9 +296,10 @@ pub struct NewArgs {
     /// Take the rubric from DIR/rubrics.
     #[arg(long, value_name = "DIR")]
     pub corpus: Option<PathBuf>,
-    /// The folder to write ID.toml into.
-    #[arg(long, value_name = "DIR", default_value = "cases")]
-    pub dir: PathBuf,
+    /// The folder to write ID.toml into (default: the corpus's cases/, or cases/ here
+    /// when the corpus is the built-in one).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
     /// Output format of the summary.
     #[arg(long, value_enum, default_value_t = PlainFormat::Text)]
     pub format: PlainFormat,

@@ -299,14 +299,20 @@ fn new(args: NewArgs) -> Result<ExitCode, Error> {
             crate::corpus::id::HELP
         )));
     }
-    let path = args.dir.join(format!("{}.toml", args.id));
+    let source = crate::audit::input::CorpusSource::resolve(args.corpus.as_deref())?;
+    // Into the corpus found, wherever in it the command runs.
+    let dir = match (&args.dir, &source) {
+        (Some(dir), _) => dir.clone(),
+        (None, crate::audit::input::CorpusSource::Dir(root)) => root.join("cases"),
+        (None, crate::audit::input::CorpusSource::Embedded) => PathBuf::from("cases"),
+    };
+    let path = dir.join(format!("{}.toml", args.id));
     if path.symlink_metadata().is_ok() {
         return Err(Error::Usage(format!(
             "{} already exists; `thirdside new` never overwrites a file: choose another id, or move the file away",
             path.display()
         )));
     }
-    let source = crate::audit::input::CorpusSource::resolve(args.corpus.as_deref())?;
     let inputs = source.rubric_inputs()?;
     let checked =
         crate::corpus::validate::validate(inputs, &crate::corpus::validate::Options::default());
