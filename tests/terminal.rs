@@ -248,6 +248,33 @@ fn a_re_run_that_changes_nothing_says_it_wrote_nothing() {
     );
 }
 
+/// Runs the binary in a pseudo-terminal (util-linux `script`), with `env` set; `None`
+/// where `script` is not installed.
+fn in_terminal(args: &str, env: &str) -> Option<String> {
+    let binary = env!("CARGO_BIN_EXE_thirdside");
+    let out = Command::new("script")
+        .args(["-qc", &format!("{env} {binary} {args}"), "/dev/null"])
+        .env_remove("NO_COLOR")
+        .output()
+        .ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn no_color_is_respected_on_a_terminal() {
+    // Where no pseudo-terminal can be had (`script` missing or failing), nothing to test.
+    let Some(coloured) = in_terminal("scroe", "").filter(|o| o.contains("unrecognized")) else {
+        return;
+    };
+    assert!(
+        coloured.contains('\u{1b}'),
+        "a terminal gets colour: {coloured:?}"
+    );
+    let plain = in_terminal("scroe", "NO_COLOR=1").unwrap_or_default();
+    assert!(plain.contains("unrecognized subcommand"), "{plain:?}");
+    assert!(!plain.contains('\u{1b}'), "{plain:?}");
+}
+
 #[test]
 fn no_color_and_pipes_get_no_escape_codes() {
     let out = Test::new().args(["scroe"]).env("NO_COLOR", "1").code(2);
