@@ -158,15 +158,21 @@ pub fn parse(
 ) -> Result<(Policy, PolicyProblems), PolicyProblems> {
     let mut sources = SourceMap::new();
     sources.insert(path, text.to_string());
-    let file = match toml::from_str::<PolicyFile>(text) {
-        Ok(file) => file,
-        Err(err) => {
-            let mut d = Diagnostic::error(path, err.span(), err.message().trim());
-            if err.message().starts_with("unknown field") {
-                d = d.with_help("a policy has `rubric`, `description`, [criteria.<id>] tables with `minimum`, `gate` and `reason`, and [indicators.<criterion id>.<indicator id>] tables with `gate` and `reason`");
-            }
+    // Every shape problem at once ([`crate::corpus::recover`]); then, when the repaired
+    // file still says what it gates, its checks against the rubric too.
+    let recovered = crate::corpus::recover::parse::<PolicyFile>(path, text);
+    let mut parse_problems = recovered.problems;
+    for d in &mut parse_problems {
+        if d.message.starts_with("unknown field") && d.help.is_none() {
+            d.help = Some("a policy has `rubric`, `description`, [criteria.<id>] tables with `minimum`, `gate` and `reason`, and [indicators.<criterion id>.<indicator id>] tables with `gate` and `reason`".to_string());
+        }
+    }
+    let tainted = recovered.tainted;
+    let file = match recovered.value {
+        Some(file) if parse_problems.is_empty() || recovered.checkable => file,
+        _ => {
             return Err(PolicyProblems {
-                diagnostics: vec![d],
+                diagnostics: parse_problems,
                 sources,
             });
         }
@@ -312,6 +318,12 @@ pub fn parse(
             });
         }
     }
+    diagnostics.retain(|d| {
+        !d.span
+            .as_ref()
+            .is_some_and(|s| crate::corpus::recover::is_synthetic(s) || tainted.contains(s))
+    });
+    diagnostics.extend(parse_problems);
     diagnostics.sort_by_key(|d| d.span.as_ref().map(|s| s.start));
     if diagnostics
         .iter()
@@ -439,6 +451,31 @@ guidance = "G"
         let text = "rubric = \"r\"\nfail_undr = 3\n";
         let problems = parse(Path::new("p.toml"), text, &rubric()).unwrap_err();
         assert!(problems.report().contains("unknown field `fail_undr`"));
+    }
+
+    #[test]
+    fn a_policy_with_three_mistakes_is_reported_whole() {
+        let text = "rubric = \"other\"\ndescripton = \"x\"\n[criteria.history]\nminimum = \"1\"\ngate = \"Enforced\"\n";
+        let problems = parse(Path::new("p.toml"), text, &rubric()).unwrap_err();
+        let report = problems.report();
+        assert!(
+            report.contains("p.toml:1:10: error: the policy is for rubric `other`"),
+            "{report}"
+        );
+        assert!(
+            report.contains("p.toml:2:1: error: unknown field `descripton`"),
+            "{report}"
+        );
+        assert!(report.contains("did you mean `description`?"), "{report}");
+        assert!(
+            report.contains("p.toml:4:11: error: invalid type"),
+            "{report}"
+        );
+        assert!(
+            report.contains("p.toml:5:8: error: unknown variant `Enforced`"),
+            "{report}"
+        );
+        assert_eq!(problems.diagnostics.len(), 4, "{report}");
     }
 
     #[test]
