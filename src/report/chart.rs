@@ -419,14 +419,12 @@ pub fn panels(title: &str, plot: &Plot) -> String {
             w = fmt(PANEL_W),
             h = fmt(PANEL_H),
             name = xml(&line.name),
-            values = xml(
-                &line
-                    .points
-                    .iter()
-                    .map(interval_text)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            values = xml(&line
+                .points
+                .iter()
+                .map(interval_text)
+                .collect::<Vec<_>>()
+                .join(", ")),
         );
         html.push('\n');
         html.push_str(&panel(line, &plot.labels));
