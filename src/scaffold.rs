@@ -118,7 +118,8 @@ pub fn render(s: &Scaffold) -> String {
          # claim = \"What the source shows, in your own words.\"\n\
          # quote = \"a short verbatim quotation\"   # optional\n\
          # source = \"a-bibliography-key\"          # a key of rubrics/bibliography.toml\n\
-         # locator = \"p. 12\"                      # section, page or paragraph\n",
+         # locator = \"p. 12\"                      # section, page or paragraph\n\
+         # date = \"2025-03\"                      # optional: when the fact became known (audit --as-of)\n",
     );
     for criterion in rubric.criteria.get_ref() {
         out.push('\n');
