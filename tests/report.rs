@@ -518,3 +518,86 @@ fn the_committed_report_never_states_an_open_level_by_its_label() {
         );
     }
 }
+
+/// The key findings the comparative report opens with, on the shipped corpus: each
+/// sentence agrees with what `trend`, `score` and `audit` say as JSON, and none states
+/// more than the intervals support.
+#[test]
+fn the_key_findings_say_what_the_analyses_say() {
+    let index = fs::read_to_string(root_dir().join("reports/index.md")).expect("index.md");
+    let start = index.find("## Key findings").expect("key findings first");
+    assert!(
+        start < index.find("## Past efforts").expect("efforts table"),
+        "the findings come before the table"
+    );
+    let findings = &index[start..index[start..].find("\nContents:").expect("contents") + start];
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = Test::new().current_dir(root_dir()).args(args).success();
+        serde_json::from_str(&out.stdout).expect("json")
+    };
+    let trend = json(&["trend", "--format", "json"]);
+    if trend["total"]["rise_holds"] == true {
+        assert!(findings.contains("The rise holds"), "{findings}");
+    } else {
+        assert!(
+            findings.contains("Whether it rose is not established"),
+            "{findings}"
+        );
+        assert!(!findings.contains("The rise holds"), "{findings}");
+    }
+    // A criterion is said to have risen for sure only when one of its steps is a sure rise.
+    let criteria = trend["criteria"].as_array().expect("criteria");
+    let rose: Vec<&str> = criteria
+        .iter()
+        .filter(|c| {
+            c["steps"]
+                .as_array()
+                .expect("steps")
+                .iter()
+                .any(|s| s["sure"] == "rise")
+        })
+        .map(|c| c["id"].as_str().expect("id"))
+        .collect();
+    for c in criteria {
+        let id = c["id"].as_str().expect("id");
+        let said = findings
+            .split("Rose for sure at some step: ")
+            .nth(1)
+            .and_then(|rest| rest.split(';').next())
+            .is_some_and(|list| list.split([',', ' ']).any(|w| w == id));
+        assert_eq!(said, rose.contains(&id), "{id}: {findings}");
+    }
+    let scores = json(&["score", "--format", "json"]);
+    let unknown: u64 = scores["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .flat_map(|c| c["criteria"].as_array().expect("criteria"))
+        .map(|c| c["unknown"].as_u64().expect("unknown"))
+        .sum();
+    assert!(
+        findings.contains(&format!("- {unknown} of ")),
+        "{unknown} unknown: {findings}"
+    );
+    for case in scores["cases"].as_array().expect("cases") {
+        if case["kind"] != "initiative" {
+            continue;
+        }
+        let id = case["id"].as_str().expect("id");
+        let title = case["title"].as_str().expect("title");
+        let audit = Test::new().current_dir(root_dir()).args([
+            "audit",
+            &format!("cases/{id}.toml"),
+            "--format",
+            "json",
+        ]);
+        let audit = audit.run();
+        let audit: serde_json::Value = serde_json::from_str(&audit.stdout).expect("audit json");
+        let verdict = if audit["passed"] == true {
+            format!("{title} passes its audit")
+        } else {
+            format!("{title} fails its audit")
+        };
+        assert!(findings.contains(&verdict), "{verdict}: {findings}");
+    }
+}

@@ -33,6 +33,8 @@ pub struct Extra {
     pub html: String,
     /// The policy the initiatives' audit pages apply (none: no gates).
     pub policy: Option<crate::audit::policy::Policy>,
+    /// The trend of the efforts, for the key findings (none: not computed).
+    pub trend: Option<crate::analysis::trend::Trend>,
 }
 
 impl Extra {
@@ -64,11 +66,7 @@ pub fn render(
 ) -> Result<(Scores, Output), Error> {
     let scores = crate::score::score(corpus, rubric);
     let mut scale = crate::analysis::scale::Collector::default();
-    for record in corpus
-        .cases
-        .iter()
-        .filter(|r| r.case.rubric.get_ref() == rubric.id.get_ref())
-    {
+    for record in corpus.cases.iter().filter(|r| r.uses(rubric)) {
         scale.add(record);
     }
     let extra = Extra::for_report(rubric, &scores, &scale)?;
@@ -98,6 +96,13 @@ pub fn build(
         release.add_record(rubric, record);
     }
     let digest = release.corpus_digest(rubric_digest(corpus, rubric), corpus.bibliography_digest);
+    let options = crate::audit::Options {
+        policy: extra.policy.as_ref(),
+        fail_under: None,
+        ..Default::default()
+    };
+    let audits = crate::audit::audit_initiatives(corpus, rubric, &options)?;
+    let verdicts: Vec<view::Verdict> = audits.iter().map(view::Verdict::of).collect();
     let rubric_view = summary(
         rubric,
         bibliography,
@@ -107,6 +112,7 @@ pub fn build(
         templates,
         extra,
         &digest,
+        &verdicts,
         &out,
     )?;
     data_files(scores, &digest, &out)?;
@@ -121,19 +127,14 @@ pub fn build(
             .par_iter()
             .filter_map(|case| Some((case, records.of(case)?, None))),
     )?;
-    let options = crate::audit::Options {
-        policy: extra.policy.as_ref(),
-        fail_under: None,
-        ..Default::default()
-    };
-    let audits = crate::audit::audit_initiatives(corpus, rubric, &options)?;
     audit_pages(audits, &rubric_view, templates, &out)?;
     Ok(out)
 }
 
 /// Renders the pages about the whole corpus — the comparative report, the chart and
 /// the codebook — into `out` ([`data_files`] are the rest), their footers stamped with
-/// `corpus_digest`. `records` needs to hold the
+/// `corpus_digest`, and opening with key findings that name the initiatives' `verdicts`.
+/// `records` needs to hold the
 /// efforts' records only when the progression tells its steps (at most
 /// [`view::STEPS_MAX`] efforts); `observations` is the number of indicator
 /// observations behind `scores`. Returns the rubric's view, which every page shows.
@@ -147,6 +148,7 @@ pub fn summary(
     templates: &Templates,
     extra: &Extra,
     corpus_digest: &str,
+    verdicts: &[view::Verdict],
     out: &Output,
 ) -> Result<view::RubricView, Error> {
     let efforts: Vec<&CaseScore> = scores
@@ -180,10 +182,7 @@ pub fn summary(
         .sum();
     let rows = |kind: Kind| view::Rows(scores.cases.iter().filter(|c| c.kind == kind).collect());
     let index = IndexView {
-        rubric: view::RubricView {
-            stamp: format!("corpus digest {corpus_digest}"),
-            ..view::rubric_view(rubric, bibliography)
-        },
+        rubric: view::page_rubric(rubric, bibliography, corpus_digest),
         engine_version: env!("CARGO_PKG_VERSION").to_string(),
         criteria: criteria.clone(),
         efforts: rows(Kind::Effort),
@@ -194,6 +193,13 @@ pub fn summary(
             .iter()
             .any(|c| c.context != crate::corpus::model::CodedContext::default()),
         chart,
+        key_findings: view::key_findings(
+            rubric,
+            scores,
+            extra.trend.as_ref(),
+            observations,
+            verdicts,
+        ),
         progression: view::progression(rubric, bibliography, records, &efforts),
         progression_note: view::progression_note(efforts.len()),
         overrides: view::overrides(rubric, scores),

@@ -100,6 +100,7 @@ pub fn extra(scores: &Scores, scale: &Scale) -> Result<Extra, Error> {
         markdown: md,
         html,
         policy: None,
+        trend: Some(t),
     })
 }
 

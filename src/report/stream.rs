@@ -103,7 +103,7 @@ pub fn render(
         codings,
         kept,
         times,
-        initiatives,
+        mut initiatives,
         candidates,
         failed,
         mut release,
@@ -175,20 +175,8 @@ pub fn render(
     let extra = extra?;
     written?;
     crate::report::memory::release();
-    let rubric_view = summary(
-        rubric,
-        bibliography,
-        &scores,
-        &index,
-        observations,
-        templates,
-        &extra,
-        &digest,
-        &out,
-    )?;
-    drop(records);
-    crate::report::memory::release();
-
+    // The audits first, for the key findings; their pages share the rubric's view.
+    let rubric_view = view::page_rubric(rubric, bibliography, &digest);
     // The audits, a chunk of initiatives at a time (each is a page of its own: their
     // order does not matter).
     let efforts: Vec<CaseScore> = scores
@@ -217,11 +205,30 @@ pub fn render(
         fail_under: None,
         ..Default::default()
     };
+    // In the order the in-memory report audits them, so the key findings name them alike.
+    initiatives.sort_by(|a, b| (a.start, a.id(), a.coder()).cmp(&(b.start, b.id(), b.coder())));
+    let mut verdicts = Vec::new();
     for chunk in initiatives.chunks(AUDIT_CHUNK) {
         let chunk: Vec<&CaseRecord> = chunk.iter().collect();
         let audits = crate::audit::audit_each(corpus, rubric, &chunk, &options, &efforts)?;
+        verdicts.extend(audits.iter().map(view::Verdict::of));
         audit_pages(audits, &rubric_view, templates, &out)?;
     }
+    summary(
+        rubric,
+        bibliography,
+        &scores,
+        &index,
+        observations,
+        templates,
+        &extra,
+        &digest,
+        &verdicts,
+        &out,
+    )?;
+    drop(records);
+    crate::report::memory::release();
+
     Ok(Streamed {
         checked,
         report: Some((scores, out)),

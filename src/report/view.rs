@@ -347,6 +347,8 @@ pub struct IndexView<'a> {
     pub context_coded: bool,
     /// The progression chart, an SVG element (already escaped).
     pub chart: String,
+    /// The sentences the report opens with ([`key_findings`]).
+    pub key_findings: Vec<String>,
     /// Per criterion, what changed from one effort to the next.
     pub progression: Vec<ProgressionView<'a>>,
     /// Why the steps are left out, when there are too many efforts; empty otherwise.
@@ -490,6 +492,18 @@ pub fn rubric_view(rubric: &Rubric, bibliography: &Bibliography) -> RubricView {
             .map(|k| short_citation(bibliography, k.get_ref()))
             .collect(),
         stamp: String::new(),
+    }
+}
+
+/// The rubric's view on the pages about the whole corpus, stamped with its digest.
+pub fn page_rubric(
+    rubric: &Rubric,
+    bibliography: &Bibliography,
+    corpus_digest: &str,
+) -> RubricView {
+    RubricView {
+        stamp: format!("corpus digest {corpus_digest}"),
+        ..rubric_view(rubric, bibliography)
     }
 }
 
@@ -1179,4 +1193,212 @@ pub fn audit_view<'a>(audit: &'a crate::audit::Audit, rubric: &RubricView) -> Au
             })
             .collect(),
     }
+}
+
+/// What the key findings say of one initiative's audit.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    /// The initiative's title.
+    pub title: String,
+    /// True when it passes the policy.
+    pub passed: bool,
+    /// The first reason it fails, when it does.
+    pub reason: Option<String>,
+}
+
+impl Verdict {
+    /// The verdict of `audit`.
+    pub fn of(audit: &crate::audit::Audit) -> Verdict {
+        Verdict {
+            title: audit.case.title.clone(),
+            passed: audit.passed,
+            reason: audit.failures.first().cloned(),
+        }
+    }
+}
+
+/// Initiatives whose verdicts the key findings name one by one; beyond, they count.
+pub const VERDICTS_NAMED: usize = 5;
+
+/// Criteria named in a key finding before the rest are counted.
+const NAMED: usize = 6;
+
+/// "a, b and c", or "a, b, … and 3 more".
+fn and_list(items: &[String]) -> String {
+    let shown: Vec<&str> = items.iter().take(NAMED).map(String::as_str).collect();
+    let rest = items.len().saturating_sub(NAMED);
+    match (shown.as_slice(), rest) {
+        ([], _) => String::new(),
+        ([one], 0) => (*one).to_string(),
+        (many, 0) => format!(
+            "{} and {}",
+            many[..many.len() - 1].join(", "),
+            many[many.len() - 1]
+        ),
+        (many, rest) => format!("{} and {rest} more", many.join(", ")),
+    }
+}
+
+/// The few sentences the comparative report opens with, generated from the data with
+/// their numbers: the progression of the total and whether its rise holds, which
+/// criteria rose or fell for sure and how many steps are not established, how much is
+/// unknown, and each initiative's audit verdict with its main reason. Nothing here is
+/// stated beyond what the intervals support.
+pub fn key_findings(
+    rubric: &Rubric,
+    scores: &Scores,
+    trend: Option<&crate::analysis::trend::Trend>,
+    observations: usize,
+    verdicts: &[Verdict],
+) -> Vec<String> {
+    use crate::analysis::trend::Sure;
+    use std::fmt::Write as _;
+    let mut out = Vec::new();
+    let efforts: Vec<&CaseScore> = scores
+        .cases
+        .iter()
+        .filter(|c| c.kind == Kind::Effort)
+        .collect();
+    match (efforts.first(), efforts.last(), trend) {
+        (Some(first), Some(last), Some(t)) if efforts.len() >= 2 => {
+            let cell = |c: &CaseScore| crate::score::output::total_cell(&c.total);
+            let mut s = format!(
+                "Across {} efforts from {} to {}, the total went from {} ({}) to {} ({}) out of 100.",
+                efforts.len(),
+                first.start.year,
+                last.start.year,
+                cell(first),
+                first.title,
+                cell(last),
+                last.title,
+            );
+            let bounds = &t.total.bounds;
+            let exact = if bounds.exact { "" } else { "at least " };
+            match bounds.min {
+                Some(min) if t.total.rise_holds() => {
+                    let _ = write!(
+                        s,
+                        " The rise holds however the unknowns turn out: Kendall's tau is {exact}{min:.3} over every completion of them."
+                    );
+                }
+                Some(min) => {
+                    let _ = write!(
+                        s,
+                        " Whether it rose is not established: completed otherwise, the unknowns allow a tau as low as {exact}{min:.3}."
+                    );
+                }
+                None => {}
+            }
+            out.push(s);
+            let criteria = rubric.criteria.get_ref();
+            // Ids, as the table's headers show them (names hold commas of their own).
+            let name = |id: &str| {
+                criteria
+                    .iter()
+                    .find(|c| c.id.get_ref() == id)
+                    .map_or(id.to_string(), |c| c.id.get_ref().clone())
+            };
+            let mut rose = Vec::new();
+            let mut fell = Vec::new();
+            let (mut open, mut all) = (0, 0);
+            for series in &t.criteria {
+                let steps = series.steps();
+                all += steps.len();
+                open += steps
+                    .iter()
+                    .filter(|s| s.sure == Sure::NotEstablished)
+                    .count();
+                if steps.iter().any(|s| s.sure == Sure::Rise) {
+                    rose.push(name(&series.id));
+                }
+                if steps.iter().any(|s| s.sure == Sure::Decline) {
+                    fell.push(name(&series.id));
+                }
+            }
+            let rose = if rose.is_empty() {
+                "No criterion rose for sure from one effort to the next".to_string()
+            } else {
+                format!("Rose for sure at some step: {}", and_list(&rose))
+            };
+            let fell = if fell.is_empty() {
+                "none fell for sure".to_string()
+            } else {
+                format!("fell for sure at some step: {}", and_list(&fell))
+            };
+            out.push(format!(
+                "{rose}; {fell}. {open} of the {all} steps between consecutive efforts are not established: the intervals overlap, so the sources do not say whether the level changed."
+            ));
+        }
+        _ => out.push(format!(
+            "{} effort{} coded: a progression needs at least two.",
+            efforts.len(),
+            if efforts.len() == 1 { " is" } else { "s are" }
+        )),
+    }
+    let unknown: usize = scores
+        .cases
+        .iter()
+        .flat_map(|c| &c.criteria)
+        .map(|c| c.unknown)
+        .sum();
+    let levels: Vec<&crate::score::CriterionScore> = scores
+        .cases
+        .iter()
+        .flat_map(|c| &c.criteria)
+        .filter(|c| c.applicable)
+        .collect();
+    let not_established = levels.iter().filter(|c| !c.established()).count();
+    let share = (100 * unknown + observations / 2)
+        .checked_div(observations)
+        .map(|p| format!(" ({p}%)"))
+        .unwrap_or_default();
+    out.push(format!(
+        "{unknown} of {observations} indicator observations{share} are unknown because the sources are silent, which leaves {not_established} of {} criterion levels not established (shown as intervals, never as findings).",
+        levels.len()
+    ));
+    // The results, when coded: what the efforts reached, beside their scores.
+    let coded: Vec<&&CaseScore> = efforts
+        .iter()
+        .filter(|c| c.context.results.agreement != crate::corpus::model::context::UNKNOWN)
+        .collect();
+    if !coded.is_empty() {
+        let count = |reading: &str| {
+            coded
+                .iter()
+                .filter(|c| c.context.results.agreement == reading)
+                .count()
+        };
+        out.push(format!(
+            "Results, coded beside the scores and never folded into them: of the {} efforts whose outcome the sources record, {} reached no agreement, {} a partial one and {} a comprehensive one{}.",
+            coded.len(),
+            count("none"),
+            count("partial"),
+            count("comprehensive"),
+            match efforts.len() - coded.len() {
+                0 => String::new(),
+                n => format!("; for {n} more the sources are silent"),
+            }
+        ));
+    }
+    if verdicts.len() <= VERDICTS_NAMED {
+        for v in verdicts {
+            out.push(match (&v.reason, v.passed) {
+                (_, true) => format!("{} passes its audit against the policy.", v.title),
+                (Some(reason), false) => format!(
+                    "{} fails its audit: {}{}",
+                    v.title,
+                    reason,
+                    if reason.ends_with('.') { "" } else { "." }
+                ),
+                (None, false) => format!("{} fails its audit.", v.title),
+            });
+        }
+    } else {
+        let passed = verdicts.iter().filter(|v| v.passed).count();
+        out.push(format!(
+            "{passed} of {} initiatives pass their audits against the policy; each audit page gives its reasons.",
+            verdicts.len()
+        ));
+    }
+    out
 }
