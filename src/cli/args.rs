@@ -282,7 +282,7 @@ pub struct SensitivityArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Number of weight vectors to draw.
-    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    #[arg(long, value_name = "N", default_value_t = crate::analysis::sensitivity::DEFAULT_SAMPLES as u64, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     pub samples: u64,
     /// Seed of the generator; the same seed gives the same output.
     #[arg(long, value_name = "S", default_value_t = 1)]
