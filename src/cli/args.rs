@@ -83,7 +83,10 @@ DIR/html/ or DIR/md/ and edit it; each replaces the embedded template of that na
 
 tau is 1 when every effort scores above the one before. p is the exact one-sided
 permutation p-value for an increasing trend; with n efforts it cannot fall below 1/n!
-(1/24 for four efforts), however steady the rise.")]
+(1/24 for four efforts), however steady the rise, and tied scores raise that floor
+(column smallest p). tau min / max bound tau over every completion of the unknowns;
+the rise holds only when tau min is above 0. A step is a rise or a decline only when
+the two efforts' intervals do not overlap.")]
     Trend(TrendArgs),
     /// How often the ranking and the progression survive other weights, drawn from a
     /// Dirichlet distribution centred on the rubric's.
