@@ -325,7 +325,7 @@ fn a_chart_of_many_efforts_plots_the_mean_of_each_start_year() {
     assert!(svg.contains("Start year (mean of the efforts that began in it)"));
     assert_eq!(
         svg.matches("<circle").count(),
-        2 * years.len(),
-        "one circle per year in each of the two series"
+        2 * years.len() + 1,
+        "one circle per year in each of the two series, and the legend's hollow point"
     );
 }
