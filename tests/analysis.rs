@@ -293,3 +293,34 @@ fn the_report_has_a_scale_validity_note() {
     assert!(md.contains("### Does the scale hold?"), "{md}");
     assert!(md.contains("Scale validity (thirdside scale): history H 1.000"));
 }
+
+/// The report and `thirdside sensitivity` use the same default draws, so they say the
+/// same; on the shipped corpus history and concreteness are within noise, and neither
+/// is named (the runner-up is shown).
+#[test]
+fn the_report_and_the_command_agree_on_the_most_influential_criterion() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    Test::new()
+        .current_dir(common::root_dir())
+        .args(["report", "--out"])
+        .arg(dir.path().to_string_lossy())
+        .success();
+    let md = std::fs::read_to_string(dir.path().join("index.md")).expect("index.md");
+    let text = sensitivity(&[]);
+    let sentence = text
+        .lines()
+        .find(|l| l.contains("moving the ranking most") || l.contains("moves the ranking most"))
+        .expect("influence sentence");
+    assert!(md.contains(sentence), "{sentence}\n{md}");
+    assert!(
+        sentence.starts_with("No single criterion stands out"),
+        "{sentence}"
+    );
+    assert!(sentence.contains("the runner-up is history"), "{sentence}");
+    let json = sensitivity(&["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert!(v["most_influential"].is_null());
+    assert_eq!(v["leading"], "concreteness");
+    assert_eq!(v["runner_up"], "history");
+    assert_eq!(v["samples"], 10_000);
+}

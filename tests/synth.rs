@@ -332,6 +332,6 @@ fn a_chart_of_many_efforts_plots_the_mean_of_each_start_year() {
     assert_eq!(
         svg.matches("<circle").count(),
         2 * years.len(),
-        "one circle per year in each of the two series"
+        "one circle per year in each of the two panels"
     );
 }

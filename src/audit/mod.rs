@@ -322,6 +322,13 @@ pub struct BestPast {
     pub label: String,
     /// Its level formatted for people.
     pub level_display: String,
+    /// The lowest level its unknowns leave possible (not in the JSON, which gives
+    /// `level_display`).
+    #[serde(skip)]
+    pub lower_level: usize,
+    /// The highest level its unknowns leave possible.
+    #[serde(skip)]
+    pub upper_level: usize,
     /// True when it began after the audited case (so it could not have been a lesson
     /// at the time).
     pub began_after: bool,
@@ -1240,6 +1247,8 @@ fn best_past(
         level: c.level,
         label: c.label.clone(),
         level_display: level_cell(c),
+        lower_level: c.lower_level,
+        upper_level: c.upper_level,
         began_after: false,
         override_justification: c.overridden.as_ref().map(|o| o.justification.clone()),
         met,

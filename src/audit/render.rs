@@ -142,12 +142,23 @@ fn context_lines(audit: &Audit, escape: fn(&str) -> String) -> Vec<String> {
     lines
 }
 
-/// What the best past effort did relative to the audited case.
-fn comparison(c: &CriterionAudit, best: &BestPast) -> &'static str {
-    match best.level.cmp(&c.level) {
+/// What the best past effort did relative to the audited case: better or worse only
+/// when the two levels' intervals do not overlap, as well only when both are closed;
+/// otherwise the comparison on the evidence recorded, said to be not established.
+fn comparison(c: &CriterionAudit, best: &BestPast) -> String {
+    let phrase = match best.level.cmp(&c.level) {
         std::cmp::Ordering::Greater => "did better",
         std::cmp::Ordering::Equal => "did as well",
         std::cmp::Ordering::Less => "did worse",
+    };
+    let apart = best.lower_level > c.upper_level || best.upper_level < c.lower_level;
+    let closed = best.lower_level == best.upper_level && c.lower_level == c.upper_level;
+    if apart || closed {
+        phrase.to_string()
+    } else {
+        format!(
+            "{phrase} on the evidence recorded (not established: the levels' intervals overlap)"
+        )
     }
 }
 

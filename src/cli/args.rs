@@ -99,7 +99,10 @@ DIR/html/ or DIR/md/ and edit it; each replaces the embedded template of that na
 
 tau is 1 when every effort scores above the one before. p is the exact one-sided
 permutation p-value for an increasing trend; with n efforts it cannot fall below 1/n!
-(1/24 for four efforts), however steady the rise.")]
+(1/24 for four efforts), however steady the rise, and tied scores raise that floor
+(column smallest p). tau min / max bound tau over every completion of the unknowns;
+the rise holds only when tau min is above 0. A step is a rise or a decline only when
+the two efforts' intervals do not overlap.")]
     Trend(TrendArgs),
     /// How often the ranking survives other weights
     ///
@@ -368,7 +371,7 @@ pub struct SensitivityArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Number of weight vectors to draw, at most 1,000,000.
-    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=crate::analysis::sensitivity::MAX_SAMPLES as u64))]
+    #[arg(long, value_name = "N", default_value_t = crate::analysis::sensitivity::DEFAULT_SAMPLES as u64, value_parser = clap::value_parser!(u64).range(1..=crate::analysis::sensitivity::MAX_SAMPLES as u64))]
     pub samples: u64,
     /// Seed of the generator; the same seed gives the same output.
     #[arg(long, value_name = "S", default_value_t = 1)]

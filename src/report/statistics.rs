@@ -14,9 +14,10 @@ use crate::analysis::trend;
 use crate::error::Error;
 use crate::score::Scores;
 
-/// The sensitivity settings of the report: 2,000 draws, seed 1, concentration 50.
+/// The sensitivity settings of the report: the command's defaults
+/// ([`sensitivity::DEFAULT_SAMPLES`] draws, seed 1, concentration 50).
 pub const SETTINGS: Settings = Settings {
-    samples: 2_000,
+    samples: sensitivity::DEFAULT_SAMPLES,
     seed: 1,
     concentration: 50.0,
 };

@@ -47,7 +47,7 @@ pub struct Collector {
 }
 
 impl Collector {
-    /// Adds one coding; the caller gives the rubric it is coded against.
+    /// Adds one coding; the caller adds only codings of the one rubric analysed.
     pub fn add(&mut self, record: &CaseRecord) {
         let statuses = record
             .coding

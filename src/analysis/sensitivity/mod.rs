@@ -15,7 +15,13 @@
 //!   rubric's weights|.
 //!
 //! The criterion whose weight "moves the ranking most" is the one whose drawn weight has
-//! the largest absolute Pearson correlation with the displacement across draws.
+//! the largest absolute Pearson correlation with the displacement across draws. It is
+//! named only when that lead holds under resampling of the draws: the draws are summed
+//! in batches (of [`BATCH_MIN`] draws or more, at most [`BATCHES_MAX`] batches), the
+//! batches are resampled with replacement [`RESAMPLES`] times (seeded, on a stream of
+//! its own), and the leader must keep the largest |correlation| in at least
+//! [`LEAD_HOLDS`] (95 %) of the resamples. Otherwise the output says that no single
+//! criterion stands out; the runner-up is shown either way.
 //!
 //! Draws are made in fixed chunks of [`CHUNK`]; chunk k uses the generator seeded with
 //! the seed, on ChaCha stream k, and chunks run in parallel (rayon) but are merged in
@@ -35,6 +41,25 @@ use serde::Serialize;
 /// Draws per chunk, each chunk with its own generator stream.
 pub const CHUNK: usize = 1_000;
 
+/// The number of draws when none is given: the same for `thirdside sensitivity` and the
+/// report, so the two never disagree on the same corpus.
+pub const DEFAULT_SAMPLES: usize = 10_000;
+
+/// Bootstrap resamples of the draws behind the "most influential criterion".
+pub const RESAMPLES: usize = 1_000;
+
+/// The share of resamples in which the leading criterion must stay in the lead to be
+/// named ([`Sensitivity::stands_out`]).
+pub const LEAD_HOLDS: f64 = 0.95;
+
+/// The most batches of draws the bootstrap resamples (the draws are summed in batches
+/// of at least [`BATCH_MIN`] and, past `BATCHES_MAX` × `BATCH_MIN` draws, in longer
+/// ones, so its memory stays small).
+pub const BATCHES_MAX: usize = 2_000;
+
+/// The fewest draws in a batch.
+pub const BATCH_MIN: usize = 50;
+
 /// Settings of a sensitivity analysis.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settings {
@@ -47,10 +72,10 @@ pub struct Settings {
 }
 
 impl Default for Settings {
-    /// 10,000 draws, seed 1, concentration 50.
+    /// [`DEFAULT_SAMPLES`] draws, seed 1, concentration 50.
     fn default() -> Self {
         Settings {
-            samples: 10_000,
+            samples: DEFAULT_SAMPLES,
             seed: 1,
             concentration: 50.0,
         }
@@ -85,28 +110,97 @@ pub struct Sensitivity {
     /// Per criterion, the correlation of its drawn weight with the displacement (None
     /// when the displacement never varied).
     pub correlations: Vec<Option<f64>>,
+    /// Share of the [`RESAMPLES`] bootstrap resamples of the draws (in batches) in which
+    /// the leading criterion ([`Sensitivity::most_influential`]) is still the one with
+    /// the largest absolute correlation; `None` when no criterion leads.
+    pub lead_share: Option<f64>,
     /// Number of efforts.
     pub efforts: usize,
 }
 
 impl Sensitivity {
-    /// The index of the criterion whose weight moves the ranking most, if any moved it.
+    /// The index of the criterion whose weight has the largest absolute correlation
+    /// with the displacement, if any moved it; whether it stands out is
+    /// [`Sensitivity::stands_out`].
     pub fn most_influential(&self) -> Option<usize> {
-        self.correlations
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| c.map(|c| (i, c.abs())))
-            .fold(None, |best: Option<(usize, f64)>, (i, c)| match best {
-                Some((_, b)) if b >= c => best,
-                _ => Some((i, c)),
-            })
-            .map(|(i, _)| i)
+        leaders(&self.correlations).0
+    }
+
+    /// The criterion with the second largest absolute correlation, if any.
+    pub fn runner_up(&self) -> Option<usize> {
+        leaders(&self.correlations).1
+    }
+
+    /// True when the leading criterion's lead over the runner-up holds under
+    /// resampling: it leads in at least [`LEAD_HOLDS`] of the bootstrap resamples.
+    pub fn stands_out(&self) -> bool {
+        self.lead_share.is_some_and(|s| s >= LEAD_HOLDS)
     }
 
     /// Share of draws.
     pub fn share(&self, count: usize) -> f64 {
         count as f64 / self.settings.samples.max(1) as f64
     }
+}
+
+/// The indices of the largest and second largest |correlation| (the first index wins
+/// a tie).
+fn leaders(correlations: &[Option<f64>]) -> (Option<usize>, Option<usize>) {
+    let mut ranked: Vec<(usize, f64)> = correlations
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.map(|c| (i, c.abs())))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    (ranked.first().map(|r| r.0), ranked.get(1).map(|r| r.0))
+}
+
+/// Each criterion's correlation of its drawn weight with the displacement, from sums.
+fn correlations(total: &Sums) -> Vec<Option<f64>> {
+    let n = total.n;
+    let var_d = total.sum_dd / n - (total.sum_d / n).powi(2);
+    (0..total.sum_w.len())
+        .map(|i| {
+            let var_w = total.sum_ww[i] / n - (total.sum_w[i] / n).powi(2);
+            let cov = total.sum_wd[i] / n - (total.sum_w[i] / n) * (total.sum_d / n);
+            (var_d > 1e-12 && var_w > 0.0).then(|| cov / (var_w * var_d).sqrt())
+        })
+        .collect()
+}
+
+/// The share of bootstrap resamples of `batches` in which `leader` still has the
+/// largest |correlation|: [`RESAMPLES`] resamples, each of as many batches drawn with
+/// replacement, from the generator of `seed` on its own stream.
+fn lead_share(batches: &[&Sums], leader: usize, seed: u64) -> f64 {
+    use rand::RngExt;
+    let Some(first) = batches.first() else {
+        return 0.0;
+    };
+    let mut rng = seeded_rng(seed);
+    rng.set_stream(u64::MAX);
+    let mut held = 0usize;
+    let mut total = Sums::new(first.sum_w.len());
+    for _ in 0..RESAMPLES {
+        total.clear();
+        for _ in 0..batches.len() {
+            total.merge(batches[rng.random_range(0..batches.len())]);
+        }
+        // Strictly in the lead: a dead heat is no lead.
+        let c = correlations(&total);
+        let of = |i: usize| c.get(i).copied().flatten().map(f64::abs);
+        if let Some(lead) = of(leader)
+            && (0..c.len()).all(|i| i == leader || of(i).is_none_or(|o| o < lead))
+        {
+            held += 1;
+        }
+    }
+    held as f64 / RESAMPLES as f64
+}
+
+/// The draws summed in one batch of the bootstrap: at least [`BATCH_MIN`], more when
+/// there would be over [`BATCHES_MAX`] batches; at most a chunk.
+fn batch_len(samples: usize) -> usize {
+    samples.div_ceil(BATCHES_MAX).clamp(BATCH_MIN, CHUNK)
 }
 
 /// Ranks (1 = highest; ties share the better rank, that is 1 + the number of strictly
@@ -344,6 +438,15 @@ impl Sums {
         }
     }
 
+    fn clear(&mut self) {
+        self.n = 0.0;
+        self.sum_d = 0.0;
+        self.sum_dd = 0.0;
+        for v in [&mut self.sum_w, &mut self.sum_ww, &mut self.sum_wd] {
+            v.iter_mut().for_each(|x| *x = 0.0);
+        }
+    }
+
     fn merge(&mut self, other: &Sums) {
         self.n += other.n;
         self.sum_d += other.sum_d;
@@ -366,7 +469,7 @@ struct Worker {
     first_below_last: usize,
     monotone: usize,
     unchanged: usize,
-    sums: Vec<(usize, Sums)>,
+    sums: Vec<((usize, usize), Sums)>,
     weights: Vec<f64>,
     totals: Vec<f64>,
     ranker: Ranker,
@@ -391,6 +494,8 @@ struct Problem<'a> {
     settings: Settings,
     /// Whether whole rank distributions are tallied, or only their summaries.
     full: bool,
+    /// Draws summed per batch for the bootstrap ([`batch_len`]).
+    batch: usize,
 }
 
 impl Problem<'_> {
@@ -445,6 +550,7 @@ impl Problem<'_> {
         rng.set_stream(k as u64);
         let count = CHUNK.min(self.settings.samples - k * CHUNK);
         let mut sums = Sums::new(self.criteria);
+        let mut batch = 0;
         let Worker {
             bands,
             summaries,
@@ -493,8 +599,15 @@ impl Problem<'_> {
                 sums.sum_ww[i] += wi * wi;
                 sums.sum_wd[i] += wi * d;
             }
+            if sums.n as usize == self.batch {
+                let full = std::mem::replace(&mut sums, Sums::new(self.criteria));
+                chunk_sums.push(((k, batch), full));
+                batch += 1;
+            }
         }
-        chunk_sums.push((k, sums));
+        if sums.n > 0.0 {
+            chunk_sums.push(((k, batch), sums));
+        }
     }
 }
 
@@ -560,6 +673,7 @@ fn run(scores: &Scores, settings: Settings, full: bool) -> Result<Sensitivity, E
         base_ranks: &[],
         settings,
         full,
+        batch: batch_len(settings.samples),
     };
     problem.totals(dirichlet.centre(), &mut base_totals);
     let base_ranks = ranks(&base_totals);
@@ -595,10 +709,14 @@ fn run(scores: &Scores, settings: Settings, full: bool) -> Result<Sensitivity, E
             },
         )
         .collect();
-    let mut chunk_sums: Vec<&(usize, Sums)> = workers.iter().flat_map(|w| &w.sums).collect();
-    chunk_sums.sort_by_key(|(k, _)| *k);
+    let mut batches: Vec<((usize, usize), Sums)> = workers
+        .iter_mut()
+        .flat_map(|w| std::mem::take(&mut w.sums))
+        .collect();
+    batches.sort_by_key(|(k, _)| *k);
+    let batches: Vec<&Sums> = batches.iter().map(|(_, sums)| sums).collect();
     let mut total = Sums::new(criteria);
-    for (_, sums) in chunk_sums {
+    for sums in &batches {
         total.merge(sums);
     }
     let mut tracked = vec![Tracked::default(); cases];
@@ -629,15 +747,10 @@ fn run(scores: &Scores, settings: Settings, full: bool) -> Result<Sensitivity, E
             })
             .collect(),
     };
-    let n = total.n;
-    let var_d = total.sum_dd / n - (total.sum_d / n).powi(2);
-    let correlations = (0..criteria)
-        .map(|i| {
-            let var_w = total.sum_ww[i] / n - (total.sum_w[i] / n).powi(2);
-            let cov = total.sum_wd[i] / n - (total.sum_w[i] / n) * (total.sum_d / n);
-            (var_d > 1e-12 && var_w > 0.0).then(|| cov / (var_w * var_d).sqrt())
-        })
-        .collect();
+    let correlations = correlations(&total);
+    let lead_share = leaders(&correlations)
+        .0
+        .map(|leader| lead_share(&batches, leader, settings.seed));
     Ok(Sensitivity {
         settings,
         cases: scores.cases.iter().map(|c| c.id.clone()).collect(),
@@ -655,6 +768,7 @@ fn run(scores: &Scores, settings: Settings, full: bool) -> Result<Sensitivity, E
             .map(|(c, w)| (c.id.clone(), *w))
             .collect(),
         correlations,
+        lead_share,
         efforts: efforts.len(),
     })
 }
@@ -680,15 +794,35 @@ pub fn progression_sentence(s: &Sensitivity) -> String {
     )
 }
 
-/// The most-influential-criterion sentence.
+/// The most-influential-criterion sentence: the leader is named only when its lead
+/// holds under resampling of the draws ([`Sensitivity::stands_out`]); the runner-up is
+/// shown either way.
 pub fn influence_sentence(s: &Sensitivity) -> String {
-    match s.most_influential() {
-        Some(i) => format!(
-            "The weight that moves the ranking most is {}'s: its correlation with the rank displacement is {}.",
-            s.criteria.get(i).map_or("", |c| c.0.as_str()),
-            fmt_corr(s.correlations.get(i).copied().flatten())
-        ),
-        None => "No draw changed the ranking, so no weight moves it.".to_string(),
+    let name = |i: usize| s.criteria.get(i).map_or("", |c| c.0.as_str());
+    let corr = |i: usize| fmt_corr(s.correlations.get(i).copied().flatten());
+    let share = s.lead_share.map_or_else(String::new, pct);
+    match (s.most_influential(), s.runner_up()) {
+        (Some(i), runner) => {
+            let runner = runner.map_or_else(
+                || "no other criterion's weight moved it".to_string(),
+                |j| format!("the runner-up is {} ({})", name(j), corr(j)),
+            );
+            if s.stands_out() {
+                format!(
+                    "The weight that moves the ranking most is {}'s: its correlation with the rank displacement is {}, and it stays in the lead in {share} of {RESAMPLES} resamples of the draws; {runner}.",
+                    name(i),
+                    corr(i)
+                )
+            } else {
+                format!(
+                    "No single criterion stands out as moving the ranking most: {} leads (correlation with the rank displacement {}) but stays in the lead in only {share} of {RESAMPLES} resamples of the draws (it is named from {} up); {runner}.",
+                    name(i),
+                    corr(i),
+                    pct(LEAD_HOLDS)
+                )
+            }
+        }
+        (None, _) => "No draw changed the ranking, so no weight moves it.".to_string(),
     }
 }
 
@@ -928,8 +1062,16 @@ pub struct SensitivityJson {
     pub progression: ProgressionJson,
     /// Per criterion.
     pub criteria: Vec<CriterionJson>,
-    /// The criterion whose weight moves the ranking most, or null.
+    /// The criterion whose weight moves the ranking most, named only when its lead
+    /// holds in at least 95 % of the bootstrap resamples of the draws; null otherwise.
     pub most_influential: Option<String>,
+    /// The criterion with the largest absolute correlation, whether or not it stands
+    /// out; null when no draw changed the ranking.
+    pub leading: Option<String>,
+    /// The criterion with the second largest absolute correlation, or null.
+    pub runner_up: Option<String>,
+    /// Share of the bootstrap resamples in which `leading` stays in the lead, or null.
+    pub lead_share: Option<f64>,
 }
 
 /// Pretty JSON with a final newline.
@@ -983,7 +1125,15 @@ pub fn to_json(scores: &Scores, s: &Sensitivity) -> String {
             .collect(),
         most_influential: s
             .most_influential()
+            .filter(|_| s.stands_out())
             .and_then(|i| s.criteria.get(i).map(|c| c.0.clone())),
+        leading: s
+            .most_influential()
+            .and_then(|i| s.criteria.get(i).map(|c| c.0.clone())),
+        runner_up: s
+            .runner_up()
+            .and_then(|i| s.criteria.get(i).map(|c| c.0.clone())),
+        lead_share: s.lead_share.map(r4),
     };
     let mut out =
         serde_json::to_string_pretty(&view).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
@@ -1021,6 +1171,84 @@ mod tests {
                 .install(|| sensitivity(&scores, settings).expect("runs"))
         };
         assert_eq!(run(1), run(3));
+    }
+
+    /// Batches of 50 draws of two weights, with the displacement `d(w0, w1, noise)`.
+    fn batches(d: impl Fn(f64, f64, f64) -> f64) -> Vec<Sums> {
+        use rand::RngExt;
+        let mut rng = seeded_rng(9);
+        (0..40)
+            .map(|_| {
+                let mut sums = Sums::new(2);
+                for _ in 0..50 {
+                    let w = [rng.random::<f64>(), rng.random::<f64>()];
+                    let d = d(w[0], w[1], rng.random::<f64>());
+                    sums.n += 1.0;
+                    sums.sum_d += d;
+                    sums.sum_dd += d * d;
+                    for (i, wi) in w.iter().enumerate() {
+                        sums.sum_w[i] += wi;
+                        sums.sum_ww[i] += wi * wi;
+                        sums.sum_wd[i] += wi * d;
+                    }
+                }
+                sums
+            })
+            .collect()
+    }
+
+    fn total(batches: &[Sums]) -> Sums {
+        let mut total = Sums::new(2);
+        batches.iter().for_each(|b| total.merge(b));
+        total
+    }
+
+    #[test]
+    fn a_clear_leader_holds_its_lead_under_resampling() {
+        let b = batches(|w0, _, noise| 10.0 * w0 + noise);
+        let c = correlations(&total(&b));
+        assert_eq!(leaders(&c), (Some(0), Some(1)));
+        let refs: Vec<&Sums> = b.iter().collect();
+        assert_eq!(lead_share(&refs, 0, 1), 1.0);
+    }
+
+    #[test]
+    fn two_criteria_of_equal_pull_do_not_stand_out() {
+        let b = batches(|w0, w1, noise| w0 + w1 + noise);
+        let c = correlations(&total(&b));
+        let (Some(leader), Some(_)) = leaders(&c) else {
+            panic!("two leaders expected: {c:?}");
+        };
+        let refs: Vec<&Sums> = b.iter().collect();
+        let share = lead_share(&refs, leader, 1);
+        assert!(share < LEAD_HOLDS, "{share}");
+        assert!(share > 0.0, "{share}");
+    }
+
+    #[test]
+    fn a_dead_heat_is_no_lead() {
+        let b = batches(|w0, _, _| w0);
+        // The same batches under both criteria: equal correlations.
+        let twins: Vec<Sums> = b
+            .iter()
+            .map(|s| Sums {
+                sum_w: vec![s.sum_w[0]; 2],
+                sum_ww: vec![s.sum_ww[0]; 2],
+                sum_wd: vec![s.sum_wd[0]; 2],
+                ..s.clone()
+            })
+            .collect();
+        let refs: Vec<&Sums> = twins.iter().collect();
+        assert_eq!(leaders(&correlations(&total(&twins))).0, Some(0));
+        assert_eq!(lead_share(&refs, 0, 1), 0.0);
+    }
+
+    #[test]
+    fn batches_stay_few_and_at_least_fifty_draws() {
+        assert_eq!(batch_len(1), BATCH_MIN);
+        assert_eq!(batch_len(DEFAULT_SAMPLES), BATCH_MIN);
+        assert_eq!(batch_len(1_000_000), 500);
+        assert_eq!(batch_len(100_000_000), CHUNK);
     }
 
     #[test]

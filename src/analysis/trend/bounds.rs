@@ -17,7 +17,7 @@
 //! the result holds *outer* bounds instead (`exact: false`): each pair of positions
 //! contributes to S at most +1 if it can be concordant (0 if it can only tie, −1
 //! otherwise) and at least the mirror; the denominator is bounded by the pairs that can
-//! tie. The true least and greatest tau then lie inside.
+//! tie, all counted in O(n log n). The true least and greatest tau then lie inside.
 //!
 //! Pure function of numbers; it knows nothing of criteria or efforts.
 
@@ -196,40 +196,33 @@ pub fn tau_bounds(intervals: &[(f64, f64)], domain: Domain, budget: u64) -> TauB
 fn outer_bounds(intervals: &[(f64, f64)], domain: Domain) -> TauBounds {
     let n = intervals.len();
     let n0 = (n * (n - 1) / 2) as f64;
-    let (mut s_max, mut s_min, mut can_tie, mut must_tie) = (0i64, 0i64, 0i64, 0i64);
     let range = |(l, h): (f64, f64)| match domain {
         Domain::Integers => (l.ceil(), h.floor()),
         Domain::Reals => (l, h),
     };
-    for j in 0..n {
-        for i in 0..j {
-            let (li, hi) = range(intervals[i]);
-            let (lj, hj) = range(intervals[j]);
-            let up = li < hj;
-            let down = lj < hi;
-            let tie = li.max(lj) <= hi.min(hj);
-            s_max += if up {
-                1
-            } else if tie {
-                0
-            } else {
-                -1
-            };
-            s_min += if down {
-                -1
-            } else if tie {
-                0
-            } else {
-                1
-            };
-            if tie {
-                can_tie += 1;
-            }
-            if tie && !up && !down {
-                must_tie += 1;
-            }
-        }
-    }
+    let (lo, hi): (Vec<f64>, Vec<f64>) = intervals.iter().map(|i| range(*i)).unzip();
+    // Over the pairs i < j (i earlier): `up` can be concordant (lo_i < hi_j), `down`
+    // can be discordant (hi_i > lo_j); `above` must be discordant (lo_i > hi_j),
+    // `below` must be concordant (hi_i < lo_j); the rest can tie.
+    let up = pairs_below(&lo, &hi);
+    let down = pairs_above(&hi, &lo);
+    let above = pairs_above(&lo, &hi);
+    let below = pairs_below(&hi, &lo);
+    let s_max = up as i64 - above as i64;
+    let s_min = below as i64 - down as i64;
+    let can_tie = n0 as i64 - above as i64 - below as i64;
+    // A pair must tie only when both values are fixed at the same point.
+    let mut fixed: Vec<f64> = lo
+        .iter()
+        .zip(&hi)
+        .filter(|(l, h)| l == h)
+        .map(|(l, _)| *l)
+        .collect();
+    fixed.sort_by(f64::total_cmp);
+    let must_tie: i64 = fixed
+        .chunk_by(|a, b| a == b)
+        .map(|g| (g.len() * (g.len() - 1) / 2) as i64)
+        .sum();
     if must_tie as f64 >= n0 {
         return TauBounds {
             min: None,
@@ -255,6 +248,45 @@ fn outer_bounds(intervals: &[(f64, f64)], domain: Domain) -> TauBounds {
         max: Some(bound(s_max, true)),
         exact: false,
     }
+}
+
+/// #{i < j : f_i < g_j}, in O(n log n) (a Fenwick tree over the sorted values of f).
+fn pairs_below(f: &[f64], g: &[f64]) -> u64 {
+    count_pairs(f, g, false)
+}
+
+/// #{i < j : f_i > g_j}.
+fn pairs_above(f: &[f64], g: &[f64]) -> u64 {
+    count_pairs(f, g, true)
+}
+
+fn count_pairs(f: &[f64], g: &[f64], above: bool) -> u64 {
+    let mut sorted: Vec<f64> = f.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.dedup();
+    let mut tree = vec![0u64; sorted.len() + 1];
+    let mut count = 0u64;
+    for (j, (fj, gj)) in f.iter().zip(g).enumerate() {
+        // Earlier values of f strictly below g_j, or at most g_j.
+        let k = if above {
+            sorted.partition_point(|v| *v <= *gj)
+        } else {
+            sorted.partition_point(|v| *v < *gj)
+        };
+        let mut at_most = 0u64;
+        let mut i = k;
+        while i > 0 {
+            at_most += tree[i];
+            i &= i - 1;
+        }
+        count += if above { j as u64 - at_most } else { at_most };
+        let mut i = sorted.partition_point(|v| *v < *fj) + 1;
+        while i < tree.len() {
+            tree[i] += 1;
+            i += i & i.wrapping_neg();
+        }
+    }
+    count
 }
 
 #[cfg(test)]
@@ -313,6 +345,20 @@ mod tests {
         assert!(!outer.exact);
         assert!(outer.min.expect("min") <= min.expect("min") + 1e-12);
         assert!(outer.max.expect("max") >= max.expect("max") - 1e-12);
+    }
+
+    #[test]
+    fn pairs_are_counted_as_by_definition() {
+        let f = [3.0, 1.0, 2.0, 2.0, 5.0, 0.0, 2.0];
+        let g = [2.0, 2.0, 4.0, 1.0, 2.0, 3.0, 2.0];
+        let naive = |cmp: fn(f64, f64) -> bool| {
+            (0..f.len())
+                .flat_map(|j| (0..j).map(move |i| (i, j)))
+                .filter(|(i, j)| cmp(f[*i], g[*j]))
+                .count() as u64
+        };
+        assert_eq!(pairs_below(&f, &g), naive(|a, b| a < b));
+        assert_eq!(pairs_above(&f, &g), naive(|a, b| a > b));
     }
 
     #[test]
