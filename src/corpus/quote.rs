@@ -157,13 +157,6 @@ impl Indexed {
             text: String::new(),
         };
         if u32::try_from(bytes.len()).is_ok() {
-            // Sized once from a count of the word starts: no table grows by copying.
-            let words = (0..bytes.len().saturating_sub(KEY - 1))
-                .filter(|&p| p == 0 || !word_byte(bytes[p - 1]))
-                .count();
-            indexed.heads.reserve(words);
-            indexed.next.reserve_exact(words);
-            indexed.starts.reserve_exact(words);
             for p in 0..bytes.len() {
                 let starts_word = p == 0 || !word_byte(bytes[p - 1]);
                 if starts_word && bytes.len() - p >= KEY {
