@@ -200,3 +200,25 @@ fn control_characters_never_reach_the_terminal() {
         assert!(text.contains('\u{241B}'), "{args:?}: shown as ␛");
     }
 }
+
+#[test]
+fn control_characters_in_diagnostics_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().expect("temp");
+    let cases = dir.path().join("cases");
+    fs::create_dir_all(&cases).expect("mkdir");
+    let text = fs::read_to_string(common::tests_dir().join("fixtures/valid/all-met.toml"))
+        .expect("read")
+        .replace(
+            "rubric = \"mini\"",
+            "rubric = \"mini\\u001b]0;pwned\\u0007\"",
+        );
+    fs::write(cases.join("all-met.toml"), text).expect("write");
+    let rubrics = common::tests_dir().join("fixtures/rubrics");
+    let (code, _, stderr) = thirdside(&["score".as_ref(), rubrics.as_os_str(), cases.as_os_str()]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("pwned"), "the rubric id is named: {stderr}");
+    assert!(
+        !stderr.contains(|c: char| c.is_control() && c != '\n' && c != '\t'),
+        "a control character reached the terminal: {stderr:?}"
+    );
+}

@@ -489,3 +489,94 @@ fn an_out_on_another_file_system_works() {
     ok(report(&new, &reference, &[]));
     assert_eq!(diff(&tree(&out), &tree(&reference)), Vec::<String>::new());
 }
+
+/// Every file and link under `dir`, folders included (marked with a trailing `/`).
+#[cfg(unix)]
+fn everything(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut all = tree(dir);
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).expect("list").flatten() {
+            if entry.file_type().expect("type").is_dir() {
+                let rel = entry
+                    .path()
+                    .strip_prefix(dir)
+                    .expect("in")
+                    .to_string_lossy()
+                    .into_owned();
+                all.insert(format!("{rel}/"), Vec::new());
+                stack.push(entry.path());
+            }
+        }
+    }
+    all
+}
+
+#[cfg(unix)]
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+    /// The file-system side fuzzed: an output folder holding generated files, folders,
+    /// links out of it and a manifest of any lines; a report of any paths. Whatever the
+    /// outcome, nothing outside the folder changes, and the folder is either as it was
+    /// (an error) or holds the report (success) beside the files it did not write.
+    #[test]
+    fn no_tree_under_out_makes_a_write_escape_it(
+        planted in proptest::collection::vec(("[ab]{1}(/[ab]{1}){0,2}", 0..4u8), 0..8),
+        manifest in proptest::collection::vec("[ab]{1}(/[ab]{1}){0,2}", 0..6),
+        report in proptest::collection::vec(("[ab]{1}(/[ab]{1}){0,2}", "[xy]{0,3}"), 1..6),
+    ) {
+        use thirdside::report::write::{Output, write};
+        let dir = tempfile::tempdir().expect("temp");
+        let out = dir.path().join("out");
+        let outside = dir.path().join("outside");
+        fs::create_dir_all(outside.join("a/b")).expect("mkdir");
+        for name in ["a", "b", "a/a", "a/b/a", "b/b"] {
+            let _ = fs::write(outside.join(name), format!("outside {name}"));
+        }
+        fs::create_dir_all(&out).expect("mkdir");
+        for (path, kind) in &planted {
+            let at = out.join(path);
+            if let Some(parent) = at.parent() {
+                let _ = fs::create_dir_all(parent);
+            }
+            let _ = match kind {
+                0 => fs::write(&at, "user file"),
+                1 => fs::create_dir_all(&at),
+                2 => std::os::unix::fs::symlink(&outside, &at),
+                _ => std::os::unix::fs::symlink(outside.join("a"), &at),
+            };
+        }
+        // Manifest lines naming planted or outside files, some with the digest of
+        // what is there, so that a removal would be allowed if it were reached.
+        let mut text = String::from("# planted\n");
+        for path in &manifest {
+            match fs::read(out.join(path)) {
+                Ok(bytes) => text.push_str(&format!("{:032x} {path}\n", xxhash_rust::xxh3::xxh3_128(&bytes))),
+                Err(_) => text.push_str(&format!("{path}\n")),
+            }
+        }
+        let _ = fs::write(out.join(".thirdside-manifest"), text);
+        let outside_before = everything(&outside);
+        let out_before = everything(&out);
+        let mut output = Output::new();
+        let mut wanted = BTreeMap::new();
+        for (path, bytes) in &report {
+            if output.add(path.as_str(), bytes.as_bytes()).is_ok() {
+                wanted.insert(path.clone(), bytes.clone());
+            }
+        }
+        let result = write(&out, &mut output);
+        proptest::prop_assert_eq!(everything(&outside), outside_before, "outside changed ({:?})", result.as_ref().err().map(|e| e.to_string()));
+        match result {
+            Ok(()) => {
+                for (path, bytes) in &wanted {
+                    let written = fs::read(out.join(path));
+                    proptest::prop_assert_eq!(written.ok(), Some(bytes.as_bytes().to_vec()), "{}", path);
+                }
+            }
+            Err(_) => {
+                proptest::prop_assert_eq!(everything(&out), out_before, "a failed write changed --out");
+            }
+        }
+    }
+}

@@ -129,7 +129,7 @@ fn load_valid(input: &InputArgs) -> Result<Corpus, Error> {
 /// Prints the problems and fails when the input has errors.
 fn insist_valid(checked: &Checked) -> Result<(), Error> {
     if checked.errors() > 0 {
-        let _ = write!(std::io::stderr(), "{}", checked.report());
+        let _ = write!(std::io::stderr(), "{}", terminal_safe(&checked.report()));
         return Err(Error::Invalid(format!(
             "the input has {} (above): nothing was done; fix them and run again",
             match checked.errors() {
@@ -269,7 +269,7 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
         );
     }
     if checked.errors() > 0 {
-        let _ = write!(stderr, "{}", checked.report());
+        let _ = write!(stderr, "{}", terminal_safe(&checked.report()));
         return Err(Error::Invalid("the input has errors".to_string()));
     }
     let corpus = &checked.corpus;
@@ -296,11 +296,11 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
     };
     let policy = match policy {
         Some(Ok((policy, warnings))) => {
-            let _ = write!(stderr, "{}", warnings.report());
+            let _ = write!(stderr, "{}", terminal_safe(&warnings.report()));
             Some(policy)
         }
         Some(Err(problems)) => {
-            let _ = write!(stderr, "{}", problems.report());
+            let _ = write!(stderr, "{}", terminal_safe(&problems.report()));
             return Err(Error::Invalid("the policy has errors".to_string()));
         }
         None => {
@@ -366,7 +366,7 @@ fn new(args: NewArgs) -> Result<ExitCode, Error> {
     let checked =
         crate::corpus::validate::validate(inputs, &crate::corpus::validate::Options::default());
     if checked.errors() > 0 {
-        let _ = write!(std::io::stderr(), "{}", checked.report());
+        let _ = write!(std::io::stderr(), "{}", terminal_safe(&checked.report()));
         return Err(Error::Invalid("the rubrics have errors".to_string()));
     }
     let rubric = crate::select_rubric(&checked.corpus, args.rubric.as_deref())?;

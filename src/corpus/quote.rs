@@ -96,7 +96,7 @@ impl QuoteChecker {
 }
 
 /// How many bytes of a quotation the index keys on.
-const KEY: usize = 8;
+const KEY: usize = 16;
 
 /// When more places than this share a quotation's first bytes (a text that repeats
 /// itself), the text is searched whole instead.
@@ -111,7 +111,7 @@ const MAX_CANDIDATES: usize = 256;
 struct Indexed {
     text: String,
     /// Key → the last word start with that key.
-    heads: HashMap<u64, u32>,
+    heads: Heads,
     /// Word start → the previous word start with the same key (`u32::MAX`: none), in
     /// the order of [`Indexed::starts`].
     next: Vec<u32>,
@@ -119,12 +119,31 @@ struct Indexed {
     starts: Vec<u32>,
 }
 
+/// The key of the [`KEY`] bytes at the start of `bytes` (which has at least that many):
+/// their XXH3 digest.
 fn key(bytes: &[u8]) -> u64 {
-    let mut k = [0u8; KEY];
-    let n = bytes.len().min(KEY);
-    k[..n].copy_from_slice(&bytes[..n]);
-    u64::from_le_bytes(k)
+    xxhash_rust::xxh3::xxh3_64(&bytes[..KEY.min(bytes.len())])
 }
+
+/// A hasher for keys that are digests already: their bits are used as they are.
+#[derive(Debug, Default, Clone, Copy)]
+struct Digested(u64);
+
+impl std::hash::Hasher for Digested {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type Heads = HashMap<u64, u32, std::hash::BuildHasherDefault<Digested>>;
 
 impl Indexed {
     fn new(text: String) -> Indexed {
@@ -132,7 +151,7 @@ impl Indexed {
         // Texts over 4 GiB are refused before reading (MAX_SOURCE_BYTES), so positions
         // fit in u32; beyond that nothing is indexed and every search reads the text.
         let mut indexed = Indexed {
-            heads: HashMap::new(),
+            heads: Heads::default(),
             next: Vec::new(),
             starts: Vec::new(),
             text: String::new(),
@@ -297,7 +316,18 @@ fn closest_hint(text: &str, needle: &str) -> String {
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
-    for c in text.chars() {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        // ASCII, byte by byte (most of any text); other characters decoded one by one.
+        let (c, len) = if b < 0x80 {
+            (char::from(b), 1)
+        } else {
+            let c = text[at..].chars().next().unwrap_or('\u{FFFD}');
+            (c, c.len_utf8())
+        };
+        at += len;
         let c = match c {
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => {
                 '\''
