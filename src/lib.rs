@@ -81,28 +81,43 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Checked, Error> {
     Ok(checked)
 }
 
-/// The rubric to score against: the one named, or the only one loaded.
+/// The rubric to score against: the one named (`id`, its highest version, or
+/// `id@version`), or the only one loaded; when one rubric id is loaded in several
+/// versions, its highest. Cases coded against other rubrics or other versions of it
+/// are left out of every comparison.
 pub fn select_rubric<'a>(corpus: &'a Corpus, id: Option<&str>) -> Result<&'a Rubric, Error> {
-    let ids = || {
+    let keys = || {
         corpus
             .rubrics
             .iter()
-            .map(|r| r.value.id.get_ref().as_str())
+            .map(|r| r.value.key())
             .collect::<Vec<_>>()
             .join(", ")
     };
     match id {
         Some(id) => corpus.rubric(id).ok_or_else(|| {
-            Error::Usage(format!("no rubric `{id}` was loaded (loaded: {})", ids()))
+            Error::Usage(format!(
+                "no rubric `{id}` was loaded (loaded: {}); name one as ID or ID@VERSION",
+                keys()
+            ))
         }),
         None => match corpus.rubrics.as_slice() {
             [one] => Ok(&one.value),
             [] => Err(Error::Invalid(
                 "no rubric was loaded: add one under rubrics/".to_string(),
             )),
+            [first, rest @ ..]
+                if rest
+                    .iter()
+                    .all(|r| r.value.id.get_ref() == first.value.id.get_ref()) =>
+            {
+                corpus.rubric(first.value.id.get_ref()).ok_or_else(|| {
+                    Error::Invalid("no rubric was loaded: add one under rubrics/".to_string())
+                })
+            }
             _ => Err(Error::Usage(format!(
-                "several rubrics are loaded ({}): choose one with --rubric ID",
-                ids()
+                "several rubrics are loaded ({}): choose one with --rubric ID or ID@VERSION",
+                keys()
             ))),
         },
     }

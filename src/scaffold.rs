@@ -95,6 +95,7 @@ pub fn render(s: &Scaffold) -> String {
         s.kind.as_str()
     );
     let _ = writeln!(out, "rubric = {}", quoted(rubric.id.get_ref()));
+    let _ = writeln!(out, "rubric_version = {}", quoted(&rubric.version));
     let _ = writeln!(
         out,
         "start = \"{today}\"  # EDIT: when it began: YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source"

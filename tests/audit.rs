@@ -61,9 +61,12 @@ fn a_policy_that_fails_exits_one_and_says_why() {
     assert_eq!(json["passed"], false);
     let history = criterion(&json, "history");
     assert_eq!(history["flagged"], true);
-    assert_eq!(history["sin"], "ignorance");
     // Level 1 on the evidence, 3 if every unknown is met: finding out could clear it.
     assert_eq!(history["gate"]["verdict"], "open");
+    // Open on unknowns alone: no sin is named (the criterion's is what it guards
+    // against, not a finding).
+    assert!(history["sin"].is_null());
+    assert_eq!(history["guards_against"], "ignorance");
     assert!(
         out.stderr.contains(
             "the audit failed: history: level 1 (at least Aware) is below the enforced minimum 2 (Learning)"
@@ -72,7 +75,7 @@ fn a_policy_that_fails_exits_one_and_says_why() {
         out.stderr
     );
     let text = audit(&["--policy", FAIL]).code(1).stdout;
-    assert!(text.contains("sin: risks ignorance"), "{text}");
+    assert!(!text.contains("risks ignorance"), "{text}");
     assert!(text.contains("FAILED: history: level 1"), "{text}");
 }
 
@@ -148,26 +151,32 @@ fn the_best_past_effort_is_the_highest_level_and_ties_go_to_the_most_recent() {
     assert_eq!(best["evidence"][0]["quote"], "effort A");
     assert_eq!(best["evidence"][0]["citation"], "Fixture Institute (2020)");
     assert_eq!(best["evidence"][0]["locator"], "p. 20");
-    // Concreteness: 2020-c reached the top, but only after the initiative began.
+    // Concreteness: 2020-c reached the top, but only after the initiative began, so
+    // the best past effort is what could have been learnt at the time: 2015-a's agenda.
     let best = &criterion(&json, "concreteness")["best_past"];
-    assert_eq!(best["case"], "2020-c");
-    assert_eq!(best["level"], 2);
-    assert_eq!(best["began_after"], true);
-    // What could have been learnt at the time: 2015-a's agenda.
-    let earlier = &criterion(&json, "concreteness")["best_earlier"];
-    assert_eq!(earlier["case"], "2015-a");
-    assert_eq!(earlier["level"], 1);
-    assert_eq!(earlier["evidence"][0]["id"], "a3");
-    assert!(criterion(&json, "history")["best_earlier"].is_null());
+    assert_eq!(best["case"], "2015-a");
+    assert_eq!(best["level"], 1);
+    assert_eq!(best["began_after"], false);
+    assert_eq!(best["evidence"][0]["id"], "a3");
+    assert!(criterion(&json, "concreteness")["hindsight"].is_null());
+    // With hindsight, 2020-c is shown apart.
+    let with =
+        crate::json(&audit(&["--format", "json", "--policy", PASS, "--hindsight"]).success());
+    let later = &criterion(&with, "concreteness")["hindsight"];
+    assert_eq!(later["case"], "2020-c");
+    assert_eq!(later["level"], 2);
+    assert_eq!(later["began_after"], true);
+    assert!(criterion(&with, "history")["hindsight"].is_null());
 }
 
 #[test]
 fn rank_places_the_total_and_its_bounds_among_the_past_efforts() {
     let json = json(&audit(&["--format", "json", "--policy", PASS]).success());
-    // Past totals: 2015-a 55.56, 2017-b 22.22, 2020-c 66.67; this case 11.11 [11.11–100].
-    assert_eq!(json["rank"]["of"], 4);
-    assert_eq!(json["rank"]["score"], 4);
-    assert_eq!(json["rank"]["lower"], 4);
+    // Past totals: 2015-a 55.56, 2017-b 22.22 (2020-c, 66.67, began after this case
+    // and is not ranked against); this case 11.11 [11.11–100].
+    assert_eq!(json["rank"]["of"], 3);
+    assert_eq!(json["rank"]["score"], 3);
+    assert_eq!(json["rank"]["lower"], 3);
     assert_eq!(json["rank"]["upper"], 1);
     let past: Vec<&str> = json["past_efforts"]
         .as_array()
@@ -175,7 +184,11 @@ fn rank_places_the_total_and_its_bounds_among_the_past_efforts() {
         .iter()
         .map(|p| p["case"].as_str().unwrap_or(""))
         .collect();
-    assert_eq!(past, ["2015-a", "2017-b", "2020-c"], "time order");
+    assert_eq!(
+        past,
+        ["2015-a", "2017-b"],
+        "time order, earlier efforts only"
+    );
 }
 
 #[test]
@@ -268,19 +281,29 @@ fn a_case_inside_the_corpus_is_read_once_and_left_out_of_the_past_efforts() {
     let corpus = common::tests_dir().join(CORPUS);
     let out = Test::new()
         .current_dir(&corpus)
-        .args(["audit", "cases/2017-b.toml", "--format", "json"])
+        .args([
+            "audit",
+            "cases/2017-b.toml",
+            "--format",
+            "json",
+            "--hindsight",
+        ])
         .success();
     assert!(!out.stderr.contains("replaces"), "{}", out.stderr);
     let json = json(&out);
     assert_eq!(json["case"]["id"], "2017-b");
-    assert_eq!(json["rank"]["of"], 3);
-    let past: Vec<&str> = json["past_efforts"]
-        .as_array()
-        .expect("past")
-        .iter()
-        .map(|p| p["case"].as_str().unwrap_or(""))
-        .collect();
-    assert_eq!(past, ["2015-a", "2020-c"]);
+    // Ranked against the earlier effort alone; the later one shown apart.
+    assert_eq!(json["rank"]["of"], 2);
+    let listed = |key: &str| -> Vec<String> {
+        json[key]
+            .as_array()
+            .expect("past")
+            .iter()
+            .map(|p| p["case"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(listed("past_efforts"), ["2015-a"]);
+    assert_eq!(listed("hindsight_efforts"), ["2020-c"]);
     // The same path spelt differently is still the same file.
     Test::new()
         .current_dir(&corpus)

@@ -46,7 +46,7 @@ fn writes_every_page_and_data_file() {
     let dir = tempfile::tempdir().expect("temp");
     let out = dir.path().join("reports");
     let run = report(&out, FIXTURES).success();
-    assert!(run.stdout.contains("wrote 21 files"), "{}", run.stdout);
+    assert!(run.stdout.contains("wrote 22 files"), "{}", run.stdout);
     let files = snapshot(&out);
     for name in [
         "index.md",
@@ -55,6 +55,7 @@ fn writes_every_page_and_data_file() {
         "scores.json",
         "scores.csv",
         "codebook.md",
+        "codebook.html",
         "cases/all-met.md",
         "cases/all-met.html",
         "cases/override.html",
@@ -97,7 +98,7 @@ fn writes_every_page_and_data_file() {
         .success();
     assert_eq!(files["scores.csv"], csv.stdout.as_bytes());
     let index = String::from_utf8_lossy(&files["index.html"]);
-    assert!(index.contains("<table class=\"scores\" id=\"scores\">"));
+    assert!(index.contains("<table class=\"scores cards\" id=\"scores\">"));
     assert!(
         index.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""),
         "chart inline"
@@ -251,7 +252,7 @@ fn templates_are_overridable_one_file_at_a_time() {
     let index = fs::read_to_string(out.join("index.html")).expect("read");
     assert!(index.contains("<footer>Our own footer for mini</footer>"));
     assert!(
-        index.contains("<table class=\"scores\""),
+        index.contains("<table class=\"scores cards\""),
         "the rest is still embedded"
     );
 

@@ -124,23 +124,26 @@ fn an_audit_among_many_past_efforts_lists_the_nearest() {
     let corpus = common::synthetic_corpus(80, 3);
     let rubric = thirdside::select_rubric(&corpus, None).expect("one rubric");
     let scores = thirdside::score::score(&corpus, rubric);
+    // The latest initiative: most efforts began before it.
     let record = corpus
         .cases
         .iter()
-        .find(|r| r.case.kind == Kind::Initiative)
+        .filter(|r| r.case.kind == Kind::Initiative)
+        .max_by_key(|r| (r.start, r.id().to_string()))
         .expect("an initiative");
-    let options = AuditOptions {
-        policy: None,
-        fail_under: None,
-    };
+    let options = AuditOptions::default();
     let a = audit(&corpus, record, &options).expect("audits");
     let rank = a.rank.as_ref().expect("ranked");
     let efforts: Vec<_> = scores
         .cases
         .iter()
-        .filter(|c| c.kind == Kind::Effort)
+        .filter(|c| c.kind == Kind::Effort && !record.start.certainly_before(&c.start))
         .collect();
-    assert_eq!(rank.of, efforts.len() + 1, "ranked among every past effort");
+    assert_eq!(
+        rank.of,
+        efforts.len() + 1,
+        "ranked among every past effort begun before it"
+    );
     assert!(efforts.len() > PAST_LISTED);
     assert_eq!(a.past_efforts.len(), PAST_LISTED);
     // No effort left out is nearer the audited total than every one listed.
@@ -214,9 +217,9 @@ fn a_report_of_many_efforts_summarises_the_progression() {
                 .iter()
                 .filter(|c| c.kind == thirdside::corpus::model::Kind::Initiative)
                 .count()
-            + 6
+            + 7
             + 7,
-        "pages, audits, the six corpus files and the seven data files"
+        "pages, audits, the seven corpus files and the seven data files"
     );
 }
 
@@ -233,8 +236,8 @@ fn the_best_past_effort_is_the_highest_level_then_the_latest() {
         .filter(|c| c.kind == Kind::Effort)
         .collect();
     let options = AuditOptions {
-        policy: None,
-        fail_under: None,
+        hindsight: true,
+        ..AuditOptions::default()
     };
     let audits = audit_initiatives(&corpus, rubric, &options).expect("audits");
     assert!(!audits.is_empty());
@@ -259,27 +262,30 @@ fn the_best_past_effort_is_the_highest_level_then_the_latest() {
                     })
                     .map(|e| e.id.clone())
             };
-            let best = c.best_past.as_ref().expect("there are past efforts");
+            // The best past effort began before the case; a later one that did best
+            // of all is shown apart, as hindsight.
             assert_eq!(
-                Some(best.case.clone()),
-                best_of(false),
+                c.best_past.as_ref().map(|b| b.case.clone()),
+                best_of(true),
                 "{} {}",
                 a.case.id,
                 c.id
             );
-            let expected_earlier = if best.began_after {
-                best_of(true)
-            } else {
-                None
-            };
+            assert!(c.best_past.as_ref().is_none_or(|b| !b.began_after));
+            let best = best_of(false);
+            let later = best.filter(|id| {
+                efforts
+                    .iter()
+                    .any(|e| &e.id == id && audited.start.certainly_before(&e.start))
+            });
             assert_eq!(
-                c.best_earlier.as_ref().map(|b| b.case.clone()),
-                expected_earlier,
+                c.hindsight.as_ref().map(|b| b.case.clone()),
+                later,
                 "{} {}",
                 a.case.id,
                 c.id
             );
-            earlier += usize::from(c.best_earlier.is_some());
+            earlier += usize::from(c.hindsight.is_some());
         }
     }
     assert!(
@@ -321,7 +327,7 @@ fn a_chart_of_many_efforts_plots_the_mean_of_each_start_year() {
         p.labels[0],
         (years[0].to_string(), format!("{} efforts", first.len()))
     );
-    let svg = chart("t", &p);
+    let svg = chart("t", "s", &p);
     assert!(svg.contains("Start year (mean of the efforts that began in it)"));
     assert_eq!(
         svg.matches("<circle").count(),

@@ -185,13 +185,45 @@ impl AuditInput {
         let Some(past) = &self.past else {
             return crate::audit::audit(corpus, record, options);
         };
-        // Only the best past efforts' records are read again, to show how they did it.
-        let mut efforts = crate::audit::Efforts::new(rubric, past.efforts.clone());
         let read_options = validate::Options::default();
         let reread =
             crate::corpus::reread::Reread::new(&past.paths, &read_options, &past.kept, "audit")?;
+        // As of a day, every past effort is read again and scored on what was known then;
+        // those that began after it are left out.
+        let known = |records: Vec<validate::CaseRecord>| -> Vec<validate::CaseRecord> {
+            match &options.as_of {
+                None => records,
+                Some(day) => records
+                    .iter()
+                    .filter(|r| !crate::audit::as_of::began_after(&r.start, day))
+                    .map(|r| crate::audit::as_of::record(rubric, r, day))
+                    .collect(),
+            }
+        };
+        let scored = match &options.as_of {
+            None => past.efforts.clone(),
+            Some(_) => {
+                let mut scored = Vec::new();
+                for chunk in past.efforts.chunks(64) {
+                    let codings: Vec<(&str, &str)> = chunk
+                        .iter()
+                        .map(|s| (s.id.as_str(), s.coder.as_str()))
+                        .collect();
+                    scored.extend(
+                        known(reread.records_of(&codings)?)
+                            .iter()
+                            .map(|r| crate::score::score_case(rubric, r)),
+                    );
+                }
+                scored
+            }
+        };
+        // Only the best past efforts' records are read again, to show how they did it.
+        let mut efforts = crate::audit::Efforts::new(rubric, scored);
         let needed = efforts.needed(record.id(), &record.start);
-        efforts.prepare_needed(corpus, rubric, needed, |codings| reread.records_of(codings))?;
+        efforts.prepare_needed(corpus, rubric, needed, |codings| {
+            reread.records_of(codings).map(known)
+        })?;
         crate::audit::audit_each(corpus, rubric, &[record], options, &efforts)?
             .pop()
             .ok_or_else(|| Error::Invalid("the audit gave no result".to_string()))
@@ -200,10 +232,7 @@ impl AuditInput {
 
 /// Reads the corpus and the case at `case` whole, and validates them together.
 fn load(source: &CorpusSource, case: &Path) -> Result<AuditInput, Error> {
-    let bytes = std::fs::read(case).map_err(|source| Error::Io {
-        path: case.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::corpus::read::read_within(case, crate::corpus::load::MAX_FILE_BYTES as u64)?;
     let mut inputs = source.inputs()?;
     let case_path = match loaded_path(source, case) {
         Some(path) if inputs.sources.text(&path).is_some() => path,
@@ -275,9 +304,10 @@ fn stream(source: &CorpusSource, case: &Path) -> Result<AuditInput, Error> {
         replace: head.as_ref().map(|(id, _)| (id.clone(), case_path.clone())),
         ..validate::Options::default()
     };
-    let mut record = None;
+    let mut record: Option<validate::CaseRecord> = None;
     let mut efforts = Vec::new();
     let mut kept = Vec::new();
+    let mut keys = Vec::new();
     let checked = validate::validate_each(&paths, &options, |corpus, r| {
         if r.path == case_path {
             record = Some(r);
@@ -285,12 +315,23 @@ fn stream(source: &CorpusSource, case: &Path) -> Result<AuditInput, Error> {
             && head
                 .as_ref()
                 .is_some_and(|(_, rubric)| r.case.rubric.get_ref() == rubric)
-            && let Some(rubric) = corpus.rubric(r.case.rubric.get_ref())
+            && let Some(rubric) = corpus.rubric_of(&r)
         {
+            keys.push(rubric.key());
             efforts.push(crate::score::score_case(rubric, &r));
             kept.push(crate::corpus::reread::Kept::of(&r));
         }
     })?;
+    // Past efforts coded against another version of the audited case's rubric are
+    // never compared with it.
+    if let Some(audited) = record.as_ref().and_then(|r| checked.corpus.rubric_of(r)) {
+        let key = audited.key();
+        let same: Vec<bool> = keys.iter().map(|k| *k == key).collect();
+        let mut flags = same.iter();
+        efforts.retain(|_| flags.next().copied().unwrap_or(false));
+        let mut flags = same.iter();
+        kept.retain(|_| flags.next().copied().unwrap_or(false));
+    }
     Ok(AuditInput {
         checked,
         case_path,

@@ -3,9 +3,11 @@
 //!
 //! For each criterion the audit gives the case's level and interval, whether the policy
 //! flags it (its level on the evidence recorded is below the policy's minimum) and the
-//! sin of mediation that names the risk, the past effort that did best on it with the
-//! evidence of how, and the rubric's guidance. Then the total, where it would rank among
-//! the past efforts, and the unknown indicators whose answers would move the total most.
+//! sin of mediation the rubric ties to what fails, the past effort that did best on it
+//! with the evidence of how, and the rubric's guidance. Then the policy's gates on single
+//! indicators, the total, where it would rank among the past efforts, the case's coded
+//! context and results, and the unknown indicators whose answers would move the total
+//! most.
 //!
 //! Definitions, also in the README:
 //! - **past efforts** are the corpus's cases of kind `effort` coded against the same
@@ -13,15 +15,28 @@
 //! - the **best past effort** on a criterion has the highest level; ties go to the most
 //!   recent start (then the later id), since a later effort could learn from the earlier;
 //!   its **evidence** is the records cited by its `met` indicators of levels 1 to its
-//!   level; when it began after the audited case, the best of the efforts that began
-//!   before is given too (`best_earlier`);
+//!   level. It is chosen among the efforts that began before the audited case (or may
+//!   have: those not certainly begun after its start); so is the **rank**. A later
+//!   effort is shown only with [`Options::hindsight`], apart and labelled hindsight
+//!   (`hindsight` per criterion, `hindsight_efforts`);
+//! - **as of** a day ([`Options::as_of`], [`as_of`]): evidence certainly dated after it
+//!   is ignored, an observation resting only on such evidence counts as unknown, and the
+//!   past efforts that certainly began after it are left out;
 //! - a criterion is **flagged** when its level (unknown counted as unmet) is below its
 //!   gate's minimum; the gate's verdict is `open` when the upper level reaches the
-//!   minimum (finding out could clear it) and `fail` when even that does not;
-//! - the audit **passes** unless an `enforced` gate is flagged or the total is below
-//!   `fail_under`;
-//! - **rank** `r` of `n`: one plus the number of past efforts whose total is strictly
-//!   higher (ties share a rank), among the past efforts and this case;
+//!   minimum (finding out could clear it) and `fail` when even that does not, and
+//!   `not-applicable` (never flagged) when no indicator of the criterion applies;
+//! - an **indicator gate** requires one indicator met: `pass` when it is, `open` when
+//!   unknown, `fail` when unmet, `not-applicable` when it cannot apply; `open` and
+//!   `fail` flag it;
+//! - the **sin** named: for a failed criterion gate, the sin the rubric ties to the
+//!   first unmet indicator of levels 1 to the minimum, or to that indicator's level; for
+//!   a failed indicator gate, its indicator's; none for an open gate (silence is no sin)
+//!   and never the criterion's own by default (`guards_against`);
+//! - the audit **passes** unless an `enforced` gate (criterion or indicator) is flagged
+//!   or the total is below `fail_under`;
+//! - **rank** `r` of `n`: one plus the number of past efforts begun before the case
+//!   whose total is strictly higher (ties share a rank), among those and this case;
 //! - the past efforts are **listed** with their totals when there are at most
 //!   [`PAST_LISTED`]; with more, the ones nearest this case's total are listed;
 //! - an unknown indicator's **gain** is how much the total would rise were it met, the
@@ -33,6 +48,7 @@
 //! `thirdside audit --format json` and is what [`crate::audit::render`] renders. Numbers
 //! in it are rounded to two decimals; `display` fields hold them formatted for people.
 
+pub mod as_of;
 pub mod input;
 pub mod policy;
 pub mod render;
@@ -43,7 +59,8 @@ use crate::corpus::model::{Kind, Rubric, Status};
 use crate::corpus::validate::{CaseRecord, Corpus};
 use crate::error::Error;
 use crate::score::output::{
-    EngineJson, IntervalJson, OverrideJson, RubricJson, level_cell, round2, total_cell,
+    ContextJson, EngineJson, IntervalJson, OverrideJson, ResultsJson, RubricJson, level_cell,
+    round2, total_cell,
 };
 use crate::score::{self, CaseScore, CriterionScore};
 use serde::Serialize;
@@ -56,6 +73,12 @@ pub struct Options<'a> {
     pub policy: Option<&'a Policy>,
     /// Fail the audit when the total's score is below this (0–100).
     pub fail_under: Option<f64>,
+    /// Judge the case as of this day ([`as_of`]): evidence dated after it is ignored and
+    /// past efforts that began after it are left out.
+    pub as_of: Option<PartialDate>,
+    /// Show, apart and labelled hindsight, the past efforts that began after the audited
+    /// case; they never give the best past effort or the rank.
+    pub hindsight: bool,
 }
 
 /// The audit of one case: the view model and the JSON contract.
@@ -71,6 +94,8 @@ pub struct Audit {
     pub policy: Option<PolicyView>,
     /// One entry per criterion, in the rubric's order.
     pub criteria: Vec<CriterionAudit>,
+    /// The policy's gates on single indicators, in the rubric's order.
+    pub indicator_gates: Vec<IndicatorGateView>,
     /// The weighted total.
     pub total: IntervalJson,
     /// The total formatted for people: `33.3 [33.3–66.7]`.
@@ -81,13 +106,26 @@ pub struct Audit {
     pub rank: Option<Rank>,
     /// The past efforts listed, in time order: all of them, or, when there are more
     /// than [`PAST_LISTED`], those nearest this case's total (`rank.of − 1` says how
-    /// many there are).
+    /// many there are). Only those that began before the audited case.
     pub past_efforts: Vec<PastEffort>,
+    /// True when hindsight was asked for ([`Options::hindsight`]).
+    pub hindsight: bool,
+    /// With hindsight: the past efforts that began after the audited case, in time order
+    /// (at most [`PAST_LISTED`], the earliest), never ranked against; else empty.
+    pub hindsight_efforts: Vec<PastEffort>,
+    /// The day the case is judged as of (`--as-of`), or null.
+    pub as_of: Option<String>,
+    /// The audited case's coded context factors, every factor in order, `unknown` where
+    /// not coded; never folded into a score.
+    pub context: Vec<ContextJson>,
+    /// The audited case's coded results.
+    pub results: ResultsJson,
     /// Every unknown indicator, those that would move the total most first.
     pub unknowns: Vec<UnknownIndicator>,
     /// Why the audit failed, one sentence each; empty when it passed.
     pub failures: Vec<String>,
-    /// True when no enforced gate is flagged and the total is not below `fail_under`.
+    /// True when no enforced gate (on a criterion or an indicator) is flagged and the
+    /// total is not below `fail_under`.
     pub passed: bool,
 }
 
@@ -127,6 +165,9 @@ pub enum Verdict {
     Open,
     /// Not even the upper level reaches the minimum.
     Fail,
+    /// Nothing gated applies to the case (every indicator of the criterion, or the
+    /// gated indicator, is not applicable): the gate neither passes nor blocks.
+    NotApplicable,
 }
 
 impl Verdict {
@@ -136,6 +177,7 @@ impl Verdict {
             Verdict::Pass => "pass",
             Verdict::Open => "open",
             Verdict::Fail => "fail",
+            Verdict::NotApplicable => "not-applicable",
         }
     }
 }
@@ -149,8 +191,37 @@ pub struct GateView {
     pub minimum_label: String,
     /// `enforced` or `advisory`.
     pub enforcement: Enforcement,
-    /// Pass, open or fail.
+    /// Pass, open, fail or not-applicable.
     pub verdict: Verdict,
+    /// Why the policy gates the criterion, or null.
+    pub reason: Option<String>,
+}
+
+/// A gate on one indicator: it must be met. Unknown gives `open`, unmet `fail`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorGateView {
+    /// Criterion id.
+    pub criterion: String,
+    /// Indicator id.
+    pub indicator: String,
+    /// The level the indicator belongs to.
+    pub level: usize,
+    /// The statement.
+    pub text: String,
+    /// `enforced` or `advisory`.
+    pub gate: Enforcement,
+    /// The audited case's status of the indicator.
+    pub status: Status,
+    /// `pass` (met), `open` (unknown), `fail` (unmet) or `not-applicable`.
+    pub verdict: Verdict,
+    /// The sin the rubric ties to the indicator, named when the gate fails; else null.
+    pub sin: Option<&'static str>,
+    /// Why the policy gates it, or null.
+    pub reason: Option<String>,
+    /// The coder's note on the indicator, or null.
+    pub note: Option<String>,
+    /// The evidence records the case cites for it, with their claims.
+    pub evidence: Vec<EvidenceView>,
 }
 
 /// One criterion of the audit.
@@ -198,18 +269,23 @@ pub struct CriterionAudit {
     pub gate: Option<GateView>,
     /// True when the level is below the gate's minimum.
     pub flagged: bool,
-    /// The sin of mediation the criterion guards against (Brahimi and Ahmed 2008), or
-    /// null; a flagged criterion risks it.
+    /// The sin of mediation (Brahimi and Ahmed 2008) the audit names for this criterion:
+    /// when its gate fails, the sin the rubric ties to the first unmet indicator below
+    /// the minimum (or to that indicator's level); null otherwise, and never the whole
+    /// criterion's by default.
     pub sin: Option<&'static str>,
+    /// The sin the criterion guards against in the rubric, or null (not a finding).
+    pub guards_against: Option<&'static str>,
     /// The rubric's guidance for an initiative that scores low.
     pub guidance: String,
     /// The case's own observations, in the rubric's order.
     pub indicators: Vec<IndicatorView>,
-    /// The past effort that did best, or null when there are none.
+    /// The past effort that did best among those that began before the audited case,
+    /// or null when there are none.
     pub best_past: Option<BestPast>,
-    /// When the best past effort began after the audited case: the best of those that
-    /// began before it (what could have been learnt at the time), or null.
-    pub best_earlier: Option<BestPast>,
+    /// With hindsight asked for: the effort that did best of all, when it began after
+    /// the audited case (so it could not have been a lesson at the time); else null.
+    pub hindsight: Option<BestPast>,
 }
 
 /// One indicator as the audited case codes it.
@@ -227,6 +303,8 @@ pub struct IndicatorView {
     pub evidence: Vec<String>,
     /// The coder's note.
     pub note: Option<String>,
+    /// The evidence records cited, with their claims.
+    pub cited: Vec<EvidenceView>,
 }
 
 /// The past effort that did best on a criterion, and how.
@@ -345,20 +423,39 @@ pub const PAST_LISTED: usize = 20;
 /// Errors only when the case's rubric is not in the corpus, which validation rules out.
 pub fn audit(corpus: &Corpus, record: &CaseRecord, options: &Options) -> Result<Audit, Error> {
     let rubric = rubric_of(corpus, record)?;
-    audit_against(
-        corpus,
+    let Some(day) = &options.as_of else {
+        return audit_against(
+            corpus,
+            rubric,
+            record,
+            options,
+            &past_efforts(corpus, rubric),
+        );
+    };
+    let known: Vec<CaseRecord> = corpus
+        .cases
+        .iter()
+        .filter(|r| {
+            r.case.kind == Kind::Effort && r.uses(rubric) && !as_of::began_after(&r.start, day)
+        })
+        .map(|r| as_of::record(rubric, r, day))
+        .collect();
+    let efforts = Efforts::with_records(
         rubric,
-        record,
-        options,
-        &past_efforts(corpus, rubric),
-    )
+        known
+            .iter()
+            .map(|r| (score::score_case(rubric, r), Some(r)))
+            .collect(),
+    );
+    audit_against(corpus, rubric, record, options, &efforts)
 }
 
 fn rubric_of<'a>(corpus: &'a Corpus, record: &CaseRecord) -> Result<&'a Rubric, Error> {
-    corpus.rubric(record.case.rubric.get_ref()).ok_or_else(|| {
+    corpus.rubric_of(record).ok_or_else(|| {
         Error::Invalid(format!(
-            "rubric `{}` of case `{}` is not loaded",
+            "rubric `{}` version `{}` of case `{}` is not loaded",
             record.case.rubric.get_ref(),
+            record.rubric_version,
             record.id()
         ))
     })
@@ -460,33 +557,46 @@ impl<'a> Efforts<'a> {
         self.by_id.get(id).map_or(&[], Vec::as_slice)
     }
 
-    /// How many codings the case `id` is compared with: all but its own.
-    fn past_len(&self, id: &str) -> usize {
-        self.scored.len() - self.codings_of(id).len()
+    /// The positions of the codings that began before a case starting at `start` or
+    /// may have (those certainly begun after it are the rest): `0..cut`. The codings are
+    /// in time order, so the later ones are a trailing run, found by halving.
+    fn cut(&self, start: &PartialDate) -> usize {
+        self.scored
+            .partition_point(|s| !start.certainly_before(&s.start))
     }
 
-    /// The rank of a total `x` among the codings other than the case `id`'s: one more
-    /// than how many of them have a higher total, as shown (rounded to 2 decimals).
-    fn rank_of(&self, id: &str, x: f64) -> usize {
+    /// How many codings the case `id` is compared with: those at positions below
+    /// `limit` ([`Efforts::cut`]) but its own.
+    fn past_len(&self, id: &str, limit: usize) -> usize {
+        limit.min(self.scored.len()) - self.codings_of(id).iter().filter(|i| **i < limit).count()
+    }
+
+    /// The rank of a total `x` among the codings at positions below `limit` other than
+    /// the case `id`'s: one more than how many of them have a higher total, as shown
+    /// (rounded to 2 decimals).
+    fn rank_of(&self, id: &str, x: f64, limit: usize) -> usize {
         let x = round2(x);
         // Rounding keeps the order, so the totals shown are in `by_total` order too.
         let shown = |i: &usize| round2(self.scored[*i].total.score);
         let higher = self.by_total.len() - self.by_total.partition_point(|i| shown(i) <= x);
+        // The later efforts are few for a recent initiative: visited.
+        let later = (limit..self.scored.len()).filter(|i| shown(i) > x).count();
         let own = self
             .codings_of(id)
             .iter()
-            .filter(|i| round2(self.scored[**i].total.score) > x)
+            .filter(|i| **i < limit && shown(i) > x)
             .count();
-        1 + higher - own
+        1 + higher - later - own
     }
 
-    /// The codings other than the case `id`'s whose totals are nearest `total`, at least
+    /// The codings at positions below `limit` ([`Efforts::cut`]) other than the case
+    /// `id`'s whose totals are nearest `total`, at least
     /// [`PAST_LISTED`] of them (all when there are no more) and with them every one as
     /// near as the farthest of those: the candidates [`listed`] chooses from, by
     /// position. Found from the totals' order, not by visiting every coding.
-    fn nearest(&self, id: &str, total: f64) -> Vec<(usize, &CaseScore)> {
+    fn nearest(&self, id: &str, total: f64, limit: usize) -> Vec<(usize, &CaseScore)> {
         let own = self.codings_of(id);
-        let past = |i: &usize| !own.contains(i);
+        let past = |i: &usize| *i < limit && !own.contains(i);
         let distance = |i: usize| (self.scored[i].total.score - total).abs();
         let order = &self.by_total;
         let middle = order.partition_point(|i| self.scored[*i].total.score < total);
@@ -707,9 +817,7 @@ fn past_efforts<'a>(corpus: &'a Corpus, rubric: &Rubric) -> Efforts<'a> {
         corpus
             .cases
             .iter()
-            .filter(|r| {
-                r.case.kind == Kind::Effort && r.case.rubric.get_ref() == rubric.id.get_ref()
-            })
+            .filter(|r| r.case.kind == Kind::Effort && r.uses(rubric))
             .map(|r| (score::score_case(rubric, r), Some(r)))
             .collect(),
     )
@@ -724,8 +832,17 @@ fn audit_against(
     options: &Options,
     efforts: &Efforts,
 ) -> Result<Audit, Error> {
+    let known;
+    let record = match &options.as_of {
+        Some(day) => {
+            known = as_of::record(rubric, record, day);
+            &known
+        }
+        None => record,
+    };
     let scored = score::score_case(rubric, record);
-    let past = efforts.past_len(record.id());
+    let cut = efforts.cut(&record.start);
+    let past = efforts.past_len(record.id(), cut);
     let criteria: Vec<CriterionAudit> = scored
         .criteria
         .iter()
@@ -744,6 +861,22 @@ fn audit_against(
             ));
         }
     }
+    let indicator_gates = indicator_gates(corpus, rubric, record, options);
+    for g in &indicator_gates {
+        if g.gate == Enforcement::Enforced && matches!(g.verdict, Verdict::Open | Verdict::Fail) {
+            failures.push(format!(
+                "{}/{}: {} where the enforced gate requires it met{}",
+                g.criterion,
+                g.indicator,
+                g.status.as_str(),
+                if g.verdict == Verdict::Open {
+                    " (finding out could clear it)"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
     if let Some(threshold) = options.fail_under
         && round2(scored.total.score) < round2(threshold)
     {
@@ -754,7 +887,7 @@ fn audit_against(
         ));
     }
     let rank = (past > 0).then(|| {
-        let rank_of = |x: f64| efforts.rank_of(record.id(), x);
+        let rank_of = |x: f64| efforts.rank_of(record.id(), x, cut);
         Rank {
             of: past + 1,
             score: rank_of(scored.total.score),
@@ -782,27 +915,47 @@ fn audit_against(
             description: p.description.clone(),
         }),
         criteria,
+        indicator_gates,
         total: scored.total.into(),
         total_display: total_cell(&scored.total),
         fail_under: options.fail_under.map(round2),
         rank,
         past_efforts: listed(
-            efforts.nearest(record.id(), scored.total.score),
+            efforts.nearest(record.id(), scored.total.score, cut),
             scored.total.score,
         )
         .into_iter()
-        .map(|p| PastEffort {
-            case: p.id.clone(),
-            title: p.title.clone(),
-            start: p.start.to_string(),
-            total: p.total.into(),
-            total_display: total_cell(&p.total),
-        })
+        .map(past_effort)
         .collect(),
+        hindsight: options.hindsight,
+        hindsight_efforts: if options.hindsight {
+            efforts.scored[cut.min(efforts.scored.len())..]
+                .iter()
+                .filter(|p| p.id != record.id())
+                .take(PAST_LISTED)
+                .map(past_effort)
+                .collect()
+        } else {
+            Vec::new()
+        },
+        as_of: options.as_of.map(|d| d.to_string()),
+        context: scored.context.readings().map(ContextJson::from).collect(),
+        results: ResultsJson::from(&scored.context.results),
         unknowns: unknowns(rubric, record, &scored),
         passed: failures.is_empty(),
         failures,
     })
+}
+
+/// A past effort's line in the audit.
+fn past_effort(p: &CaseScore) -> PastEffort {
+    PastEffort {
+        case: p.id.clone(),
+        title: p.title.clone(),
+        start: p.start.to_string(),
+        total: p.total.into(),
+        total_display: total_cell(&p.total),
+    }
 }
 
 /// Audits every `initiative` of the corpus coded against `rubric`, in time order: what
@@ -815,9 +968,7 @@ pub fn audit_initiatives(
     let mut records: Vec<&CaseRecord> = corpus
         .cases
         .iter()
-        .filter(|r| {
-            r.case.kind == Kind::Initiative && r.case.rubric.get_ref() == rubric.id.get_ref()
-        })
+        .filter(|r| r.case.kind == Kind::Initiative && r.uses(rubric))
         .collect();
     records.sort_by(|a, b| (a.start, a.id(), a.coder()).cmp(&(b.start, b.id(), b.coder())));
     audit_each(
@@ -886,7 +1037,10 @@ fn criterion_audit(
             minimum: g.minimum,
             minimum_label: label_of(g.minimum),
             enforcement: g.enforcement,
-            verdict: if c.level >= g.minimum {
+            reason: g.reason.clone(),
+            verdict: if !c.applicable {
+                Verdict::NotApplicable
+            } else if c.level >= g.minimum {
                 Verdict::Pass
             } else if c.upper_level >= g.minimum {
                 Verdict::Open
@@ -909,6 +1063,9 @@ fn criterion_audit(
                             .map(|o| o.evidence.iter().map(|e| e.get_ref().clone()).collect())
                             .unwrap_or_default(),
                         note: o.and_then(|o| o.note.clone()),
+                        cited: o
+                            .map(|o| evidence_views(corpus, record, &o.evidence))
+                            .unwrap_or_default(),
                     }
                 })
                 .collect()
@@ -922,10 +1079,11 @@ fn criterion_audit(
             None => Ok(None),
         }
     };
-    let best_past = best_among(false)?;
-    let best_earlier = match &best_past {
-        Some(b) if b.began_after => best_among(true)?,
-        _ => None,
+    let best_past = best_among(true)?;
+    let hindsight = if options.hindsight {
+        best_among(false)?.filter(|b| b.began_after)
+    } else {
+        None
     };
     Ok(CriterionAudit {
         id: c.id.clone(),
@@ -952,13 +1110,21 @@ fn criterion_audit(
             derived_upper_level: o.derived_upper,
             justification: o.justification.clone(),
         }),
-        flagged: gate.as_ref().is_some_and(|g| g.verdict != Verdict::Pass),
+        flagged: gate
+            .as_ref()
+            .is_some_and(|g| matches!(g.verdict, Verdict::Open | Verdict::Fail)),
+        sin: match (&gate, criterion, record.coding.get(index)) {
+            (Some(g), Some(k), Some(coding)) if g.verdict == Verdict::Fail => {
+                named_sin(k, &coding.statuses, g.minimum).map(|s| s.as_str())
+            }
+            _ => None,
+        },
         gate,
-        sin: criterion.and_then(|k| k.sin).map(|s| s.as_str()),
+        guards_against: criterion.and_then(|k| k.sin).map(|s| s.as_str()),
         guidance: criterion.map(|k| k.guidance.clone()).unwrap_or_default(),
         indicators,
         best_past,
-        best_earlier,
+        hindsight,
     })
 }
 
@@ -1054,22 +1220,7 @@ fn best_past(
     let evidence = cited
         .iter()
         .filter_map(|id| record.case.evidence(id))
-        .map(|e| {
-            let key = e.source.get_ref();
-            let citation = corpus.bibliography.get(key).map_or_else(
-                || key.clone(),
-                |w| format!("{} ({})", w.short_authors(), w.year.get_ref()),
-            );
-            EvidenceView {
-                id: e.id.get_ref().clone(),
-                claim: e.claim.clone(),
-                quote: e.quote.as_ref().map(|q| q.get_ref().clone()),
-                source: key.clone(),
-                citation,
-                locator: e.locator.clone(),
-                cites: e.cites.clone(),
-            }
-        })
+        .map(|e| evidence_view(corpus, e))
         .collect();
     BestPast {
         case: scored.id.clone(),
@@ -1083,6 +1234,123 @@ fn best_past(
         met,
         evidence,
     }
+}
+
+/// An evidence record with its source resolved.
+fn evidence_view(corpus: &Corpus, e: &crate::corpus::model::Evidence) -> EvidenceView {
+    let key = e.source.get_ref();
+    let citation = corpus.bibliography.get(key).map_or_else(
+        || key.clone(),
+        |w| format!("{} ({})", w.short_authors(), w.year.get_ref()),
+    );
+    EvidenceView {
+        id: e.id.get_ref().clone(),
+        claim: e.claim.clone(),
+        quote: e.quote.as_ref().map(|q| q.get_ref().clone()),
+        source: key.clone(),
+        citation,
+        locator: e.locator.clone(),
+        cites: e.cites.clone(),
+    }
+}
+
+/// The records of `record` that `ids` name, in that order.
+fn evidence_views(
+    corpus: &Corpus,
+    record: &CaseRecord,
+    ids: &[toml::Spanned<String>],
+) -> Vec<EvidenceView> {
+    ids.iter()
+        .filter_map(|id| record.case.evidence(id.get_ref()))
+        .map(|e| evidence_view(corpus, e))
+        .collect()
+}
+
+/// The sin a failed criterion gate names: going up the levels 1 to `minimum`, the
+/// first unmet indicator's sin, or, failing that, the sin of the level it belongs to
+/// (each from the rubric; a level without an unmet indicator names nothing).
+fn named_sin(
+    criterion: &crate::corpus::model::Criterion,
+    statuses: &[Vec<Status>],
+    minimum: usize,
+) -> Option<crate::corpus::model::Sin> {
+    for (n, level) in criterion.levels.get_ref().iter().enumerate() {
+        if n == 0 || n > minimum {
+            continue;
+        }
+        let unmet: Vec<&crate::corpus::model::Indicator> = level
+            .indicators
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| statuses.get(n).and_then(|r| r.get(*k)) == Some(&Status::Unmet))
+            .map(|(_, i)| i)
+            .collect();
+        if let Some(sin) = unmet.iter().find_map(|i| i.sin) {
+            return Some(sin);
+        }
+        if !unmet.is_empty()
+            && let Some(sin) = level.sin
+        {
+            return Some(sin);
+        }
+    }
+    None
+}
+
+/// The policy's indicator gates applied to `record`, in the policy's (rubric) order.
+fn indicator_gates(
+    corpus: &Corpus,
+    rubric: &Rubric,
+    record: &CaseRecord,
+    options: &Options,
+) -> Vec<IndicatorGateView> {
+    let Some(policy) = options.policy else {
+        return Vec::new();
+    };
+    policy
+        .indicator_gates
+        .iter()
+        .filter_map(|g| {
+            let criterion = rubric
+                .criteria
+                .get_ref()
+                .iter()
+                .find(|c| c.id.get_ref() == &g.criterion)?;
+            let (level, indicator) = criterion
+                .indicators()
+                .find(|(_, i)| i.id.get_ref() == &g.indicator)?;
+            let observation = record
+                .case
+                .observations
+                .get(g.criterion.as_str())
+                .and_then(|o| o.get(g.indicator.as_str()));
+            let status = observation.map_or(Status::Unknown, |o| o.status);
+            let verdict = match status {
+                Status::Met => Verdict::Pass,
+                Status::Unknown => Verdict::Open,
+                Status::Unmet => Verdict::Fail,
+                Status::NotApplicable => Verdict::NotApplicable,
+            };
+            Some(IndicatorGateView {
+                criterion: g.criterion.clone(),
+                indicator: g.indicator.clone(),
+                level,
+                text: indicator.text.clone(),
+                gate: g.enforcement,
+                status,
+                verdict,
+                sin: (verdict == Verdict::Fail)
+                    .then_some(indicator.sin)
+                    .flatten()
+                    .map(|s| s.as_str()),
+                reason: g.reason.clone(),
+                note: observation.and_then(|o| o.note.clone()),
+                evidence: observation
+                    .map(|o| evidence_views(corpus, record, &o.evidence))
+                    .unwrap_or_default(),
+            })
+        })
+        .collect()
 }
 
 /// Every unknown indicator with its gain and what is at stake, sorted.
@@ -1176,13 +1444,18 @@ mod tests {
             .find(|i| !(earlier_only && start.certainly_before(&efforts.scored[*i].start)))
     }
 
-    /// The rank and the listed efforts as first written: by visiting every past effort.
+    /// The rank and the listed efforts as first written: by visiting every past effort
+    /// (those at positions below `limit`).
     fn rank_and_listed_by_visiting<'a>(
         efforts: &'a Efforts,
         id: &str,
         total: f64,
+        limit: usize,
     ) -> (usize, Vec<&'a CaseScore>) {
-        let past: Vec<&CaseScore> = efforts.scored.iter().filter(|s| s.id != id).collect();
+        let past: Vec<&CaseScore> = efforts.scored[..limit]
+            .iter()
+            .filter(|s| s.id != id)
+            .collect();
         let rank = 1 + past
             .iter()
             .filter(|p| round2(p.total.score) > round2(total))
@@ -1280,16 +1553,36 @@ mod tests {
                     -1.0,
                     1000.0,
                 ] {
-                    let (rank, listed_all) = rank_and_listed_by_visiting(&efforts, id, total);
-                    assert_eq!(efforts.rank_of(id, total), rank, "{id} at {total}");
-                    let ids = |l: Vec<&CaseScore>| -> Vec<(String, String)> {
-                        l.iter().map(|s| (s.id.clone(), s.coder.clone())).collect()
-                    };
-                    assert_eq!(
-                        ids(listed(efforts.nearest(id, total), total)),
-                        ids(listed_all),
-                        "{id} at {total}"
+                    // Every effort, and those begun before the case (the default).
+                    let cut = efforts.cut(&record.start);
+                    assert!(
+                        efforts.scored[..cut]
+                            .iter()
+                            .all(|s| !record.start.certainly_before(&s.start))
+                            && efforts.scored[cut..]
+                                .iter()
+                                .all(|s| record.start.certainly_before(&s.start))
                     );
+                    for limit in [efforts.scored.len(), cut] {
+                        let (rank, listed_all) =
+                            rank_and_listed_by_visiting(&efforts, id, total, limit);
+                        assert_eq!(efforts.rank_of(id, total, limit), rank, "{id} at {total}");
+                        assert_eq!(
+                            efforts.past_len(id, limit),
+                            efforts.scored[..limit]
+                                .iter()
+                                .filter(|s| s.id != id)
+                                .count()
+                        );
+                        let ids = |l: Vec<&CaseScore>| -> Vec<(String, String)> {
+                            l.iter().map(|s| (s.id.clone(), s.coder.clone())).collect()
+                        };
+                        assert_eq!(
+                            ids(listed(efforts.nearest(id, total, limit), total)),
+                            ids(listed_all),
+                            "{id} at {total}, limit {limit}"
+                        );
+                    }
                 }
             }
         }

@@ -1,6 +1,8 @@
 //! Audit policies: for each criterion of a rubric, the minimum level an initiative
 //! should reach and whether falling short fails the audit (`enforced`) or only flags
-//! the criterion (`advisory`). See the README's "Auditing an initiative" section.
+//! the criterion (`advisory`); and, for single indicators that matter on their own,
+//! a gate requiring the indicator met (`[indicators.<criterion>.<indicator>]`). Each
+//! gate may give its `reason`. See the README's "Auditing an initiative" section.
 //!
 //! A policy file is TOML, read with unknown fields refused and checked against the
 //! rubric it names; every problem becomes a positioned [`Diagnostic`]. This module
@@ -26,6 +28,20 @@ pub struct PolicyFile {
     /// Criterion id → its gate.
     #[serde(default)]
     pub criteria: BTreeMap<Spanned<String>, GateFile>,
+    /// Criterion id → indicator id → a gate requiring that indicator met.
+    #[serde(default)]
+    pub indicators: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, IndicatorGateFile>>,
+}
+
+/// One indicator's gate as written: the indicator must be met.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorGateFile {
+    /// Whether an indicator not met fails the audit.
+    pub gate: Enforcement,
+    /// Why the indicator is gated, citing the literature; shown with the audit.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// One criterion's gate as written.
@@ -36,6 +52,9 @@ pub struct GateFile {
     pub minimum: Spanned<i64>,
     /// Whether falling short fails the audit.
     pub gate: Enforcement,
+    /// Why the criterion is gated at that level; shown with the audit.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// What falling short of a gate does.
@@ -70,6 +89,8 @@ pub struct Policy {
     /// One gate per gated criterion, in the rubric's order. Criteria without a gate are
     /// never flagged.
     pub gates: Vec<Gate>,
+    /// One gate per gated indicator, in the rubric's order.
+    pub indicator_gates: Vec<IndicatorGate>,
 }
 
 impl Policy {
@@ -77,6 +98,19 @@ impl Policy {
     pub fn gate(&self, criterion: &str) -> Option<&Gate> {
         self.gates.iter().find(|g| g.criterion == criterion)
     }
+}
+
+/// One indicator's checked gate: the indicator must be met.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorGate {
+    /// The criterion id.
+    pub criterion: String,
+    /// The indicator id.
+    pub indicator: String,
+    /// Whether an indicator not met fails the audit.
+    pub enforcement: Enforcement,
+    /// Why it is gated.
+    pub reason: Option<String>,
 }
 
 /// One criterion's checked gate.
@@ -88,6 +122,8 @@ pub struct Gate {
     pub minimum: usize,
     /// Whether falling short fails the audit.
     pub enforcement: Enforcement,
+    /// Why it is gated at that level.
+    pub reason: Option<String>,
 }
 
 /// The problems found in a policy (errors, or warnings beside a usable policy), with
@@ -128,7 +164,7 @@ pub fn parse(
     let mut parse_problems = recovered.problems;
     for d in &mut parse_problems {
         if d.message.starts_with("unknown field") && d.help.is_none() {
-            d.help = Some("a policy has `rubric`, `description` and [criteria.<id>] tables with `minimum` and `gate`".to_string());
+            d.help = Some("a policy has `rubric`, `description`, [criteria.<id>] tables with `minimum`, `gate` and `reason`, and [indicators.<criterion id>.<indicator id>] tables with `gate` and `reason`".to_string());
         }
     }
     let tainted = recovered.tainted;
@@ -214,7 +250,73 @@ pub fn parse(
             criterion: key.get_ref().clone(),
             minimum: minimum as usize,
             enforcement: gate.gate,
+            reason: gate.reason.clone(),
         });
+    }
+    let mut indicator_gates = Vec::new();
+    for (key, indicators) in &file.indicators {
+        let Some(criterion) = criteria.iter().find(|c| c.id.get_ref() == key.get_ref()) else {
+            let near = crate::corpus::validate::nearest(
+                key.get_ref(),
+                criteria.iter().map(|c| c.id.get_ref().as_str()),
+            );
+            diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    Some(key.span()),
+                    format!(
+                        "rubric `{}` has no criterion `{}`",
+                        rubric.id.get_ref(),
+                        key.get_ref()
+                    ),
+                )
+                .with_help(match near {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None => "remove the gates or fix the criterion id".to_string(),
+                }),
+            );
+            continue;
+        };
+        for (id, gate) in indicators {
+            if !criterion
+                .indicators()
+                .any(|(_, i)| i.id.get_ref() == id.get_ref())
+            {
+                let near = crate::corpus::validate::nearest(
+                    id.get_ref(),
+                    criterion.indicators().map(|(_, i)| i.id.get_ref().as_str()),
+                );
+                diagnostics.push(
+                    Diagnostic::error(
+                        path,
+                        Some(id.span()),
+                        format!(
+                            "criterion `{}` has no indicator `{}`",
+                            key.get_ref(),
+                            id.get_ref()
+                        ),
+                    )
+                    .with_help(match near {
+                        Some(n) => format!("did you mean `{n}`?"),
+                        None => format!(
+                            "use one of {}",
+                            criterion
+                                .indicators()
+                                .map(|(_, i)| format!("`{}`", i.id.get_ref()))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    }),
+                );
+                continue;
+            }
+            indicator_gates.push(IndicatorGate {
+                criterion: key.get_ref().clone(),
+                indicator: id.get_ref().clone(),
+                enforcement: gate.gate,
+                reason: gate.reason.clone(),
+            });
+        }
     }
     diagnostics.retain(|d| {
         !d.span
@@ -239,12 +341,26 @@ pub fn parse(
             .unwrap_or(usize::MAX)
     };
     gates.sort_by_key(order);
+    let indicator_order = |g: &IndicatorGate| {
+        criteria
+            .iter()
+            .position(|c| c.id.get_ref() == &g.criterion)
+            .and_then(|k| {
+                let position = criteria[k]
+                    .indicators()
+                    .position(|(_, i)| i.id.get_ref() == &g.indicator)?;
+                Some((k, position))
+            })
+            .unwrap_or((usize::MAX, usize::MAX))
+    };
+    indicator_gates.sort_by_key(indicator_order);
     Ok((
         Policy {
             path: path.to_path_buf(),
             rubric: file.rubric.into_inner(),
             description: file.description,
             gates,
+            indicator_gates,
         },
         PolicyProblems {
             diagnostics,
@@ -309,7 +425,8 @@ guidance = "G"
             Some(&Gate {
                 criterion: "history".to_string(),
                 minimum: 1,
-                enforcement: Enforcement::Enforced
+                enforcement: Enforcement::Enforced,
+                reason: None,
             })
         );
     }
@@ -379,12 +496,59 @@ guidance = "G"
         let rubric = checked.corpus.rubric("peacemaking").unwrap();
         let (policy, warnings) = default_policy(rubric).unwrap().unwrap();
         assert!(warnings.diagnostics.is_empty(), "{}", warnings.report());
-        for id in ["history", "impartiality"] {
-            assert_eq!(
-                policy.gate(id).map(|g| g.enforcement),
-                Some(Enforcement::Enforced),
-                "{id}"
-            );
-        }
+        assert_eq!(
+            policy.gate("impartiality").map(|g| g.enforcement),
+            Some(Enforcement::Enforced)
+        );
+        // Building on the previous efforts is enforced on its own indicator.
+        let gated: Vec<(&str, &str, Enforcement)> = policy
+            .indicator_gates
+            .iter()
+            .map(|g| (g.criterion.as_str(), g.indicator.as_str(), g.enforcement))
+            .collect();
+        assert!(gated.contains(&("history", "adapts-to-past-failures", Enforcement::Enforced)));
+        // Every gate says why.
+        assert!(policy.gates.iter().all(|g| g.reason.is_some()));
+        assert!(policy.indicator_gates.iter().all(|g| g.reason.is_some()));
+    }
+
+    #[test]
+    fn indicator_gates_parse_in_rubric_order_with_their_reasons() {
+        let text =
+            "rubric = \"r\"\n[indicators.history.i]\ngate = \"advisory\"\nreason = \"why\"\n";
+        let (policy, warnings) = parse(Path::new("p.toml"), text, &rubric()).unwrap();
+        assert!(warnings.diagnostics.is_empty());
+        assert!(policy.gates.is_empty());
+        assert_eq!(
+            policy.indicator_gates,
+            [IndicatorGate {
+                criterion: "history".to_string(),
+                indicator: "i".to_string(),
+                enforcement: Enforcement::Advisory,
+                reason: Some("why".to_string()),
+            }]
+        );
+    }
+
+    #[test]
+    fn indicator_gates_on_unknown_ids_are_reported_with_their_place() {
+        let text = "rubric = \"r\"\n[indicators.history.j]\ngate = \"enforced\"\n[indicators.histry.i]\ngate = \"enforced\"\n[indicators.history.i]\ngate = \"enforced\"\nrequire = \"met\"\n";
+        let problems = parse(Path::new("p.toml"), text, &rubric()).unwrap_err();
+        let report = problems.report();
+        assert!(report.contains("unknown field `require`"), "{report}");
+        let text = "rubric = \"r\"\n[indicators.history.zzz]\ngate = \"enforced\"\n[indicators.histry.i]\ngate = \"enforced\"\n";
+        let problems = parse(Path::new("p.toml"), text, &rubric()).unwrap_err();
+        let report = problems.report();
+        assert_eq!(problems.diagnostics.len(), 2, "{report}");
+        assert!(
+            report.contains("p.toml:2:21: error: criterion `history` has no indicator `zzz`"),
+            "{report}"
+        );
+        assert!(report.contains("use one of `i`"), "{report}");
+        assert!(
+            report.contains("p.toml:4:13: error: rubric `r` has no criterion `histry`"),
+            "{report}"
+        );
+        assert!(report.contains("did you mean `history`?"), "{report}");
     }
 }

@@ -4,7 +4,7 @@
 //! Renderers only lay out what [`crate::audit`] computed; numbers arrive rounded and
 //! the `display` strings arrive formatted. Text from case files is escaped in Markdown.
 
-use crate::audit::{Audit, BestPast, CriterionAudit, Verdict};
+use crate::audit::{Audit, BestPast, CriterionAudit, EvidenceView, IndicatorGateView, Verdict};
 use crate::score::output::fmt1;
 use std::fmt::Write as _;
 
@@ -46,6 +46,9 @@ fn gate_words(c: &CriterionAudit) -> String {
                     c.upper_level
                 ),
                 Verdict::Fail => "FLAGGED (below even if every unknown is met)".to_string(),
+                Verdict::NotApplicable => {
+                    "not applicable (no indicator of it applies to this case)".to_string()
+                }
             };
             format!(
                 "minimum {} ({}), {}: {verdict}",
@@ -55,6 +58,88 @@ fn gate_words(c: &CriterionAudit) -> String {
             )
         }
     }
+}
+
+/// An indicator gate in words: `enforced: FAILED (unmet)`.
+fn indicator_gate_words(g: &IndicatorGateView) -> String {
+    let verdict = match g.verdict {
+        Verdict::Pass => "passes (met)",
+        Verdict::Open => "FLAGGED, open (unknown: finding out could clear it)",
+        Verdict::Fail => "FLAGGED, fails (unmet)",
+        Verdict::NotApplicable => "not applicable to this case",
+    };
+    format!("requires it met, {}: {verdict}", g.gate.as_str())
+}
+
+/// An evidence record of the audited case in one line: id, claim, quotation, source.
+fn claim_line(e: &EvidenceView, escape: fn(&str) -> String) -> String {
+    let mut line = format!("{}: {}", e.id, escape(&e.claim));
+    if let Some(q) = &e.quote {
+        let _ = write!(line, " “{}”", escape(q));
+    }
+    let _ = write!(line, " — {}, {}", escape(&e.citation), escape(&e.locator));
+    if let Some(cites) = &e.cites {
+        let _ = write!(line, ", citing {}", escape(cites));
+    }
+    line
+}
+
+/// Text as it is, for the plain-text output.
+fn plain(text: &str) -> String {
+    text.to_string()
+}
+
+/// The line saying what the case is compared with: as of a day, and with or without
+/// hindsight.
+fn comparison_note(audit: &Audit) -> String {
+    let mut note = match &audit.as_of {
+        Some(day) => format!(
+            "Judged as of {day}: evidence dated after it is ignored (an observation resting only on such evidence counts as unknown) and past efforts begun after it are left out. "
+        ),
+        None => String::new(),
+    };
+    note.push_str(if audit.hindsight {
+        "The best past effort and the rank come only from efforts begun before this case; later efforts are shown apart, as hindsight."
+    } else {
+        "The best past effort and the rank come only from efforts begun before this case (--hindsight shows later ones apart)."
+    });
+    note
+}
+
+/// The coded context and results in lines: `factor: reading (e1, e2)`.
+fn context_lines(audit: &Audit, escape: fn(&str) -> String) -> Vec<String> {
+    let ids = |evidence: &[String]| {
+        if evidence.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", evidence.join(", "))
+        }
+    };
+    let mut lines: Vec<String> = audit
+        .context
+        .iter()
+        .map(|f| {
+            let note = if f.note.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", escape(&f.note))
+            };
+            format!("{}: {}{}{note}", f.factor, f.reading, ids(&f.evidence))
+        })
+        .collect();
+    let r = &audit.results;
+    let note = if r.note.is_empty() {
+        String::new()
+    } else {
+        format!(" — {}", escape(&r.note))
+    };
+    lines.push(format!(
+        "results: agreement {}, implementation {}{}{note}",
+        r.agreement,
+        r.implementation,
+        ids(&r.evidence)
+    ));
+    lines
 }
 
 /// What the best past effort did relative to the audited case.
@@ -108,7 +193,12 @@ fn wrap(text: &str, indent: &str) -> String {
 /// The verdict line.
 fn verdict_line(audit: &Audit) -> String {
     if audit.passed {
-        let flagged = audit.criteria.iter().filter(|c| c.flagged).count();
+        let flagged = audit.criteria.iter().filter(|c| c.flagged).count()
+            + audit
+                .indicator_gates
+                .iter()
+                .filter(|g| matches!(g.verdict, Verdict::Open | Verdict::Fail))
+                .count();
         if flagged == 0 {
             "PASSED: no criterion is flagged.".to_string()
         } else {
@@ -175,6 +265,11 @@ pub fn to_text(audit: &Audit) -> String {
             .as_ref()
             .map_or("none (nothing is gated)".to_string(), |p| p.source.clone())
     );
+    out.push_str(&wrap(&comparison_note(audit), ""));
+    out.push_str("Context and results (coded from the sources; never part of a score):\n");
+    for line in context_lines(audit, plain) {
+        out.push_str(&wrap(&line, "  "));
+    }
     out.push_str(
         "Levels run from 0; [a–b] is the interval left open by unknown indicators, and such a level is not established (\"at least\"); * marks an override.\n",
     );
@@ -186,9 +281,16 @@ pub fn to_text(audit: &Audit) -> String {
             c.id, c.name, c.level_display, c.top_level, c.label
         );
         out.push_str(&wrap(&format!("gate: {}", gate_words(c)), "  "));
+        if let Some(reason) = c.gate.as_ref().and_then(|g| g.reason.as_ref()) {
+            out.push_str(&wrap(&format!("why gated: {reason}"), "    "));
+        }
         if let Some(sin) = c.sin {
-            let risk = if c.flagged { "risks" } else { "guards against" };
-            let _ = writeln!(out, "  sin: {risk} {sin}");
+            let _ = writeln!(
+                out,
+                "  sin: risks {sin} (the sin the rubric ties to the unmet indicator or its level)"
+            );
+        } else if let (Some(sin), false) = (c.guards_against, c.flagged) {
+            let _ = writeln!(out, "  sin: guards against {sin}");
         }
         if let Some(o) = &c.override_ {
             out.push_str(&wrap(
@@ -218,6 +320,15 @@ pub fn to_text(audit: &Audit) -> String {
                 i.level,
                 i.id
             );
+            if c.flagged {
+                // What the case itself says, for every indicator of a flagged criterion.
+                if let Some(note) = &i.note {
+                    out.push_str(&wrap(&format!("note: {note}"), "      "));
+                }
+                for e in &i.cited {
+                    out.push_str(&wrap(&claim_line(e, plain), "      "));
+                }
+            }
         }
         match &c.best_past {
             None => out.push_str("  best past effort: none coded against this rubric\n"),
@@ -269,10 +380,10 @@ pub fn to_text(audit: &Audit) -> String {
                 }
             }
         }
-        if let Some(e) = &c.best_earlier {
+        if let Some(e) = &c.hindsight {
             out.push_str(&wrap(
                 &format!(
-                    "best before this case: {} ({}), level {} ({}); its evidence: {}",
+                    "hindsight (began after this case, so no lesson at the time): {} ({}), level {} ({}); its evidence: {}",
                     e.case,
                     e.start,
                     e.level_display,
@@ -283,6 +394,38 @@ pub fn to_text(audit: &Audit) -> String {
             ));
         }
         out.push_str(&wrap(&format!("guidance: {}", c.guidance), "  "));
+    }
+    if !audit.indicator_gates.is_empty() {
+        out.push_str("\nIndicator gates:\n");
+        for g in &audit.indicator_gates {
+            out.push_str(&wrap(
+                &format!(
+                    "{}/{} (level {}) {}",
+                    g.criterion,
+                    g.indicator,
+                    g.level,
+                    indicator_gate_words(g)
+                ),
+                "  ",
+            ));
+            if let Some(sin) = g.sin {
+                let _ = writeln!(out, "    sin: risks {sin} (the sin the rubric ties to it)");
+            }
+            if let Some(reason) = &g.reason {
+                out.push_str(&wrap(&format!("why gated: {reason}"), "    "));
+            }
+            if g.verdict != Verdict::Pass {
+                if let Some(note) = &g.note {
+                    out.push_str(&wrap(&format!("note: {note}"), "    "));
+                }
+                for e in &g.evidence {
+                    out.push_str(&wrap(&claim_line(e, plain), "    "));
+                }
+            } else if !g.evidence.is_empty() {
+                let ids: Vec<&str> = g.evidence.iter().map(|e| e.id.as_str()).collect();
+                let _ = writeln!(out, "    evidence: {}", ids.join(", "));
+            }
+        }
     }
     out.push('\n');
     let _ = writeln!(out, "Total: {} of 100", audit.total_display);
@@ -306,6 +449,16 @@ pub fn to_text(audit: &Audit) -> String {
                 p.start,
                 p.total_display
             );
+        }
+    }
+    if audit.hindsight {
+        if audit.hindsight_efforts.is_empty() {
+            out.push_str("Hindsight: no past effort began after this case.\n");
+        } else {
+            out.push_str("Hindsight (began after this case, so not ranked against):\n");
+            for p in &audit.hindsight_efforts {
+                let _ = writeln!(out, "  {}  {:<10}  {}", p.case, p.start, p.total_display);
+            }
         }
     }
     out.push('\n');
@@ -386,6 +539,12 @@ pub fn to_markdown(audit: &Audit) -> String {
         audit.total_display,
         rank_words(audit)
     );
+    let _ = writeln!(out, "{}\n", escape_md(&comparison_note(audit)));
+    out.push_str("**Context and results** (coded from the sources; never part of a score):\n\n");
+    for line in context_lines(audit, escape_md) {
+        let _ = writeln!(out, "- {line}");
+    }
+    out.push('\n');
     out.push_str("| criterion | level | gate | sin | best past effort |\n");
     out.push_str("|---|---|---|---|---|\n");
     for c in &audit.criteria {
@@ -429,9 +588,16 @@ pub fn to_markdown(audit: &Audit) -> String {
             escape_md(&c.label)
         );
         let _ = writeln!(out, "- **Gate**: {}", escape_md(&gate_words(c)));
+        if let Some(reason) = c.gate.as_ref().and_then(|g| g.reason.as_ref()) {
+            let _ = writeln!(out, "- **Why gated**: {}", escape_md(reason));
+        }
         if let Some(sin) = c.sin {
-            let risk = if c.flagged { "risks" } else { "guards against" };
-            let _ = writeln!(out, "- **Sin**: {risk} *{sin}*");
+            let _ = writeln!(
+                out,
+                "- **Sin**: risks *{sin}* (the sin the rubric ties to the unmet indicator or its level)"
+            );
+        } else if let (Some(sin), false) = (c.guards_against, c.flagged) {
+            let _ = writeln!(out, "- **Sin**: guards against *{sin}*");
         }
         if let Some(o) = &c.override_ {
             let _ = writeln!(
@@ -463,8 +629,30 @@ pub fn to_markdown(audit: &Audit) -> String {
             );
         }
         out.push('\n');
+        if c.flagged {
+            let said: Vec<_> = c
+                .indicators
+                .iter()
+                .filter(|i| i.note.is_some() || !i.cited.is_empty())
+                .collect();
+            if !said.is_empty() {
+                out.push_str("What the case records for each indicator:\n\n");
+                for i in said {
+                    let _ = writeln!(out, "- `{}` ({}):", i.id, i.status.as_str());
+                    if let Some(note) = &i.note {
+                        let _ = writeln!(out, "  - note: {}", escape_md(note));
+                    }
+                    for e in &i.cited {
+                        let _ = writeln!(out, "  - {}", claim_line(e, escape_md));
+                    }
+                }
+                out.push('\n');
+            }
+        }
         match &c.best_past {
-            None => out.push_str("**Best past effort**: none is coded against this rubric.\n"),
+            None => out.push_str(
+                "**Best past effort**: none coded against this rubric began before this case.\n",
+            ),
             Some(b) => {
                 let _ = writeln!(
                     out,
@@ -522,10 +710,10 @@ pub fn to_markdown(audit: &Audit) -> String {
                 }
             }
         }
-        if let Some(e) = &c.best_earlier {
+        if let Some(e) = &c.hindsight {
             let _ = writeln!(
                 out,
-                "**Best before this case**: `{}`, {} ({}), level {} ({}); its evidence: {}.\n",
+                "**Hindsight** (began after this case, so no lesson at the time): `{}`, {} ({}), level {} ({}); its evidence: {}.\n",
                 e.case,
                 escape_md(&e.title),
                 e.start,
@@ -535,6 +723,50 @@ pub fn to_markdown(audit: &Audit) -> String {
             );
         }
         let _ = writeln!(out, "**Guidance**: {}", escape_md(&c.guidance));
+    }
+    if !audit.indicator_gates.is_empty() {
+        out.push_str("\n## Indicator gates\n\n");
+        out.push_str(
+            "| indicator | level | gate | status | verdict | sin |\n|---|---|---|---|---|---|\n",
+        );
+        for g in &audit.indicator_gates {
+            let _ = writeln!(
+                out,
+                "| `{}/{}`: {} | {} | {} | {} | {}{} | {} |",
+                g.criterion,
+                g.indicator,
+                escape_md(&g.text),
+                g.level,
+                g.gate.as_str(),
+                g.status.as_str(),
+                g.verdict.as_str(),
+                if matches!(g.verdict, Verdict::Open | Verdict::Fail) {
+                    " ⚑"
+                } else {
+                    ""
+                },
+                g.sin.unwrap_or("—")
+            );
+        }
+        for g in &audit.indicator_gates {
+            let shown = g.reason.is_some()
+                || (g.verdict != Verdict::Pass && (g.note.is_some() || !g.evidence.is_empty()));
+            if !shown {
+                continue;
+            }
+            let _ = writeln!(out, "\n`{}/{}`:\n", g.criterion, g.indicator);
+            if let Some(reason) = &g.reason {
+                let _ = writeln!(out, "- why gated: {}", escape_md(reason));
+            }
+            if g.verdict != Verdict::Pass {
+                if let Some(note) = &g.note {
+                    let _ = writeln!(out, "- note: {}", escape_md(note));
+                }
+                for e in &g.evidence {
+                    let _ = writeln!(out, "- {}", claim_line(e, escape_md));
+                }
+            }
+        }
     }
     out.push_str("\n## Total and rank\n\n");
     let _ = writeln!(
@@ -557,6 +789,23 @@ pub fn to_markdown(audit: &Audit) -> String {
                 p.start,
                 p.total_display
             );
+        }
+    }
+    if audit.hindsight {
+        if audit.hindsight_efforts.is_empty() {
+            out.push_str("\nHindsight: no past effort began after this case.\n");
+        } else {
+            out.push_str("\n**Hindsight** (began after this case, so not ranked against):\n\n| later effort | start | total |\n|---|---|---|\n");
+            for p in &audit.hindsight_efforts {
+                let _ = writeln!(
+                    out,
+                    "| `{}` {} | {} | {} |",
+                    p.case,
+                    escape_md(&p.title),
+                    p.start,
+                    p.total_display
+                );
+            }
         }
     }
     out.push_str("\n## What to find out next\n\n");

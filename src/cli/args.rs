@@ -127,6 +127,19 @@ A second coding is a case file with the same case id and a different coding.code
 Levels use ordinal alpha; indicators use nominal alpha on met/unmet, with unknown
 treated as missing.")]
     Agreement(AgreementArgs),
+    /// Whether each criterion's order of indicators holds in the cases
+    ///
+    /// Does each criterion's order of indicators hold in the cases? The pairs of
+    /// indicators that break it, and Loevinger's H with each indicator's H_i.
+    #[command(after_help = "Examples:
+  thirdside scale
+  thirdside scale --format json
+
+Each case is a respondent, each indicator an item; unknown is not a response. H is 1
+for a perfect cumulative order and near 0 for none; below 0.3 (Mokken's threshold)
+the indicators do not form a scale. With few cases the figures mean nothing yet, and
+the output says so.")]
+    Scale(ScaleArgs),
     /// Print a shell completion script
     ///
     /// Writes the completion script for SHELL to standard output.
@@ -202,7 +215,7 @@ pub struct ScoreArgs {
     /// One line per case, however wide (the default fits the terminal).
     #[arg(long)]
     pub wide: bool,
-    /// The rubric to score against (needed only when several are loaded).
+    /// The rubric to score against (ID, its highest version, or ID@VERSION; needed only when several are loaded).
     #[arg(long, value_name = "ID")]
     pub rubric: Option<String>,
 }
@@ -223,7 +236,7 @@ pub struct ReportArgs {
     /// generated.
     #[arg(long)]
     pub check: bool,
-    /// The rubric to report on (needed only when several are loaded).
+    /// The rubric to report on (ID, its highest version, or ID@VERSION; needed only when several are loaded).
     #[arg(long, value_name = "ID")]
     pub rubric: Option<String>,
     /// Output format of the summary.
@@ -265,6 +278,15 @@ pub struct AuditArgs {
     /// Read the rubric and past efforts from DIR/rubrics and DIR/cases.
     #[arg(long, value_name = "DIR")]
     pub corpus: Option<PathBuf>,
+    /// Judge the case as of DATE (YYYY, YYYY-MM or YYYY-MM-DD): evidence dated after it
+    /// is ignored (an observation resting only on such evidence counts as unknown) and
+    /// past efforts that began after it are left out.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Also show, apart and labelled hindsight, the past efforts that began after the
+    /// audited case. They never give the best past effort or the rank.
+    #[arg(long)]
+    pub hindsight: bool,
 }
 
 /// Formats of `audit`.
@@ -290,7 +312,7 @@ pub struct NewArgs {
     /// A past effort or an initiative to audit.
     #[arg(long, value_enum, default_value_t = NewKind::Initiative)]
     pub kind: NewKind,
-    /// The rubric to code against (needed only when several are loaded).
+    /// The rubric to code against (ID, its highest version, or ID@VERSION; needed only when several are loaded).
     #[arg(long, value_name = "ID")]
     pub rubric: Option<String>,
     /// Take the rubric from DIR/rubrics.
@@ -323,7 +345,7 @@ pub struct TrendArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
     pub format: AnalysisFormat,
-    /// The rubric to analyse (needed only when several are loaded).
+    /// The rubric to analyse (ID, its highest version, or ID@VERSION; needed only when several are loaded).
     #[arg(long, value_name = "ID")]
     pub rubric: Option<String>,
 }
@@ -358,7 +380,7 @@ pub struct SensitivityArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
     pub format: AnalysisFormat,
-    /// The rubric to analyse (needed only when several are loaded).
+    /// The rubric to analyse (ID, its highest version, or ID@VERSION; needed only when several are loaded).
     #[arg(long, value_name = "ID")]
     pub rubric: Option<String>,
 }
@@ -366,6 +388,20 @@ pub struct SensitivityArgs {
 /// `thirdside agreement`.
 #[derive(Debug, clap::Args)]
 pub struct AgreementArgs {
+    /// Input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
+    pub format: AnalysisFormat,
+    /// The rubric to analyse (ID, its highest version, or ID@VERSION; needed only when several are loaded).
+    #[arg(long, value_name = "ID")]
+    pub rubric: Option<String>,
+}
+
+/// `thirdside scale`.
+#[derive(Debug, clap::Args)]
+pub struct ScaleArgs {
     /// Input.
     #[command(flatten)]
     pub input: InputArgs,

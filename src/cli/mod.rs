@@ -15,6 +15,6 @@ pub mod tabular;
 
 pub use args::{
     AgreementArgs, AnalysisFormat, AuditArgs, AuditFormat, CheckArgs, Cli, Command,
-    CompletionsArgs, InputArgs, NewArgs, NewKind, PlainFormat, ReportArgs, ScoreArgs, ScoreFormat,
-    SensitivityArgs, TrendArgs,
+    CompletionsArgs, InputArgs, NewArgs, NewKind, PlainFormat, ReportArgs, ScaleArgs, ScoreArgs,
+    ScoreFormat, SensitivityArgs, TrendArgs,
 };

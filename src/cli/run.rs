@@ -4,8 +4,8 @@
 use crate::cli::exit_code::ExitCode;
 use crate::cli::{
     AgreementArgs, AnalysisFormat, AuditArgs, AuditFormat, CheckArgs, Cli, Command,
-    CompletionsArgs, InputArgs, NewArgs, NewKind, PlainFormat, ReportArgs, ScoreArgs, ScoreFormat,
-    SensitivityArgs, TrendArgs,
+    CompletionsArgs, InputArgs, NewArgs, NewKind, PlainFormat, ReportArgs, ScaleArgs, ScoreArgs,
+    ScoreFormat, SensitivityArgs, TrendArgs,
 };
 use crate::corpus::validate::{Checked, Corpus};
 use crate::error::Error;
@@ -23,6 +23,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Trend(args) => trend(args),
         Command::Sensitivity(args) => sensitivity(args),
         Command::Agreement(args) => agreement(args),
+        Command::Scale(args) => scale(args),
         Command::Completions(args) => completions(args),
         Command::Man => man(),
     };
@@ -149,9 +150,8 @@ fn load_scores_leaving_out(
                 left_out.push(record.path.display().to_string());
                 return;
             }
-            let id = record.case.rubric.get_ref();
-            if let Some(rubric) = corpus.rubric(id) {
-                codings.push((id.clone(), crate::score::score_case(rubric, &record)));
+            if let Some(rubric) = corpus.rubric_of(&record) {
+                codings.push((rubric.key(), crate::score::score_case(rubric, &record)));
             }
         },
     )?;
@@ -165,7 +165,7 @@ fn load_scores_leaving_out(
     let rubric = crate::select_rubric(&checked.corpus, rubric)?;
     let codings = codings
         .into_iter()
-        .filter(|(id, _)| id == rubric.id.get_ref())
+        .filter(|(key, _)| *key == rubric.key())
         .map(|(_, score)| score)
         .collect();
     Ok(crate::score::from_codings(rubric, codings))
@@ -211,6 +211,14 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
             "--fail-under {t}: give a score between 0 and 100"
         )));
     }
+    let as_of = match &args.as_of {
+        Some(text) => Some(crate::corpus::date::PartialDate::parse(text).map_err(|e| {
+            Error::Usage(format!(
+                "--as-of {text}: {e} (write the date as YYYY, YYYY-MM or YYYY-MM-DD)"
+            ))
+        })?),
+        None => None,
+    };
     let source = crate::audit::input::CorpusSource::resolve(args.corpus.as_deref())?;
     if source.is_embedded() {
         note_built_in();
@@ -235,13 +243,18 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
         .record
         .as_ref()
         .ok_or_else(|| Error::Invalid(format!("{} is not a case file", args.case.display())))?;
-    let rubric = crate::select_rubric(corpus, Some(record.case.rubric.get_ref()))?;
+    let rubric = corpus.rubric_of(record).ok_or_else(|| {
+        Error::Invalid(format!(
+            "rubric `{}` version `{}` of case `{}` is not loaded",
+            record.case.rubric.get_ref(),
+            record.rubric_version,
+            record.id()
+        ))
+    })?;
     let policy = match &args.policy {
         Some(path) => {
-            let bytes = std::fs::read(path).map_err(|source| Error::Io {
-                path: path.clone(),
-                source,
-            })?;
+            let bytes =
+                crate::corpus::read::read_within(path, crate::corpus::load::MAX_FILE_BYTES as u64)?;
             let text = String::from_utf8_lossy(&bytes);
             Some(crate::audit::policy::parse(path, &text, rubric))
         }
@@ -268,6 +281,8 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
     let options = crate::audit::Options {
         policy: policy.as_ref(),
         fail_under: args.fail_under,
+        as_of,
+        hindsight: args.hindsight,
     };
     let audit = input.audit(rubric, record, &options)?;
     let text = match args.format {
@@ -372,7 +387,11 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
     let sink = if args.check {
         crate::report::write::Output::compare(&args.out)
     } else {
-        crate::report::write::Output::staged(&args.out)?
+        let staged = crate::report::write::Output::staged(&args.out)?;
+        for note in staged.recovered() {
+            let _ = writeln!(std::io::stderr(), "thirdside: {note}");
+        }
+        staged
     };
     let (paths, options) = (paths(&args.input)?, options(&args.input)?);
     let progress = spinner("rendering the report");
@@ -507,6 +526,37 @@ fn agreement(args: AgreementArgs) -> Result<ExitCode, Error> {
             &crate::analysis::agreement::to_json(rubric, &result),
             &[("levels", "/levels"), ("indicators", "/indicators")],
             Some("measure"),
+        )?,
+    };
+    emit(format_args!("{text}"))?;
+    Ok(ExitCode::Success)
+}
+
+fn scale(args: ScaleArgs) -> Result<ExitCode, Error> {
+    // Case by case: only each coding's statuses are kept.
+    let mut collected: std::collections::HashMap<String, crate::analysis::scale::Collector> =
+        std::collections::HashMap::new();
+    let checked = crate::corpus::validate::validate_each(
+        &paths(&args.input)?,
+        &options(&args.input)?,
+        |_, record| {
+            collected
+                .entry(record.case.rubric.get_ref().clone())
+                .or_default()
+                .add(&record);
+        },
+    )?;
+    insist_valid(&checked)?;
+    let rubric = crate::select_rubric(&checked.corpus, args.rubric.as_deref())?;
+    let collector = collected.remove(rubric.id.get_ref()).unwrap_or_default();
+    let result = crate::analysis::scale::scale(rubric, &collector);
+    let text = match args.format {
+        AnalysisFormat::Text => crate::analysis::scale::to_text(rubric, &result),
+        AnalysisFormat::Json => crate::analysis::scale::to_json(rubric, &result),
+        AnalysisFormat::Csv => table(
+            &crate::analysis::scale::to_json(rubric, &result),
+            &[("criterion", "/criteria")],
+            None,
         )?,
     };
     emit(format_args!("{text}"))?;

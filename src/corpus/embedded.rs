@@ -18,12 +18,20 @@ pub const PREFIX: &str = "(built-in)";
 pub const DEFAULT_POLICY: &str = include_str!("../../policies/default.toml");
 
 /// The shipped corpus: repository path, kind and text of every file. A test checks
-/// that every file of `rubrics/` and `cases/` is here.
+/// that every file of `rubrics/` and `cases/` is here. Both versions of the shipped
+/// rubric ship: 1.0.0 (`peacemaking-1.0.toml`), which case files written before
+/// versions could be pinned resolve to, and 2.0.0 (`peacemaking.toml`), which the
+/// shipped cases pin.
 pub const CORPUS: &[(&str, FileKind, &str)] = &[
     (
         "rubrics/bibliography.toml",
         FileKind::Bibliography,
         include_str!("../../rubrics/bibliography.toml"),
+    ),
+    (
+        "rubrics/peacemaking-1.0.toml",
+        FileKind::Rubric,
+        include_str!("../../rubrics/peacemaking-1.0.toml"),
     ),
     (
         "rubrics/peacemaking.toml",
@@ -127,7 +135,30 @@ mod tests {
         assert_eq!(embedded, on_disk);
         let checked = crate::corpus::validate::validate(corpus(), &Default::default());
         assert_eq!(checked.errors(), 0, "{}", checked.report());
-        assert_eq!(checked.corpus.cases.len(), CORPUS.len() - 2);
+        let cases = CORPUS
+            .iter()
+            .filter(|(_, k, _)| *k == FileKind::Case)
+            .count();
+        assert_eq!(checked.corpus.cases.len(), cases);
+        assert!(
+            !checked.report().contains("rubric_version"),
+            "{}",
+            checked.report()
+        );
+        let versions: Vec<&str> = checked
+            .corpus
+            .versions("peacemaking")
+            .iter()
+            .map(|r| r.version.as_str())
+            .collect();
+        assert_eq!(versions, ["1.0.0", "2.0.0"]);
+        assert!(
+            checked
+                .corpus
+                .cases
+                .iter()
+                .all(|r| r.rubric_version == "2.0.0")
+        );
     }
 
     #[test]
@@ -137,6 +168,7 @@ mod tests {
             listed,
             vec![
                 path("rubrics/bibliography.toml"),
+                path("rubrics/peacemaking-1.0.toml"),
                 path("rubrics/peacemaking.toml")
             ]
         );
@@ -146,6 +178,10 @@ mod tests {
         assert!(text_at(Path::new("rubrics/peacemaking.toml")).is_none());
         let on_disk = crate::load(&[path("rubrics"), path("cases")], &Default::default()).unwrap();
         assert_eq!(on_disk.errors(), 0, "{}", on_disk.report());
-        assert_eq!(on_disk.corpus.cases.len(), CORPUS.len() - 2);
+        assert_eq!(
+            on_disk.corpus.cases.len(),
+            CORPUS.len() - 3,
+            "all but two rubrics and the bibliography"
+        );
     }
 }

@@ -10,6 +10,7 @@
 
 use crate::corpus::diagnostic::{Diagnostic, SourceMap};
 use crate::corpus::model::{Bibliography, Case, Rubric};
+use crate::corpus::read::Contents;
 use crate::error::Error;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
@@ -99,8 +100,18 @@ impl Inputs {
 
     /// Reads and adds one file, of the kind its name and place say.
     pub fn add_file(&mut self, path: &Path) -> Result<(), Error> {
-        let bytes = read(path)?;
-        self.add_bytes(path, &bytes, FileKind::of(path));
+        match read(path)? {
+            Contents::Bytes(bytes) => self.add_bytes(path, &bytes, FileKind::of(path)),
+            Contents::TooLarge(len) => {
+                self.files += 1;
+                self.diagnostics.push(crate::corpus::read::too_large(
+                    path,
+                    len,
+                    MAX_FILE_BYTES as u64,
+                ));
+                self.sources.insert(path, String::new());
+            }
+        }
         Ok(())
     }
 
@@ -194,8 +205,21 @@ pub struct Parsed<T> {
 
 /// Reads and parses one file as a `T`. Only an unreadable file is an error.
 pub fn parse_file<T: DeserializeOwned>(path: &Path) -> Result<Parsed<T>, Error> {
-    let bytes = read(path)?;
-    let (text, value) = parse_bytes(path, &bytes);
+    let (text, value) = match read(path)? {
+        Contents::Bytes(bytes) => parse_bytes(path, &bytes),
+        Contents::TooLarge(len) => (
+            String::new(),
+            Err(Unparsed {
+                problems: vec![crate::corpus::read::too_large(
+                    path,
+                    len,
+                    MAX_FILE_BYTES as u64,
+                )],
+                repaired: None,
+                tainted: Vec::new(),
+            }),
+        ),
+    };
     Ok(Parsed {
         path: path.to_path_buf(),
         text,
@@ -203,14 +227,13 @@ pub fn parse_file<T: DeserializeOwned>(path: &Path) -> Result<Parsed<T>, Error> 
     })
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, Error> {
+/// Reads a file, never more than the size limit ([`crate::corpus::read`]); a path of
+/// the embedded corpus ([`crate::corpus::embedded`]) is read from the binary.
+fn read(path: &Path) -> Result<Contents, Error> {
     if let Some(text) = crate::corpus::embedded::text_at(path) {
-        return Ok(text.as_bytes().to_vec());
+        return Ok(Contents::Bytes(text.as_bytes().to_vec()));
     }
-    std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    crate::corpus::read::read(path, MAX_FILE_BYTES as u64)
 }
 
 /// Decodes and parses `bytes`: the text (lossy when it is not UTF-8) and the value or
@@ -244,9 +267,18 @@ fn parse_bytes<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> (String, Resul
 /// name order).
 pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
+    let mut on_disk = Vec::new();
     for path in paths {
-        collect(path, &mut files)?;
+        match crate::corpus::embedded::files_under(path) {
+            Some(embedded) if !embedded.is_empty() => {
+                files.extend(crate::corpus::read::toml_files(&on_disk)?);
+                on_disk.clear();
+                files.extend(embedded);
+            }
+            _ => on_disk.push(path.clone()),
+        }
     }
+    files.extend(crate::corpus::read::toml_files(&on_disk)?);
     Ok(files)
 }
 
@@ -334,49 +366,6 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
             .with_help("save the file as UTF-8"))
         }
     }
-}
-
-/// Adds `path` (a file) or every `.toml` file under it (a folder) to `files`.
-fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
-    if let Some(embedded) = crate::corpus::embedded::files_under(path)
-        && !embedded.is_empty()
-    {
-        files.extend(embedded);
-        return Ok(());
-    }
-    let meta = std::fs::metadata(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if meta.is_file() {
-        files.push(path.to_path_buf());
-        return Ok(());
-    }
-    let entries = std::fs::read_dir(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut children = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        children.push(entry.path());
-    }
-    children.sort();
-    for child in children {
-        let name = child.file_name().map(|n| n.to_string_lossy().into_owned());
-        if name.as_deref().is_some_and(|n| n.starts_with('.')) {
-            continue;
-        }
-        if child.is_dir() {
-            collect(&child, files)?;
-        } else if child.extension().is_some_and(|e| e == "toml") {
-            files.push(child);
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

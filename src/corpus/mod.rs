@@ -1,7 +1,8 @@
 //! The corpus comes in: the three kinds of input file as serde types ([`model`]), read
 //! and parsed with every problem collected ([`load`]), checked across files into a
 //! [`validate::Corpus`] ([`validate`]), each problem a positioned [`diagnostic`].
-//! Beside them: safe ids ([`id`]), partial dates ([`date`]), quotation checks against
+//! Beside them: bounded reading of every input file, refusing what is not a regular
+//! file ([`read`]), safe ids ([`id`]), partial dates ([`date`]), quotation checks against
 //! source texts ([`quote`]), the corpus shipped inside the binary ([`embedded`]) and
 //! second reads of chosen case files, checked unchanged ([`reread`]), and the parse that
 //! reports every problem of a file at once ([`recover`]).
@@ -15,6 +16,7 @@ pub mod id;
 pub mod load;
 pub mod model;
 pub mod quote;
+pub mod read;
 pub mod recover;
 pub mod reread;
 pub mod validate;

@@ -11,6 +11,7 @@ use crate::corpus::diagnostic::{Diagnostic, Severity, SourceMap};
 use crate::corpus::id;
 use crate::corpus::load::{Inputs, Loaded};
 use crate::corpus::model::context::{self, AGREEMENT, IMPLEMENTATION, UNKNOWN};
+use crate::corpus::model::rubric::{UNPINNED_VERSION, compare_versions};
 use crate::corpus::model::{
     Bibliography, Case, CodedContext, Criterion, Factor, FactorReading, Results, Rubric, Rule,
     Status,
@@ -45,12 +46,38 @@ pub struct Corpus {
 }
 
 impl Corpus {
-    /// The rubric with this id.
-    pub fn rubric(&self, id: &str) -> Option<&Rubric> {
+    /// The rubric named `id@version`, or, for a bare `id`, the highest version of that
+    /// id loaded (see [`compare_versions`]).
+    pub fn rubric(&self, name: &str) -> Option<&Rubric> {
+        if let Some(found) = self
+            .rubrics
+            .iter()
+            .map(|r| &r.value)
+            .find(|r| r.key() == name)
+        {
+            return Some(found);
+        }
+        self.versions(name).last().copied()
+    }
+
+    /// The loaded versions of rubric `id`, lowest first.
+    pub fn versions(&self, id: &str) -> Vec<&Rubric> {
+        let mut found: Vec<&Rubric> = self
+            .rubrics
+            .iter()
+            .map(|r| &r.value)
+            .filter(|r| r.id.get_ref() == id)
+            .collect();
+        found.sort_by(|a, b| compare_versions(&a.version, &b.version));
+        found
+    }
+
+    /// The rubric (id and resolved version) `record` is coded against.
+    pub fn rubric_of(&self, record: &CaseRecord) -> Option<&Rubric> {
         self.rubrics
             .iter()
             .map(|r| &r.value)
-            .find(|r| r.id.get_ref() == id)
+            .find(|r| record.uses(r))
     }
 }
 
@@ -71,12 +98,21 @@ pub struct CaseRecord {
     pub context: CodedContext,
     /// A hash of the file's text ([`crate::corpus::load::digest`]).
     pub digest: u64,
+    /// The version of its rubric it is scored under: the one it pins, or the one it
+    /// resolved to (see [`crate::corpus::model::case::Case::rubric_version`]).
+    pub rubric_version: String,
     /// The file is a scaffold of `thirdside new` with placeholders still in it
     /// ([`crate::scaffold::placeholders`]): an effort left out of the trend.
     pub scaffold: bool,
 }
 
 impl CaseRecord {
+    /// Whether the case is coded against `rubric` (its id and version both): cases
+    /// of different versions of one rubric are never compared with one another.
+    pub fn uses(&self, rubric: &Rubric) -> bool {
+        rubric.is(self.case.rubric.get_ref(), &self.rubric_version)
+    }
+
     /// The case id.
     pub fn id(&self) -> &str {
         self.case.id.get_ref()
@@ -746,20 +782,23 @@ impl Validator {
             let path = loaded.path.clone();
             let rubric = &loaded.value;
             let mut ok = self.check_id(&path, "rubric id", &rubric.id);
-            if let Some(first) = seen.get(rubric.id.get_ref()) {
+            if let Some(first) = seen.get(&rubric.key()) {
                 let first = first.display().to_string();
                 self.error(
                     &path,
                     &rubric.id,
                     format!(
-                        "rubric id `{}` is already used by {first}",
-                        rubric.id.get_ref()
+                        "rubric id `{}` in version `{}` is already defined by {first}",
+                        rubric.id.get_ref(),
+                        rubric.version
                     ),
                 );
-                self.help("give each rubric its own id");
+                self.help(
+                    "give each rubric its own id, or each version of one rubric its own `version`",
+                );
                 ok = false;
             }
-            seen.insert(rubric.id.get_ref().clone(), path.clone());
+            seen.insert(rubric.key(), path.clone());
             for key in &rubric.sources {
                 self.check_source(&path, bibliography.as_ref(), key);
             }
@@ -848,6 +887,109 @@ impl Validator {
         kept
     }
 
+    /// The rubric a case is coded against: its id in the version it pins, or, unpinned,
+    /// the only loaded version of that id, or [`UNPINNED_VERSION`] (with a warning) when
+    /// several are loaded. `None`, with an error, when there is no such rubric.
+    fn resolve_rubric<'r>(
+        &mut self,
+        path: &Path,
+        case: &Case,
+        corpus: &'r Corpus,
+    ) -> Option<&'r Rubric> {
+        let id = case.rubric.get_ref();
+        let versions: Vec<&Rubric> = corpus.versions(id);
+        if versions.is_empty() {
+            self.error(
+                path,
+                &case.rubric,
+                format!("rubric `{id}` is not among the inputs"),
+            );
+            let near = nearest(
+                id,
+                corpus.rubrics.iter().map(|r| r.value.id.get_ref().as_str()),
+            );
+            self.help(match near {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => {
+                    "check the rubric id, and that rubrics/ is among the paths checked".to_string()
+                }
+            });
+            // A rubric file that does not parse is the root cause: say so, once.
+            if let (None, Some(broken)) = (near, self.broken_rubric.clone())
+                && let Some(last) = self.diagnostics.last_mut()
+            {
+                last.help = Some(format!("fix the errors of {} first", broken.display()));
+                last.cause = Some(broken.into());
+            }
+            return None;
+        }
+        let listed = || {
+            versions
+                .iter()
+                .map(|r| r.version.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match &case.rubric_version {
+            Some(pinned) => {
+                let found = versions.iter().find(|r| r.version == *pinned.get_ref());
+                if found.is_none() {
+                    self.error(
+                        path,
+                        pinned,
+                        format!(
+                            "rubric `{id}` is not loaded in version `{}` (loaded: {})",
+                            pinned.get_ref(),
+                            listed()
+                        ),
+                    );
+                    self.help(format!(
+                        "pin one of the loaded versions ({}), or add the rubric file of version `{}` to the paths checked",
+                        listed(),
+                        pinned.get_ref()
+                    ));
+                }
+                found.copied()
+            }
+            None => match versions.as_slice() {
+                [only] => Some(*only),
+                _ => {
+                    let found = versions.iter().find(|r| r.version == UNPINNED_VERSION);
+                    match found {
+                        Some(_) => self.diagnostics.push(
+                            Diagnostic::warning(
+                                path,
+                                Some(case.rubric.span()),
+                                format!(
+                                    "the case does not pin `rubric_version` and rubric `{id}` is loaded in several versions ({}): it is scored under {UNPINNED_VERSION} and compared only with cases of {UNPINNED_VERSION}",
+                                    listed()
+                                ),
+                            )
+                            .with_help(format!(
+                                "add `rubric_version = \"{UNPINNED_VERSION}\"` after `rubric` if the case was coded against {UNPINNED_VERSION} (score it with --rubric {id}@{UNPINNED_VERSION}), or recode it against another version and pin that one"
+                            )),
+                        ),
+                        None => {
+                            self.error(
+                                path,
+                                &case.rubric,
+                                format!(
+                                    "rubric `{id}` is loaded in several versions ({}) and the case does not pin one",
+                                    listed()
+                                ),
+                            );
+                            self.help(format!(
+                                "add `rubric_version = \"…\"` after `rubric`, naming the version the case was coded against ({})",
+                                listed()
+                            ));
+                        }
+                    }
+                    found.copied()
+                }
+            },
+        }
+    }
+
     /// Checks one case against the rubrics, the bibliography and the cases checked
     /// before it; the case when it has no error.
     fn case(
@@ -857,7 +999,6 @@ impl Validator {
         bibliography: Option<&Loaded<Bibliography>>,
         seen: &mut Seen,
     ) -> Option<CaseRecord> {
-        let by_id = |id: &str| corpus.rubric(id);
         let seen_cases = &mut seen.cases;
         let first_rubric = &mut seen.rubrics;
         {
@@ -940,6 +1081,9 @@ impl Validator {
                     self.help("give each evidence record its own id");
                 }
                 self.check_source(&path, bibliography, &evidence.source);
+                if let Some(date) = &evidence.date {
+                    self.date(&path, date);
+                }
                 if evidence.claim.trim().is_empty() {
                     self.error(
                         &path,
@@ -967,31 +1111,10 @@ impl Validator {
             let context = self.coded_context(&path, &case, &evidence_ids, &mut cited);
 
             // Rubric and observations.
-            let Some(rubric) = by_id(case.rubric.get_ref()) else {
-                self.error(
-                    &path,
-                    &case.rubric,
-                    format!("rubric `{}` is not among the inputs", case.rubric.get_ref()),
-                );
-                let near = nearest(
-                    case.rubric.get_ref(),
-                    corpus.rubrics.iter().map(|r| r.value.id.get_ref().as_str()),
-                );
-                self.help(match near {
-                    Some(n) => format!("did you mean `{n}`?"),
-                    None => "check the rubric id, and that rubrics/ is among the paths checked"
-                        .to_string(),
-                });
-                if let (None, Some(broken)) = (near, self.broken_rubric.clone())
-                    && let Some(last) = self.diagnostics.last_mut()
-                {
-                    last.help = Some(format!("fix the errors of {} first", broken.display()));
-                    last.cause = Some(broken.into());
-                }
-                return None;
-            };
+            let rubric = self.resolve_rubric(&path, &case, corpus)?;
+            let rubric_version = &rubric.version;
             match first_rubric.get(case.id.get_ref()) {
-                Some(r) if r != rubric.id.get_ref() => {
+                Some(r) if *r != rubric.key() => {
                     self.error(
                         &path,
                         &case.rubric,
@@ -1003,7 +1126,7 @@ impl Validator {
                     self.help("every coding of a case must use the same rubric");
                 }
                 _ => {
-                    first_rubric.insert(case.id.get_ref().clone(), rubric.id.get_ref().clone());
+                    first_rubric.insert(case.id.get_ref().clone(), rubric.key());
                 }
             }
             for (criterion_key, observed) in &case.observations {
@@ -1220,6 +1343,7 @@ impl Validator {
                     coding,
                     context,
                     digest,
+                    rubric_version: rubric_version.clone(),
                     scaffold: false,
                 }),
                 _ => None,

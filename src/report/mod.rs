@@ -36,14 +36,19 @@ pub struct Extra {
 }
 
 impl Extra {
-    /// What `thirdside report` adds: the analysis section of `scores` and, when it is
-    /// written for this rubric, the shipped default policy.
-    pub fn for_report(rubric: &Rubric, scores: &Scores) -> Result<Extra, Error> {
+    /// What `thirdside report` adds: the analysis section of `scores` (with the scale
+    /// check of the responses in `scale`) and, when it is written for this rubric, the
+    /// shipped default policy.
+    pub fn for_report(
+        rubric: &Rubric,
+        scores: &Scores,
+        scale: &crate::analysis::scale::Collector,
+    ) -> Result<Extra, Error> {
         Ok(Extra {
             policy: crate::audit::policy::default_policy(rubric)
                 .and_then(Result::ok)
                 .map(|(policy, _)| policy),
-            ..statistics::extra(scores)?
+            ..statistics::extra(scores, &crate::analysis::scale::scale(rubric, scale))?
         })
     }
 }
@@ -58,7 +63,15 @@ pub fn render(
     out: Output,
 ) -> Result<(Scores, Output), Error> {
     let scores = crate::score::score(corpus, rubric);
-    let extra = Extra::for_report(rubric, &scores)?;
+    let mut scale = crate::analysis::scale::Collector::default();
+    for record in corpus
+        .cases
+        .iter()
+        .filter(|r| r.case.rubric.get_ref() == rubric.id.get_ref())
+    {
+        scale.add(record);
+    }
+    let extra = Extra::for_report(rubric, &scores, &scale)?;
     let output = build(corpus, rubric, &scores, templates, &extra, out)?;
     Ok((scores, output))
 }
@@ -80,6 +93,11 @@ pub fn build(
         .filter_map(|c| records.of(c))
         .map(view::observations)
         .sum();
+    let mut release = release::Release::default();
+    for record in corpus.cases.iter().filter(|r| r.uses(rubric)) {
+        release.add_record(rubric, record);
+    }
+    let digest = release.corpus_digest(rubric_digest(corpus, rubric), corpus.bibliography_digest);
     let rubric_view = summary(
         rubric,
         bibliography,
@@ -88,17 +106,9 @@ pub fn build(
         observations,
         templates,
         extra,
+        &digest,
         &out,
     )?;
-    let mut release = release::Release::default();
-    for record in corpus
-        .cases
-        .iter()
-        .filter(|r| r.case.rubric.get_ref() == rubric.id.get_ref())
-    {
-        release.add_record(rubric, record);
-    }
-    let digest = release.corpus_digest(rubric_digest(corpus, rubric), corpus.bibliography_digest);
     data_files(scores, &digest, &out)?;
     release.write(scores, bibliography, &digest, &out)?;
     case_pages(
@@ -114,6 +124,7 @@ pub fn build(
     let options = crate::audit::Options {
         policy: extra.policy.as_ref(),
         fail_under: None,
+        ..Default::default()
     };
     let audits = crate::audit::audit_initiatives(corpus, rubric, &options)?;
     audit_pages(audits, &rubric_view, templates, &out)?;
@@ -121,7 +132,8 @@ pub fn build(
 }
 
 /// Renders the pages about the whole corpus — the comparative report, the chart and
-/// the codebook — into `out` ([`data_files`] are the rest). `records` needs to hold the
+/// the codebook — into `out` ([`data_files`] are the rest), their footers stamped with
+/// `corpus_digest`. `records` needs to hold the
 /// efforts' records only when the progression tells its steps (at most
 /// [`view::STEPS_MAX`] efforts); `observations` is the number of indicator
 /// observations behind `scores`. Returns the rubric's view, which every page shows.
@@ -134,6 +146,7 @@ pub fn summary(
     observations: usize,
     templates: &Templates,
     extra: &Extra,
+    corpus_digest: &str,
     out: &Output,
 ) -> Result<view::RubricView, Error> {
     let efforts: Vec<&CaseScore> = scores
@@ -146,10 +159,19 @@ pub fn summary(
         .iter()
         .map(|c| (c.id.clone(), c.name.clone()))
         .collect();
-    let chart = chart::chart(
-        &format!("{}: progression across the efforts", rubric.title),
-        &chart::plot(&names, &efforts),
+    let title = format!("{}: progression across the efforts", rubric.title);
+    let plot = chart::plot(&names, &efforts);
+    let svg = chart::chart(
+        &title,
+        &format!(
+            "Source: thirdside {}, rubric {} {}, corpus digest {corpus_digest}; scores in scores.json.",
+            env!("CARGO_PKG_VERSION"),
+            rubric.id.get_ref(),
+            rubric.version
+        ),
+        &plot,
     );
+    let chart = chart::panels(&title, &plot);
     let unknown: usize = scores
         .cases
         .iter()
@@ -158,7 +180,10 @@ pub fn summary(
         .sum();
     let rows = |kind: Kind| view::Rows(scores.cases.iter().filter(|c| c.kind == kind).collect());
     let index = IndexView {
-        rubric: view::rubric_view(rubric, bibliography),
+        rubric: view::RubricView {
+            stamp: format!("corpus digest {corpus_digest}"),
+            ..view::rubric_view(rubric, bibliography)
+        },
         engine_version: env!("CARGO_PKG_VERSION").to_string(),
         criteria: criteria.clone(),
         efforts: rows(Kind::Effort),
@@ -168,7 +193,7 @@ pub fn summary(
             .cases
             .iter()
             .any(|c| c.context != crate::corpus::model::CodedContext::default()),
-        chart: chart.clone(),
+        chart,
         progression: view::progression(rubric, bibliography, records, &efforts),
         progression_note: view::progression_note(efforts.len()),
         overrides: view::overrides(rubric, scores),
@@ -192,8 +217,10 @@ pub fn summary(
     out.add("index.md", index_md)?;
     out.add("index.html", index_html)?;
     crate::report::memory::release();
-    out.add("progression.svg", chart)?;
-    out.add("codebook.md", templates.markdown("codebook", &codebook)?)?;
+    out.add("progression.svg", svg)?;
+    let (codebook_md, codebook_html) = templates.both("codebook", &codebook)?;
+    out.add("codebook.md", codebook_md)?;
+    out.add("codebook.html", codebook_html)?;
     Ok(codebook.rubric)
 }
 
@@ -202,7 +229,7 @@ pub fn rubric_digest(corpus: &Corpus, rubric: &Rubric) -> u64 {
     corpus
         .rubrics
         .iter()
-        .find(|r| r.value.id.get_ref() == rubric.id.get_ref())
+        .find(|r| r.value.key() == rubric.key())
         .map_or(0, |r| r.digest)
 }
 

@@ -21,9 +21,8 @@
 //! far ([`Candidates`]); at 10,000 synthetic cases that leaves 3 of about 2,000 records
 //! to read again.
 //!
-//! The initiatives' own records are kept from the pass, without their evidence records:
-//! an audit shows the initiative's observations and cites the evidence of past efforts,
-//! never its own (the initiative's page does).
+//! The initiatives' own records are kept from the pass whole: an audit shows, for every
+//! flagged criterion or indicator, the initiative's own claims beside its observations.
 //!
 //! The files written are the same bytes [`super::render`] writes (tested).
 
@@ -84,6 +83,7 @@ pub fn render(
         context: None,
         failed: None,
         release: Default::default(),
+        scale: Default::default(),
     };
     let checked = crate::corpus::validate::validate_each(paths, options, |corpus, record| {
         pass.visit(corpus, record)
@@ -107,6 +107,7 @@ pub fn render(
         candidates,
         failed,
         mut release,
+        scale,
         ..
     } = pass;
     if let Some(error) = failed {
@@ -165,7 +166,7 @@ pub fn render(
         corpus.bibliography_digest,
     );
     let (extra, written) = rayon::join(
-        || Extra::for_report(rubric, &scores),
+        || Extra::for_report(rubric, &scores, &scale),
         || {
             data_files(&scores, &digest, &out)?;
             release.write(&scores, bibliography, &digest, &out)
@@ -182,6 +183,7 @@ pub fn render(
         observations,
         templates,
         &extra,
+        &digest,
         &out,
     )?;
     drop(records);
@@ -213,6 +215,7 @@ pub fn render(
     let options = crate::audit::Options {
         policy: extra.policy.as_ref(),
         fail_under: None,
+        ..Default::default()
     };
     for chunk in initiatives.chunks(AUDIT_CHUNK) {
         let chunk: Vec<&CaseRecord> = chunk.iter().collect();
@@ -239,7 +242,7 @@ struct Pass<'a> {
     kept: Vec<Kept>,
     /// How many codings each case id has.
     times: HashMap<String, usize>,
-    /// The initiatives' records, without their evidence records.
+    /// The initiatives' records.
     initiatives: Vec<CaseRecord>,
     /// The best past views the efforts' codings could give the audits.
     candidates: Candidates,
@@ -248,6 +251,8 @@ struct Pass<'a> {
     pending: Vec<(CaseScore, CaseRecord, Option<u64>)>,
     /// The data release's rows of every coding seen.
     release: super::release::Release,
+    /// Every coding's statuses, for the scale check.
+    scale: crate::analysis::scale::Collector,
     /// The validation options.
     options: &'a Options,
     /// The key of what every case page depends on besides its case ([`Pass::context`]).
@@ -266,7 +271,7 @@ impl Pass<'_> {
             let rubric = corpus
                 .rubrics
                 .iter()
-                .find(|r| r.value.id.get_ref() == rubric.id.get_ref())?
+                .find(|r| r.value.key() == rubric.key())?
                 .digest;
             let mut hasher = std::hash::DefaultHasher::new();
             (
@@ -281,28 +286,25 @@ impl Pass<'_> {
         })
     }
 
-    fn visit(&mut self, corpus: &Corpus, mut record: CaseRecord) {
+    fn visit(&mut self, corpus: &Corpus, record: CaseRecord) {
         let chosen = self.rubric.get_or_insert_with(|| {
             crate::select_rubric(corpus, self.choice)
                 .ok()
-                .map(|r| r.id.get_ref().clone())
+                .map(|r| r.key())
         });
         let Some(rubric) = chosen.as_deref().and_then(|id| corpus.rubric(id)) else {
             return;
         };
-        if record.case.rubric.get_ref() != rubric.id.get_ref() {
+        if !record.uses(rubric) {
             return;
         }
         let score = crate::score::score_case(rubric, &record);
         self.release.add_record(rubric, &record);
+        self.scale.add(&record);
         *self.times.entry(score.id.clone()).or_default() += 1;
         self.kept.push(Kept::of(&record));
         match record.case.kind {
-            Kind::Initiative => {
-                let evidence = std::mem::take(&mut record.case.evidence);
-                self.initiatives.push(record.clone());
-                record.case.evidence = evidence;
-            }
+            Kind::Initiative => self.initiatives.push(record.clone()),
             Kind::Effort => self.candidates.offer(corpus, rubric, &record, &score),
         }
         let key = self.context(corpus, rubric).map(|context| {

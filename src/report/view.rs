@@ -29,6 +29,10 @@ pub struct RubricView {
     pub weights_rationale: String,
     /// Citations of the rubric's sources.
     pub sources: Vec<String>,
+    /// What identifies the inputs of the page, for its footer: the corpus digest on the
+    /// pages about the whole corpus, the case file's digest on a case page (which depends
+    /// on that file, the rubric and the bibliography only); empty when not known.
+    pub stamp: String,
 }
 
 /// A criterion in a table header or the codebook.
@@ -218,6 +222,7 @@ pub fn coded_views<'a>(
                         .iter()
                         .filter_map(|id| case.evidence(id).map(|e| e.id.get_ref().as_str())),
                     bibliography,
+                    "",
                 ),
             },
         )
@@ -243,6 +248,10 @@ pub struct EvidenceView<'a> {
     pub locator: &'a str,
     /// The source's own citation, or empty.
     pub cites: &'a str,
+    /// The folder of the case pages relative to the page showing the record: `cases/`
+    /// from the comparative report, empty from a case page; the record's own entry is
+    /// at `{base}{case}.html#evidence-{id}`.
+    pub base: &'static str,
 }
 
 /// How one criterion changed between two consecutive efforts.
@@ -391,6 +400,9 @@ pub struct CaseView<'a> {
     pub coded_context: Vec<CodedView<'a>>,
     /// Criteria in rubric order.
     pub criteria: Vec<CriterionDetail<'a>>,
+    /// Every evidence record of the case, in file order, each once (the anchors the
+    /// evidence ids link to).
+    pub evidence: Vec<EvidenceView<'a>>,
 }
 
 /// A labelled piece of text.
@@ -477,6 +489,7 @@ pub fn rubric_view(rubric: &Rubric, bibliography: &Bibliography) -> RubricView {
             .iter()
             .map(|k| short_citation(bibliography, k.get_ref()))
             .collect(),
+        stamp: String::new(),
     }
 }
 
@@ -656,6 +669,7 @@ pub fn evidence_views<'a>(
     case: &'a Case,
     ids: impl IntoIterator<Item = &'a str>,
     bibliography: &'a Bibliography,
+    base: &'static str,
 ) -> Vec<EvidenceView<'a>> {
     ids.into_iter()
         .filter_map(|id| case.evidence(id))
@@ -670,6 +684,7 @@ pub fn evidence_views<'a>(
                 source: bibliography.short_citation(key).unwrap_or(key),
                 locator: &e.locator,
                 cites: e.cites.as_deref().unwrap_or_default(),
+                base,
             }
         })
         .collect()
@@ -886,11 +901,13 @@ pub fn progression<'a>(
                                     &ra.case,
                                     indicator_evidence(&ra.case, cid, iid),
                                     bibliography,
+                                    "cases/",
                                 ),
                                 to_evidence: evidence_views(
                                     &rb.case,
                                     indicator_evidence(&rb.case, cid, iid),
                                     bibliography,
+                                    "cases/",
                                 ),
                             })
                         })
@@ -1014,6 +1031,7 @@ pub fn case_view<'a>(
             case,
             c.evidence.iter().map(|e| e.get_ref().as_str()),
             bibliography,
+            "",
         );
     }
     let criteria = rubric
@@ -1060,6 +1078,7 @@ pub fn case_view<'a>(
                                 case,
                                 indicator_evidence(case, cid, iid),
                                 bibliography,
+                                "",
                             ),
                         }
                     })
@@ -1068,7 +1087,10 @@ pub fn case_view<'a>(
         })
         .collect();
     CaseView {
-        rubric: rubric_view(rubric, bibliography),
+        rubric: RubricView {
+            stamp: format!("case file digest {:016x}", record.digest),
+            ..rubric_view(rubric, bibliography)
+        },
         engine_version: env!("CARGO_PKG_VERSION"),
         row: row_view(score),
         conflict: &case.conflict,
@@ -1085,6 +1107,12 @@ pub fn case_view<'a>(
         context_evidence,
         coded_context: coded_views(case, &score.context, bibliography),
         criteria,
+        evidence: evidence_views(
+            case,
+            case.evidence.iter().map(|e| e.id.get_ref().as_str()),
+            bibliography,
+            "",
+        ),
     }
 }
 
@@ -1122,7 +1150,7 @@ pub struct UnknownView {
 pub fn audit_view<'a>(audit: &'a crate::audit::Audit, rubric: &RubricView) -> AuditPageView<'a> {
     let rank = match &audit.rank {
         Some(r) => format!(
-            "On its total it would rank {} of {} among the past efforts and itself ({} at its lower bound, {} at its upper bound).",
+            "On its total it would rank {} of {} among the past efforts begun before it and itself ({} at its lower bound, {} at its upper bound).",
             crate::audit::render::ordinal(r.score),
             r.of,
             crate::audit::render::ordinal(r.lower),

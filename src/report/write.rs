@@ -1,14 +1,31 @@
-//! Writing a report without ever leaving it half-written, and checking it is current.
+//! Writing a report without ever leaving it half-written, without ever writing outside
+//! its folder, and checking it is current.
 //!
 //! Rendered files go to an [`Output`]: held in memory ([`Output::new`]), written at
-//! once into a temporary folder beside the output folder ([`Output::staged`], so a large
-//! report never has to fit in memory), or compared with the files already in the
-//! output folder ([`Output::compare`], for `report --check`). Files may be added from
-//! several threads at once. [`write()`] then moves each staged file into place; a failure
-//! before the move leaves the previous output exactly as it was, and a staging folder
-//! that is never written is removed. A manifest (`.thirdside-manifest`) lists the files
-//! thirdside wrote, so a file it no longer generates (a removed case) is removed — and
-//! a file it did not write is never touched.
+//! once into a staging folder inside the output folder ([`Output::staged`], so a large
+//! report never has to fit in memory and every move stays on one file system), or
+//! compared with the files already in the output folder ([`Output::compare`], for
+//! `report --check`). Files may be added from several threads at once.
+//!
+//! [`write()`] moves the staged files into place as one transaction: it first writes a
+//! journal (`.thirdside-journal`) naming every file it will create, replace or remove,
+//! moves each replaced or removed file aside into the staging folder, moves the new one
+//! in, and removes the journal only when every move is done. A failure part way rolls
+//! the moves back at once; a run killed part way leaves the journal, and the next run
+//! (or [`recover`]) rolls it back before anything else. So the folder is always
+//! wholly old or wholly new, or holds a journal that says it is neither.
+//!
+//! Runs into one folder are serialised by a lock (`.thirdside-lock`, held for the whole
+//! run): a second run is refused with the holder's process id. Staging folders left by
+//! runs that died are removed by the next run.
+//!
+//! Nothing is written, moved or removed through a symbolic link: a link anywhere on the
+//! way to a file (`reports/cases -> elsewhere`) or the output folder itself being one
+//! is refused, naming the link. A manifest (`.thirdside-manifest`) lists the files
+//! thirdside wrote with a digest of each, so a file it no longer generates (a removed
+//! case) is removed only while its bytes are still the ones written; a file not in the
+//! manifest is never replaced (unless it holds exactly the bytes that would be written)
+//! and never removed. `--out` may not be the root or the home folder.
 
 use crate::error::Error;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -19,6 +36,42 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 /// The name of the manifest inside the output folder.
 pub const MANIFEST: &str = ".thirdside-manifest";
 
+/// The name of the journal of an update in progress, inside the output folder.
+pub const JOURNAL: &str = ".thirdside-journal";
+
+/// The name of the lock file that serialises runs into one output folder.
+pub const LOCK: &str = ".thirdside-lock";
+
+/// How the names of staging folders inside the output folder begin.
+const STAGING: &str = ".thirdside-staging-";
+
+/// A 128-bit digest (XXH3) of a file's bytes, as the manifest records it.
+type Digest = u128;
+
+fn digest(bytes: &[u8]) -> Digest {
+    xxhash_rust::xxh3::xxh3_128(bytes)
+}
+
+/// The digest of the file at `path`, read a block at a time; `None` when it is not a
+/// regular file or cannot be read.
+fn digest_file(path: &Path) -> Option<Digest> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut block = vec![0; 64 * 1024];
+    loop {
+        match file.read(&mut block) {
+            Ok(0) => return Some(hasher.digest128()),
+            Ok(n) => hasher.update(&block[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+}
+
 /// Where an [`Output`]'s files go as they are added.
 #[derive(Debug, Clone, PartialEq)]
 enum Sink {
@@ -27,13 +80,11 @@ enum Sink {
     /// Written into the staging folder, unless the output folder already holds the
     /// same bytes.
     Staging {
-        /// The staging folder.
+        /// The staging folder (inside `out`); new files go to its `new/`, replaced and
+        /// removed ones are moved aside into its `old/`.
         dir: PathBuf,
         /// The output folder.
         out: PathBuf,
-        /// Whether the output folder existed when staging began (if not, no file in it
-        /// can be left in place).
-        existed: bool,
     },
     /// Compared with the files in this output folder.
     Compare(PathBuf),
@@ -46,6 +97,9 @@ pub struct Output {
     /// Every file added; the bytes only when kept in memory. (Hash maps and sets:
     /// thousands of pages are added, and listing sorts them once.)
     files: Mutex<HashMap<PathBuf, Vec<u8>>>,
+    /// With [`Sink::Staging`]: the digest of each file added (of a kept page, none:
+    /// it is taken from the manifest or the file when the report is written).
+    digests: Mutex<HashMap<PathBuf, Digest>>,
     /// With [`Sink::Compare`]: the files that differ or are missing, with why.
     stale: Mutex<BTreeMap<PathBuf, String>>,
     /// With [`Sink::Staging`]: the files already in place with the same bytes.
@@ -59,6 +113,10 @@ pub struct Output {
     cache: Cache,
     /// The pages kept from the run before ([`Output::keep`]).
     kept: Mutex<HashSet<PathBuf>>,
+    /// With [`Sink::Staging`]: the lock on the output folder, held until dropped.
+    lock: Option<Lock>,
+    /// With [`Sink::Staging`]: what was found and repaired of an earlier run.
+    recovered: Vec<String>,
 }
 
 impl Default for Output {
@@ -81,17 +139,207 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// A chosen point of a write where the kill and fault tests stop a run (only with the
+/// `testing` feature): the process aborts there when the test-only variable
+/// `THIRDSIDE_ABORT_AT` names the point, and the write fails there, as a failing move
+/// would, when `THIRDSIDE_FAIL_AT` does.
+#[cfg(feature = "testing")]
+fn crash_point(point: &str) -> Result<(), Error> {
+    if std::env::var("THIRDSIDE_ABORT_AT").is_ok_and(|at| at == point) {
+        std::process::abort();
+    }
+    if std::env::var("THIRDSIDE_FAIL_AT").is_ok_and(|at| at == point) {
+        return Err(Error::Io {
+            path: PathBuf::from(point),
+            source: std::io::Error::other("failure injected by THIRDSIDE_FAIL_AT"),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "testing"))]
+#[inline(always)]
+fn crash_point(_point: &str) -> Result<(), Error> {
+    Ok(())
+}
+
+/// The lock on an output folder: the lock file, locked, removed when dropped.
+#[derive(Debug)]
+struct Lock {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Removed while still held: a run that opened it meanwhile finds, once it has
+        // the lock, that the path no longer names its file, and opens it again.
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+/// Same file, for the lock's check that the path still names the file it locked.
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(_a: &std::fs::Metadata, _b: &std::fs::Metadata) -> bool {
+    true
+}
+
+impl Lock {
+    /// Takes the lock on `out`, or says which run holds it.
+    fn take(out: &Path) -> Result<Lock, Error> {
+        let path = out.join(LOCK);
+        loop {
+            refuse_link(out, Path::new(LOCK))?;
+            let mut file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(io(&path))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    let mut holder = String::new();
+                    let _ = file.read_to_string(&mut holder);
+                    let holder = match holder.trim().parse::<u32>() {
+                        Ok(pid) => format!("process {pid}"),
+                        Err(_) => "another process".to_string(),
+                    };
+                    return Err(Error::Usage(format!(
+                        "{}: another thirdside report ({holder}) is writing into {}; wait for it to finish, then run again",
+                        path.display(),
+                        out.display()
+                    )));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(io(&path)(e)),
+            }
+            let held = file.metadata().map_err(io(&path))?;
+            match std::fs::symlink_metadata(&path) {
+                Ok(now) if same_file(&held, &now) => {}
+                // Removed by the run that held it, just before it let go: open again.
+                _ => continue,
+            }
+            file.set_len(0).map_err(io(&path))?;
+            writeln!(file, "{}", std::process::id()).map_err(io(&path))?;
+            return Ok(Lock { file, path });
+        }
+    }
+}
+
+/// Refuses a symbolic link on the way from `out` to `path` (the folders `path` passes
+/// through and the file itself), naming it: thirdside writes, moves and removes only
+/// real files in real folders under `out`. Components that do not exist yet are fine.
+fn refuse_link(out: &Path, path: &Path) -> Result<(), Error> {
+    let mut at = out.to_path_buf();
+    for component in path.components() {
+        at.push(component);
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = std::fs::read_link(&at)
+                    .map(|t| format!(" (to {})", t.display()))
+                    .unwrap_or_default();
+                return Err(Error::Usage(format!(
+                    "{} is a symbolic link{target}; thirdside writes only inside {} and follows no link there: remove the link",
+                    at.display(),
+                    out.display()
+                )));
+            }
+            Ok(_) => {}
+            Err(_) => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
+/// [`refuse_link`] for many paths, checking each folder once.
+fn refuse_links<'a>(out: &Path, paths: impl IntoIterator<Item = &'a Path>) -> Result<(), Error> {
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    for path in paths {
+        if let Some(parent) = path.parent()
+            && !parent.as_os_str().is_empty()
+            && !seen.contains(parent)
+        {
+            refuse_link(out, parent)?;
+            seen.insert(parent.to_path_buf());
+        }
+        if let Ok(meta) = std::fs::symlink_metadata(out.join(path))
+            && meta.file_type().is_symlink()
+        {
+            refuse_link(out, path)?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks the output folder before anything is written: not a file, not a link, not
+/// the root or the home folder. Makes it when missing.
+fn checked_out(out: &Path) -> Result<(), Error> {
+    if let Ok(meta) = std::fs::symlink_metadata(out) {
+        if meta.file_type().is_symlink() {
+            let target = std::fs::read_link(out)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            return Err(Error::Usage(format!(
+                "--out {}: is a symbolic link (to {target}); give the folder it points to as --out, or remove the link",
+                out.display()
+            )));
+        }
+        if !meta.is_dir() {
+            return Err(Error::Usage(format!(
+                "--out {}: exists and is not a folder",
+                out.display()
+            )));
+        }
+    }
+    let forbidden = |dir: &Path| {
+        let Ok(dir) = dir.canonicalize() else {
+            return false;
+        };
+        dir.parent().is_none()
+            || std::env::var_os("HOME")
+                .and_then(|home| PathBuf::from(home).canonicalize().ok())
+                .is_some_and(|home| home == dir)
+    };
+    // The folder itself, or the nearest existing folder it would be made in, when `out`
+    // names the root or home in another way (`/tmp/..`).
+    if forbidden(out) || (out.components().next_back() == Some(Component::RootDir)) {
+        return Err(Error::Usage(format!(
+            "--out {}: is the root or the home folder; give a folder of its own (such as reports)",
+            out.display()
+        )));
+    }
+    std::fs::create_dir_all(out).map_err(io(out))?;
+    if forbidden(out) {
+        return Err(Error::Usage(format!(
+            "--out {}: is the root or the home folder; give a folder of its own (such as reports)",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
 impl Output {
     fn with(sink: Sink) -> Self {
         Output {
             sink,
             files: Mutex::default(),
+            digests: Mutex::default(),
             stale: Mutex::default(),
             unchanged: Mutex::default(),
             keys: Mutex::default(),
             cache: Cache::default(),
             kept: Mutex::default(),
             done: false,
+            lock: None,
+            recovered: Vec::new(),
         }
     }
 
@@ -101,35 +349,37 @@ impl Output {
     }
 
     /// An empty report whose files are written, as they are added, into a staging
-    /// folder beside `out`; [`write()`] moves them into `out`.
+    /// folder inside `out`; [`write()`] moves them into place. Takes the lock on `out`
+    /// (refused while another run holds it), rolls back an update an earlier run left
+    /// unfinished and removes the staging folders of dead runs ([`Output::recovered`]
+    /// says what was found).
     pub fn staged(out: &Path) -> Result<Self, Error> {
-        if out.exists() && !out.is_dir() {
-            return Err(Error::Usage(format!(
-                "--out {}: exists and is not a folder",
-                out.display()
-            )));
+        checked_out(out)?;
+        let held = Lock::take(out)?;
+        let recovered = recover_locked(out)?;
+        let staging = tempfile::Builder::new()
+            .prefix(STAGING)
+            .tempdir_in(out)
+            .map_err(io(out))?
+            .keep();
+        for part in ["new", "old"] {
+            let dir = staging.join(part);
+            std::fs::create_dir(&dir).map_err(io(&dir))?;
         }
-        let parent = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "reports".to_string());
-        let staging = parent.join(format!(".{name}.thirdside-tmp-{}", std::process::id()));
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
-        }
-        std::fs::create_dir_all(&staging).map_err(io(&staging))?;
         let mut output = Output::with(Sink::Staging {
             dir: staging,
             out: out.to_path_buf(),
-            existed: out.exists(),
         });
         output.cache = Cache::load(out);
+        output.lock = Some(held);
+        output.recovered = recovered;
         Ok(output)
+    }
+
+    /// What [`Output::staged`] found of earlier runs and repaired (an interrupted update
+    /// rolled back, staging folders of dead runs removed), one sentence each.
+    pub fn recovered(&self) -> &[String] {
+        &self.recovered
     }
 
     /// An empty report whose files are compared, as they are added, with those in
@@ -146,12 +396,13 @@ impl Output {
         let again = self.forget(&path);
         let kept = match &self.sink {
             Sink::Memory => bytes,
-            Sink::Staging { dir, out, existed } => {
+            Sink::Staging { dir, out } => {
                 // A page whose bytes are already in place is left alone: it is not
                 // rewritten, so a report of thousands of cases where a few changed
                 // writes only those, and unchanged files keep their times.
-                let target = dir.join(&path);
-                if *existed && difference(&out.join(&path), &bytes).is_none() {
+                let target = dir.join("new").join(&path);
+                lock(&self.digests).insert(path.clone(), digest(&bytes));
+                if difference(&out.join(&path), &bytes).is_none() {
                     if again {
                         let _ = std::fs::remove_file(&target);
                     }
@@ -193,22 +444,26 @@ impl Output {
         write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<(), Error> {
         let path = inside(path.into())?;
-        let Sink::Staging { dir, out, existed } = &self.sink else {
+        let Sink::Staging { dir, out } = &self.sink else {
             let mut bytes = Vec::new();
             write(&mut bytes).map_err(io(&path))?;
             return self.add(path, bytes);
         };
         let again = self.forget(&path);
-        let target = dir.join(&path);
+        let target = dir.join("new").join(&path);
         write_file(&target, |file| {
             let mut buffered = std::io::BufWriter::with_capacity(1 << 16, file);
             write(&mut buffered)?;
             buffered.flush()
         })?;
-        let same = *existed
-            && std::fs::File::open(&target)
-                .and_then(|staged| Ok((staged.metadata()?.len(), staged)))
-                .is_ok_and(|(len, staged)| differs(&out.join(&path), len, staged).is_none());
+        let written = digest_file(&target).ok_or_else(|| Error::Io {
+            path: target.clone(),
+            source: std::io::Error::other("the file just written cannot be read back"),
+        })?;
+        lock(&self.digests).insert(path.clone(), written);
+        let same = std::fs::File::open(&target)
+            .and_then(|staged| Ok((staged.metadata()?.len(), staged)))
+            .is_ok_and(|(len, staged)| differs(&out.join(&path), len, staged).is_none());
         if same {
             let _ = std::fs::remove_file(&target);
             lock(&self.unchanged).insert(path.clone());
@@ -226,6 +481,7 @@ impl Output {
         if again {
             lock(&self.keys).remove(path);
             lock(&self.kept).remove(path);
+            lock(&self.digests).remove(path);
         }
         again
     }
@@ -249,13 +505,14 @@ impl Output {
     /// unchanged and not rendered again. Only a staged report keeps pages; the others
     /// must be given the bytes ([`Output::add_keyed`]).
     pub fn keep(&self, path: impl Into<PathBuf>, key: u64) -> Result<(), Error> {
-        let path = path.into();
+        let path = inside(path.into())?;
         if !matches!(self.sink, Sink::Staging { .. }) {
             return Err(Error::Usage(format!(
                 "{}: only a report being written keeps pages from an earlier run",
                 path.display()
             )));
         }
+        lock(&self.digests).remove(&path);
         lock(&self.unchanged).insert(path.clone());
         lock(&self.files).insert(path.clone(), Vec::new());
         lock(&self.kept).insert(path.clone());
@@ -313,9 +570,15 @@ impl Output {
         lock(&self.files).contains_key(path)
     }
 
-    fn manifest(&self) -> Vec<u8> {
-        let mut text = String::from("# Files written by thirdside report; do not edit.\n");
+    /// The manifest: each file with its digest, in path order, then the manifest.
+    fn manifest(&self, digests: &HashMap<PathBuf, Digest>) -> Vec<u8> {
+        let mut text = String::from(
+            "# Files written by thirdside report, each after the XXH3-128 digest of its bytes; do not edit.\n",
+        );
         for path in self.paths() {
+            if let Some(d) = digests.get(&path) {
+                text.push_str(&format!("{d:032x} "));
+            }
             text.push_str(&slash(&path));
             text.push('\n');
         }
@@ -327,21 +590,21 @@ impl Output {
 
 /// How the file at `target` differs from `bytes`: `None` when it holds exactly them.
 /// A file of another size differs without being read; one of the same size is compared
-/// a block at a time, never read whole.
+/// a block at a time, never read whole. A symbolic link is never the same.
 fn difference(target: &Path, bytes: &[u8]) -> Option<&'static str> {
     differs(target, bytes.len() as u64, bytes)
 }
 
 /// [`difference`] from the `len` bytes `expected` reads.
 fn differs(target: &Path, len: u64, mut expected: impl Read) -> Option<&'static str> {
-    let Ok(mut file) = std::fs::File::open(target) else {
-        return Some("missing");
-    };
-    match file.metadata() {
+    match std::fs::symlink_metadata(target) {
         Ok(meta) if meta.is_file() && meta.len() == len => {}
         Ok(meta) if meta.is_file() => return Some("differs"),
         _ => return Some("missing"),
     }
+    let Ok(mut file) = std::fs::File::open(target) else {
+        return Some("missing");
+    };
     let mut block = vec![0; 64 * 1024];
     let mut other = vec![0; 64 * 1024];
     loop {
@@ -358,12 +621,17 @@ fn differs(target: &Path, len: u64, mut expected: impl Read) -> Option<&'static 
     }
 }
 
-/// The path, when it is relative and stays inside the output folder.
 /// The path, when it is relative and stays inside the output folder, written with
-/// single separators (as [`in_order`] needs).
+/// single separators (as [`in_order`] needs) and without line breaks (it must fit on
+/// one line of the manifest and the journal).
 fn inside(path: PathBuf) -> Result<PathBuf, Error> {
     let inside = path.components().all(|c| matches!(c, Component::Normal(_)));
-    if !inside || path.as_os_str().is_empty() {
+    let one_line = !path
+        .as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .any(|b| *b == b'\n' || *b == b'\r');
+    if !inside || !one_line || path.as_os_str().is_empty() {
         return Err(Error::Usage(format!(
             "refusing to write {} outside the output folder",
             path.display()
@@ -387,18 +655,29 @@ where
     items.par_sort_unstable_by(|a, b| bytes(path(a)).cmp(bytes(path(b))));
 }
 
-/// Creates the file `target` and has `write` write it. Most files go into a folder
-/// made already: the folder is made only when missing.
+/// Creates the file `target` (in the staging folder) and has `write` write it. Most
+/// files go into a folder made already: the folder is made only when missing.
 fn write_file(
     target: &Path,
     write: impl FnOnce(std::fs::File) -> std::io::Result<()>,
 ) -> Result<(), Error> {
-    let file = match std::fs::File::create(target) {
+    let create = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(target)
+    };
+    let file = match create() {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(io(parent))?;
             }
-            std::fs::File::create(target)
+            create()
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            // Added again: the staged file of the first addition goes.
+            std::fs::remove_file(target).map_err(io(target))?;
+            create()
         }
         file => file,
     };
@@ -419,22 +698,258 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     }
 }
 
-/// The files a previous run listed in the manifest.
-fn previous(out: &Path) -> BTreeSet<PathBuf> {
+/// The files a previous run listed in the manifest, each with its digest when the
+/// manifest recorded one (manifests of earlier versions did not).
+fn previous(out: &Path) -> BTreeMap<PathBuf, Option<Digest>> {
+    let Ok(meta) = std::fs::symlink_metadata(out.join(MANIFEST)) else {
+        return BTreeMap::new();
+    };
+    if !meta.is_file() {
+        return BTreeMap::new();
+    }
     std::fs::read_to_string(out.join(MANIFEST))
         .map(|text| {
             text.lines()
                 .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-                .map(PathBuf::from)
-                .filter(|p| p.components().all(|c| matches!(c, Component::Normal(_))))
+                .map(|line| match line.split_once(' ') {
+                    Some((d, path)) if d.len() == 32 => match u128::from_str_radix(d, 16) {
+                        Ok(d) => (PathBuf::from(path), Some(d)),
+                        Err(_) => (PathBuf::from(line), None),
+                    },
+                    _ => (PathBuf::from(line), None),
+                })
+                .filter(|(p, _)| p.components().all(|c| matches!(c, Component::Normal(_))))
                 .collect()
         })
         .unwrap_or_default()
 }
 
-/// Writes the report into `out`, atomically per file and all-or-nothing before the
-/// move. A report kept in memory is staged first; a staged one must have been staged
-/// for `out`.
+/// One step of an update, as the journal records it.
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    /// A folder made (removed again on rollback when empty).
+    Folder(PathBuf),
+    /// A new file moved in where there was none.
+    Create(PathBuf),
+    /// A file replaced: the old one is moved aside into `old/` first.
+    Replace(PathBuf),
+    /// A file removed: moved aside into `old/`.
+    Remove(PathBuf),
+}
+
+impl Step {
+    fn line(&self) -> String {
+        let (word, path) = match self {
+            Step::Folder(p) => ("folder", p),
+            Step::Create(p) => ("create", p),
+            Step::Replace(p) => ("replace", p),
+            Step::Remove(p) => ("remove", p),
+        };
+        format!("{word} {}\n", slash(path))
+    }
+
+    fn parse(line: &str) -> Option<Step> {
+        let (word, path) = line.split_once(' ')?;
+        let path = inside(PathBuf::from(path)).ok()?;
+        Some(match word {
+            "folder" => Step::Folder(path),
+            "create" => Step::Create(path),
+            "replace" => Step::Replace(path),
+            "remove" => Step::Remove(path),
+            _ => return None,
+        })
+    }
+}
+
+/// Writes `text` to `target` atomically: a temporary file with a random name, created
+/// exclusively beside it, then renamed over it.
+fn replace_atomically(target: &Path, text: &[u8], sync: bool) -> std::io::Result<()> {
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut temporary = tempfile::Builder::new()
+        .prefix(&format!("{name}.tmp-"))
+        .tempfile_in(dir)?;
+    temporary.write_all(text)?;
+    if sync {
+        temporary.as_file().sync_all()?;
+    }
+    temporary.persist(target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Moves `from` to `to` on one file system; where a rename cannot (another file system
+/// mounted inside the output folder), copies into a temporary file beside `to` and
+/// renames that.
+fn move_file(from: &Path, to: &Path) -> std::io::Result<()> {
+    match std::fs::rename(from, to) {
+        Err(e) if e.kind() == std::io::ErrorKind::CrossesDevices => {
+            let dir = to.parent().unwrap_or(Path::new("."));
+            let mut temporary = tempfile::Builder::new()
+                .prefix(".thirdside-copy-")
+                .tempfile_in(dir)?;
+            std::io::copy(&mut std::fs::File::open(from)?, temporary.as_file_mut())?;
+            temporary.persist(to).map_err(|e| e.error)?;
+            std::fs::remove_file(from)
+        }
+        other => other,
+    }
+}
+
+/// Rolls back an update an earlier run left unfinished in `out` (its journal is there)
+/// and removes the staging folders of runs that died, taking the lock on `out` for the
+/// while. Returns what it found, one sentence each; empty when `out` was clean.
+pub fn recover(out: &Path) -> Result<Vec<String>, Error> {
+    if !out.is_dir() {
+        return Ok(Vec::new());
+    }
+    let _held = Lock::take(out)?;
+    recover_locked(out)
+}
+
+/// [`recover`] with the lock held.
+fn recover_locked(out: &Path) -> Result<Vec<String>, Error> {
+    let mut found = Vec::new();
+    let journal = out.join(JOURNAL);
+    if std::fs::symlink_metadata(&journal).is_ok() {
+        refuse_link(out, Path::new(JOURNAL))?;
+        let text = std::fs::read_to_string(&journal).map_err(io(&journal))?;
+        let mut lines = text.lines().filter(|l| !l.starts_with('#'));
+        let staging = lines
+            .next()
+            .and_then(|l| l.strip_prefix("staging "))
+            .filter(|name| {
+                name.starts_with(STAGING)
+                    && inside(PathBuf::from(name)).is_ok_and(|p| p.components().count() == 1)
+            })
+            .map(|name| out.join(name));
+        let steps: Vec<Step> = lines.filter_map(Step::parse).collect();
+        match staging {
+            Some(staging) => {
+                let undone = roll_back(out, &staging, &steps)?;
+                found.push(format!(
+                    "{}: an earlier report into {} was interrupted part way; rolled back ({undone} files restored), so the folder is as it was before that run",
+                    journal.display(),
+                    out.display()
+                ));
+            }
+            None => {
+                return Err(Error::Usage(format!(
+                    "{}: the journal of an interrupted update does not name its staging folder; restore {} from version control, then delete the journal",
+                    journal.display(),
+                    out.display()
+                )));
+            }
+        }
+        std::fs::remove_file(&journal).map_err(io(&journal))?;
+    }
+    // With the lock held no other run is writing here: every staging folder is a
+    // dead run's.
+    let mut removed = 0;
+    if let Ok(entries) = std::fs::read_dir(out) {
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with(STAGING)
+                && entry.file_type().is_ok_and(|t| t.is_dir())
+                && std::fs::remove_dir_all(entry.path()).is_ok()
+            {
+                removed += 1;
+            }
+        }
+    }
+    removed += remove_legacy_staging(out);
+    if removed > 0 {
+        found.push(format!(
+            "{}: removed {removed} staging folder(s) left by runs that did not finish",
+            out.display()
+        ));
+    }
+    Ok(found)
+}
+
+/// Removes the staging folders earlier versions made beside `out`
+/// (`.NAME.thirdside-tmp-PID`) whose process is no longer running. Only where running
+/// processes can be seen (`/proc`); elsewhere they are left.
+fn remove_legacy_staging(out: &Path) -> usize {
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+        return 0;
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    if !Path::new("/proc/self").exists() {
+        return 0;
+    }
+    let prefix = format!(".{}.thirdside-tmp-", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix(&prefix)
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let dead = !Path::new(&format!("/proc/{pid}")).exists();
+        if dead
+            && entry.file_type().is_ok_and(|t| t.is_dir())
+            && std::fs::remove_dir_all(entry.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Undoes `steps` (in reverse) of an update staged in `staging`: replaced and removed
+/// files come back from `old/`, created files go, folders made are removed when empty.
+/// Safe to repeat (a rollback killed part way is rolled back again). Returns how many
+/// files were put back.
+fn roll_back(out: &Path, staging: &Path, steps: &[Step]) -> Result<usize, Error> {
+    let old = staging.join("old");
+    let new = staging.join("new");
+    let mut restored = 0;
+    for step in steps.iter().rev() {
+        match step {
+            Step::Replace(path) | Step::Remove(path) => {
+                let aside = old.join(path);
+                if std::fs::symlink_metadata(&aside).is_ok() {
+                    refuse_link(out, path)?;
+                    let target = out.join(path);
+                    std::fs::rename(&aside, &target).map_err(io(&target))?;
+                    restored += 1;
+                }
+            }
+            Step::Create(path) => {
+                let target = out.join(path);
+                if std::fs::symlink_metadata(new.join(path)).is_err()
+                    && std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_file())
+                {
+                    refuse_link(out, path)?;
+                    std::fs::remove_file(&target).map_err(io(&target))?;
+                }
+            }
+            Step::Folder(path) => {
+                let _ = std::fs::remove_dir(out.join(path));
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(staging);
+    Ok(restored)
+}
+
+/// Writes the report into `out` as one transaction (see the module's doc). A report
+/// kept in memory is staged first; a staged one must have been staged for `out`.
 pub fn write(out: &Path, output: &mut Output) -> Result<(), Error> {
     let staging = match &output.sink {
         Sink::Staging { dir, .. } => dir.clone(),
@@ -452,16 +967,12 @@ pub fn write(out: &Path, output: &mut Output) -> Result<(), Error> {
             ));
         }
     };
-    let manifest = staging.join(MANIFEST);
-    std::fs::write(&manifest, output.manifest()).map_err(io(&manifest))?;
-    let result = if out.exists() {
-        move_files(&staging, out, output)
-    } else {
-        std::fs::rename(&staging, out).map_err(io(out))
-    };
+    crash_point("staged")?;
+    let result = move_files(&staging, out, output);
     let _ = std::fs::remove_dir_all(&staging);
     output.done = true;
     if result.is_ok() {
+        let _ = crash_point("cache");
         // The cache only saves work: a report written without it is still whole.
         let _ = Cache::record(out, &lock(&output.keys));
     }
@@ -486,9 +997,12 @@ pub struct Cache {
     entries: std::collections::HashMap<PathBuf, (u64, u64, u128)>,
 }
 
-/// A file's size and modification time in nanoseconds since the epoch.
+/// A regular file's size and modification time in nanoseconds since the epoch.
 fn stamp(path: &Path) -> Option<(u64, u128)> {
-    let meta = std::fs::metadata(path).ok()?;
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
     let modified = meta.modified().ok()?;
     let nanos = modified
         .duration_since(std::time::UNIX_EPOCH)
@@ -501,7 +1015,11 @@ impl Cache {
     /// The cache of the output folder `out`; empty when there is none or it cannot be
     /// read. Lines that do not parse are skipped.
     pub fn load(out: &Path) -> Cache {
-        let Ok(text) = std::fs::read_to_string(out.join(CACHE)) else {
+        let cache = out.join(CACHE);
+        if !std::fs::symlink_metadata(&cache).is_ok_and(|m| m.is_file()) {
+            return Cache::default();
+        }
+        let Ok(text) = std::fs::read_to_string(cache) else {
             return Cache::default();
         };
         let entries = text
@@ -529,8 +1047,9 @@ impl Cache {
         })
     }
 
-    /// Records the keyed pages now in `out`, replacing the cache atomically.
-    fn record(out: &Path, keys: &HashMap<PathBuf, u64>) -> std::io::Result<()> {
+    /// Records the keyed pages now in `out`, replacing the cache atomically (through a
+    /// temporary file with a random name, created exclusively).
+    fn record(out: &Path, keys: &HashMap<PathBuf, u64>) -> Result<(), Error> {
         let mut text =
             String::from("# thirdside's render cache: key, size, time, page. Safe to delete.\n");
         use rayon::prelude::*;
@@ -544,50 +1063,180 @@ impl Cache {
             })
             .collect();
         text.extend(lines);
-        let temporary = out.join(format!("{CACHE}.tmp-{}", std::process::id()));
-        std::fs::write(&temporary, text)?;
-        std::fs::rename(&temporary, out.join(CACHE))
+        refuse_link(out, Path::new(CACHE))?;
+        let cache = out.join(CACHE);
+        replace_atomically(&cache, text.as_bytes(), false).map_err(io(&cache))
     }
 }
 
+/// The update from the staged report: checked (no link, no folder where a file goes, no
+/// file replaced or removed that thirdside did not write), journaled, then moved into
+/// place; rolled back when a move fails.
 fn move_files(staging: &Path, out: &Path, output: &Output) -> Result<(), Error> {
     let old = previous(out);
     let unchanged = lock(&output.unchanged).clone();
-    let paths: Vec<PathBuf> = output
-        .paths()
-        .into_iter()
-        .filter(|p| !unchanged.contains(p))
-        .collect();
-    // Make every folder first, so that a failure cannot strike between two moves.
-    for path in &paths {
-        if let Some(dir) = out.join(path).parent() {
-            std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let paths = output.paths();
+    refuse_links(
+        out,
+        paths
+            .iter()
+            .map(PathBuf::as_path)
+            .chain(old.keys().map(PathBuf::as_path)),
+    )?;
+    refuse_links(out, [Path::new(MANIFEST), Path::new(JOURNAL)])?;
+
+    // The digest of every file of the report: of those added, as added; of pages kept
+    // from the run before, as the manifest recorded it (or read again).
+    let mut digests = lock(&output.digests).clone();
+    for path in lock(&output.kept).iter() {
+        let known = old.get(path).copied().flatten();
+        if let Some(d) = known.or_else(|| digest_file(&out.join(path))) {
+            digests.insert(path.clone(), d);
         }
     }
-    for path in paths
+    let manifest = staging.join("new").join(MANIFEST);
+    std::fs::write(&manifest, output.manifest(&digests)).map_err(io(&manifest))?;
+
+    let mut steps = Vec::new();
+    let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
+    let moving = paths
         .iter()
+        .filter(|p| !unchanged.contains(*p))
         .map(PathBuf::as_path)
-        .chain([Path::new(MANIFEST)])
-    {
+        .chain([Path::new(MANIFEST)]);
+    for path in moving {
         let target = out.join(path);
-        if target.is_dir() {
-            return Err(Error::Usage(format!(
-                "{} is a folder; thirdside needs to write a file there",
-                target.display()
-            )));
+        for dir in path
+            .ancestors()
+            .skip(1)
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            if !folders.contains(dir) {
+                match std::fs::symlink_metadata(out.join(dir)) {
+                    Ok(meta) if meta.is_dir() => {}
+                    Ok(_) => {
+                        return Err(Error::Usage(format!(
+                            "{} is a file; thirdside needs a folder there: move it away",
+                            out.join(dir).display()
+                        )));
+                    }
+                    Err(_) => {
+                        folders.insert(dir.to_path_buf());
+                    }
+                }
+            }
         }
-        std::fs::rename(staging.join(path), &target).map_err(io(&target))?;
+        match std::fs::symlink_metadata(&target) {
+            Ok(meta) if meta.is_dir() => {
+                return Err(Error::Usage(format!(
+                    "{} is a folder; thirdside needs to write a file there",
+                    target.display()
+                )));
+            }
+            Ok(_) if path == Path::new(MANIFEST) || old.contains_key(path) => {
+                steps.push(Step::Replace(path.to_path_buf()));
+            }
+            Ok(_) => {
+                return Err(Error::Usage(format!(
+                    "{} exists and thirdside did not write it (it is not in {}): move it away or delete it, then run again",
+                    target.display(),
+                    out.join(MANIFEST).display()
+                )));
+            }
+            Err(_) => steps.push(Step::Create(path.to_path_buf())),
+        }
     }
-    for gone in old.iter().filter(|p| !output.contains(p)) {
-        if gone.as_os_str() != MANIFEST {
-            let _ = std::fs::remove_file(out.join(gone));
+    // Files an earlier run wrote and this one no longer generates go, but only while
+    // they hold the bytes written: an edited one, or one a hand-edited manifest names,
+    // is left alone.
+    for (gone, recorded) in &old {
+        if gone.as_os_str() != MANIFEST
+            && !output.contains(gone)
+            && recorded.is_some()
+            && digest_file(&out.join(gone)) == *recorded
+        {
+            steps.push(Step::Remove(gone.clone()));
         }
+    }
+    let mut journal = format!(
+        "# thirdside report: an update of this folder in progress. If you see this file, the run\n# was interrupted; the next `thirdside report` into this folder rolls it back.\nstaging {}\n",
+        staging
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    );
+    for dir in &folders {
+        journal.push_str(&Step::Folder(dir.clone()).line());
+    }
+    for step in &steps {
+        journal.push_str(&step.line());
+    }
+    let journal_path = out.join(JOURNAL);
+    replace_atomically(&journal_path, journal.as_bytes(), true).map_err(io(&journal_path))?;
+
+    let mut done: Vec<Step> = Vec::new();
+    let result = (|| {
+        crash_point("journal")?;
+        for dir in &folders {
+            done.push(Step::Folder(dir.clone()));
+            let at = out.join(dir);
+            std::fs::create_dir(&at).map_err(io(&at))?;
+        }
+        for (n, step) in steps.iter().enumerate() {
+            done.push(step.clone());
+            match step {
+                Step::Create(path) => {
+                    let target = out.join(path);
+                    move_file(&staging.join("new").join(path), &target).map_err(io(&target))?;
+                }
+                Step::Replace(path) | Step::Remove(path) => {
+                    let target = out.join(path);
+                    let aside = staging.join("old").join(path);
+                    if let Some(parent) = aside.parent() {
+                        std::fs::create_dir_all(parent).map_err(io(parent))?;
+                    }
+                    std::fs::rename(&target, &aside).map_err(io(&target))?;
+                    if matches!(step, Step::Replace(_)) {
+                        move_file(&staging.join("new").join(path), &target).map_err(io(&target))?;
+                    }
+                }
+                Step::Folder(_) => {}
+            }
+            crash_point(&format!("move-{}", n + 1))?;
+        }
+        crash_point("moved")
+    })();
+    if let Err(error) = result {
+        // Put back what was moved, then say what failed.
+        roll_back(out, staging, &done)?;
+        std::fs::remove_file(&journal_path).map_err(io(&journal_path))?;
+        return Err(error);
+    }
+    std::fs::remove_file(&journal_path).map_err(io(&journal_path))?;
+    // Past the commit a fault cannot be injected, only a kill.
+    let _ = crash_point("committed");
+    // Folders that removing a file left empty go too (deepest first; a folder that is
+    // not empty stays).
+    let mut emptied: Vec<&Path> = steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Remove(p) => Some(p.as_path()),
+            _ => None,
+        })
+        .flat_map(|p| p.ancestors().skip(1))
+        .filter(|d| !d.as_os_str().is_empty())
+        .collect();
+    emptied.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    emptied.dedup();
+    for dir in emptied {
+        let _ = std::fs::remove_dir(out.join(dir));
     }
     Ok(())
 }
 
 /// The files in `out` that differ from the report: changed, missing, or written by an
-/// earlier run and no longer generated, in path order. Empty when `out` is current.
+/// earlier run and no longer generated, in path order; and an update left unfinished.
+/// Empty when `out` is current.
 pub fn stale(out: &Path, output: &Output) -> Vec<String> {
     let mut stale: Vec<(PathBuf, String)> = match &output.sink {
         Sink::Compare(_) => lock(&output.stale)
@@ -605,13 +1254,19 @@ pub fn stale(out: &Path, output: &Output) -> Vec<String> {
     };
     stale.sort();
     let mut stale: Vec<String> = stale.into_iter().map(|(_, s)| s).collect();
-    for gone in previous(out) {
+    for gone in previous(out).into_keys() {
         if !output.contains(&gone) && gone.as_os_str() != MANIFEST {
             stale.push(format!(
                 "{} (no longer generated)",
                 out.join(&gone).display()
             ));
         }
+    }
+    if std::fs::symlink_metadata(out.join(JOURNAL)).is_ok() {
+        stale.push(format!(
+            "{} (an update was interrupted; the next report rolls it back)",
+            out.join(JOURNAL).display()
+        ));
     }
     stale
 }

@@ -349,7 +349,7 @@ pub fn score(corpus: &Corpus, rubric: &Rubric) -> Scores {
     let codings = corpus
         .cases
         .iter()
-        .filter(|r| r.case.rubric.get_ref() == rubric.id.get_ref())
+        .filter(|r| r.uses(rubric))
         .map(|record| score_case(rubric, record))
         .collect();
     from_codings(rubric, codings)

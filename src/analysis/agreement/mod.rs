@@ -86,11 +86,7 @@ fn alpha_result(id: &str, units: &[Vec<Option<f64>>], metric: Metric) -> AlphaRe
 /// Agreement among the codings against `rubric` in `corpus`.
 pub fn agreement(corpus: &Corpus, rubric: &Rubric) -> Agreement {
     let mut by_id: BTreeMap<&str, Vec<&CaseRecord>> = BTreeMap::new();
-    for record in corpus
-        .cases
-        .iter()
-        .filter(|r| r.case.rubric.get_ref() == rubric.id.get_ref())
-    {
+    for record in corpus.cases.iter().filter(|r| r.uses(rubric)) {
         by_id.entry(record.id()).or_default().push(record);
     }
     by_id.retain(|_, records| records.len() >= 2);

@@ -17,6 +17,10 @@ pub struct Case {
     pub kind: Kind,
     /// The id of the rubric the case is coded against.
     pub rubric: Spanned<String>,
+    /// The version of that rubric, when the case pins one. Unpinned, the case uses the
+    /// only loaded version of its rubric, or 1.0.0 (with a warning) when several are.
+    #[serde(default)]
+    pub rubric_version: Option<Spanned<String>>,
     /// When it started: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     pub start: Spanned<String>,
     /// When it ended, if it has.
@@ -171,6 +175,19 @@ pub struct Evidence {
     /// The source's own citation for the passage.
     #[serde(default)]
     pub cites: Option<String>,
+    /// When the fact became known (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as precise as the
+    /// source); `audit --as-of` ignores evidence dated after its date.
+    #[serde(default)]
+    pub date: Option<Spanned<String>>,
+}
+
+impl Evidence {
+    /// The record's date, when it has a valid one (validation reports the others).
+    pub fn known_on(&self) -> Option<crate::corpus::date::PartialDate> {
+        self.date
+            .as_ref()
+            .and_then(|d| crate::corpus::date::PartialDate::parse(d.get_ref()).ok())
+    }
 }
 
 /// The coding of one indicator.

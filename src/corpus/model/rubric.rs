@@ -12,7 +12,9 @@ pub struct Rubric {
     pub id: Spanned<String>,
     /// Human title.
     pub title: String,
-    /// Version string; printed with every score.
+    /// Version string; printed with every score. A rubric is identified by its id and
+    /// version together: several versions of one id may be loaded side by side, and a
+    /// case picks one with `rubric_version` (see [`Rubric::key`]).
     pub version: String,
     /// What the rubric is for.
     #[serde(default)]
@@ -25,6 +27,40 @@ pub struct Rubric {
     pub weights_rationale: Option<String>,
     /// The criteria, in display order.
     pub criteria: Spanned<Vec<Criterion>>,
+}
+
+impl Rubric {
+    /// `id@version`: what names one version of a rubric on the command line and in
+    /// messages.
+    pub fn key(&self) -> String {
+        format!("{}@{}", self.id.get_ref(), self.version)
+    }
+
+    /// Whether this is the rubric `id` in `version`.
+    pub fn is(&self, id: &str, version: &str) -> bool {
+        self.id.get_ref() == id && self.version == version
+    }
+}
+
+/// The version an unpinned case resolves to when several versions of its rubric are
+/// loaded: the version every rubric had before versions could be pinned.
+pub const UNPINNED_VERSION: &str = "1.0.0";
+
+/// Orders version strings: dot-separated parts compared as numbers when both are
+/// numbers (so `1.10.0` follows `1.9.0`), otherwise as text; ties by the whole text.
+pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+    let parts = |v: &'_ str| -> Vec<String> { v.split('.').map(str::to_string).collect() };
+    let (pa, pb) = (parts(a), parts(b));
+    for (x, y) in pa.iter().zip(pb.iter()) {
+        let order = match (x.parse::<u64>(), y.parse::<u64>()) {
+            (Ok(x), Ok(y)) => x.cmp(&y),
+            _ => x.cmp(y),
+        };
+        if order != std::cmp::Ordering::Equal {
+            return order;
+        }
+    }
+    pa.len().cmp(&pb.len()).then_with(|| a.cmp(b))
 }
 
 /// One criterion of a rubric.
@@ -87,6 +123,10 @@ pub struct Level {
     /// The observable indicators that must be met to reach this level.
     #[serde(default)]
     pub indicators: Vec<Indicator>,
+    /// The sin of mediation an effort risks when this level fails for an unmet
+    /// indicator of it (optional); an audit names it instead of the criterion's.
+    #[serde(default)]
+    pub sin: Option<Sin>,
 }
 
 /// An observable indicator.
@@ -97,6 +137,10 @@ pub struct Indicator {
     pub id: Spanned<String>,
     /// The statement a coder marks met, unmet or unknown.
     pub text: String,
+    /// The sin of mediation an effort risks when this indicator is unmet (optional); an
+    /// audit names it when a gate fails on the indicator.
+    #[serde(default)]
+    pub sin: Option<Sin>,
 }
 
 /// The rule that turns a criterion's indicators into a level.
@@ -196,5 +240,21 @@ impl UnFundamental {
             UnFundamental::Coherence => "coherence",
             UnFundamental::QualityAgreements => "quality-agreements",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compare_versions;
+    use std::cmp::Ordering::*;
+
+    #[test]
+    fn versions_order_numerically_then_as_text() {
+        assert_eq!(compare_versions("1.0.0", "2.0.0"), Less);
+        assert_eq!(compare_versions("1.10.0", "1.9.0"), Greater);
+        assert_eq!(compare_versions("1.0", "1.0.0"), Less);
+        assert_eq!(compare_versions("1.0.0", "1.0.0"), Equal);
+        assert_eq!(compare_versions("1.0.0-beta", "1.0.0-alpha"), Greater);
+        assert_eq!(compare_versions("", "1"), Less);
     }
 }

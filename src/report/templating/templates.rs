@@ -29,6 +29,10 @@ use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// A user's template larger than this is refused before it is read: the shipped ones
+/// are a few kilobytes.
+pub const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
+
 /// Embedded HTML templates: (name, source). Names without `.hbs`.
 pub const HTML: &[(&str, &str)] = &[
     ("head", include_str!("templates/html/head.hbs")),
@@ -43,6 +47,7 @@ pub const HTML: &[(&str, &str)] = &[
     ("index", include_str!("templates/html/index.hbs")),
     ("case", include_str!("templates/html/case.hbs")),
     ("audit", include_str!("templates/html/audit.hbs")),
+    ("codebook", include_str!("templates/html/codebook.hbs")),
 ];
 
 /// Embedded Markdown templates: (name, source).
@@ -220,10 +225,7 @@ impl Templates {
                             names.join(", ")
                         )));
                     }
-                    let source = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-                        path: path.clone(),
-                        source,
-                    })?;
+                    let source = crate::corpus::read::read_text(&path, MAX_TEMPLATE_BYTES)?;
                     register(registry, &name, &source, &path.display().to_string())?;
                     (sub, &name, &source).hash(&mut hasher);
                     found += 1;
