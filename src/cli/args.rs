@@ -127,10 +127,10 @@ A second coding is a case file with the same case id and a different coding.code
 Levels use ordinal alpha; indicators use nominal alpha on met/unmet, with unknown
 treated as missing.")]
     Agreement(AgreementArgs),
-    /// Whether each criterion's order of indicators holds in the cases
+    /// Whether each criterion's indicators hold their order
     ///
-    /// Does each criterion's order of indicators hold in the cases? The pairs of
-    /// indicators that break it, and Loevinger's H with each indicator's H_i.
+    /// The pairs of indicators that break the order, and Loevinger's H with each
+    /// indicator's H_i.
     #[command(after_help = "Examples:
   thirdside scale
   thirdside scale --format json
@@ -367,8 +367,8 @@ pub struct SensitivityArgs {
     /// Input.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Number of weight vectors to draw.
-    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    /// Number of weight vectors to draw, at most 1,000,000.
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=crate::analysis::sensitivity::MAX_SAMPLES as u64))]
     pub samples: u64,
     /// Seed of the generator; the same seed gives the same output.
     #[arg(long, value_name = "S", default_value_t = 1)]
