@@ -26,6 +26,7 @@ fn every_command_accepts_format_json() {
         vec!["trend", FIXTURES[0], FIXTURES[1]],
         vec!["sensitivity", "--samples", "100", FIXTURES[0], FIXTURES[1]],
         vec!["agreement", "fixtures/rubrics", "fixtures/coders"],
+        vec!["scale", FIXTURES[0], FIXTURES[1]],
         vec![
             "report",
             "--out",
@@ -55,7 +56,8 @@ fn every_command_accepts_format_json() {
 
 #[test]
 fn tabular_output_is_csv_with_one_header() {
-    let runs: [Vec<&str>; 4] = [
+    let runs: [Vec<&str>; 5] = [
+        vec!["scale", FIXTURES[0], FIXTURES[1]],
         vec!["score", FIXTURES[0], FIXTURES[1]],
         vec!["trend", FIXTURES[0], FIXTURES[1]],
         vec!["sensitivity", "--samples", "100", FIXTURES[0], FIXTURES[1]],
