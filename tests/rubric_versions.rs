@@ -135,18 +135,19 @@ fn no_comparison_mixes_cases_of_two_versions() {
     let paths = [dir.path().join("rubrics"), dir.path().join("cases")];
     let checked = thirdside::load(&paths, &Options::default()).expect("load");
     assert_eq!(checked.errors(), 0, "{}", checked.report());
-    assert_eq!(checked.corpus.cases.len(), 12);
-    for (choice, version, prefix) in [
-        (None, "2.0.0", false),
-        (Some("peacemaking"), "2.0.0", false),
-        (Some("peacemaking@2.0.0"), "2.0.0", false),
-        (Some("peacemaking@1.0.0"), "1.0.0", true),
+    // Seven shipped cases (2.0.0) and six unpinned copies of the cases as first shipped.
+    assert_eq!(checked.corpus.cases.len(), 13);
+    for (choice, version, prefix, cases) in [
+        (None, "2.0.0", false, 7),
+        (Some("peacemaking"), "2.0.0", false, 7),
+        (Some("peacemaking@2.0.0"), "2.0.0", false, 7),
+        (Some("peacemaking@1.0.0"), "1.0.0", true, 6),
     ] {
         let rubric = thirdside::select_rubric(&checked.corpus, choice).expect("rubric");
         assert_eq!(rubric.version, version);
         let scores = thirdside::score::score(&checked.corpus, rubric);
         assert_eq!(scores.rubric_version, version);
-        assert_eq!(scores.cases.len(), 6, "{choice:?}");
+        assert_eq!(scores.cases.len(), cases, "{choice:?}");
         assert!(
             scores
                 .cases
