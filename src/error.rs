@@ -12,7 +12,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A path could not be read or written.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {}", path.display(), plain(source))]
     Io {
         /// The path.
         path: PathBuf,
@@ -36,6 +36,33 @@ pub enum Error {
     Stale(String),
 }
 
+/// What the system said, in plain words and without its error number ("(os error 2)").
+pub fn plain(error: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let words = match error.kind() {
+        K::NotFound => "there is no such file or folder",
+        K::PermissionDenied => "permission denied",
+        K::AlreadyExists => "it already exists",
+        K::IsADirectory => "it is a folder, not a file",
+        K::NotADirectory => "a part of the path is a file, not a folder",
+        K::DirectoryNotEmpty => "the folder is not empty",
+        K::ReadOnlyFilesystem => "the file system is read-only",
+        K::StorageFull => "the disk is full",
+        K::InvalidData => "the file is not valid text",
+        K::Interrupted => "interrupted",
+        K::UnexpectedEof => "the file ended early",
+        _ => "",
+    };
+    if !words.is_empty() {
+        return words.to_string();
+    }
+    let text = error.to_string();
+    match text.rfind(" (os error ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
+
 impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> ExitCode {
@@ -44,5 +71,23 @@ impl Error {
             Error::Template(_) => ExitCode::Failure,
             Error::Io { .. } | Error::Usage(_) => ExitCode::Usage,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn io_errors_read_plainly() {
+        let missing = std::fs::read("/no/such/thirdside/file").unwrap_err();
+        let error = super::Error::Io {
+            path: "/no/such/thirdside/file".into(),
+            source: missing,
+        };
+        assert_eq!(
+            error.to_string(),
+            "/no/such/thirdside/file: there is no such file or folder"
+        );
+        let other = std::io::Error::from_raw_os_error(5);
+        assert!(!super::plain(&other).contains("os error"));
     }
 }

@@ -76,6 +76,30 @@ fn trend_on_the_shipped_corpus() {
     assert_eq!(v["total"]["p_value"], 0.0083);
     assert_eq!(v["criteria"].as_array().map(Vec::len), Some(6));
     assert!(v["criteria"][0]["id"].is_string());
+    // The shipped total's tau is 1 on the evidence recorded, but a completion of the
+    // unknowns gives -1 (every total at a point of its interval, each below the one
+    // before): the rise does not hold.
+    assert_eq!(v["total"]["tau_min"], -1.0);
+    assert_eq!(v["total"]["tau_max"], 1.0);
+    assert_eq!(v["total"]["tau_bounds_exact"], true);
+    assert_eq!(v["total"]["rise_holds"], false);
+    assert!(v["total"].get("tau_lower").is_none());
+    assert!(v["total"].get("rise_holds_at_bounds").is_none());
+    // History 2014 -> 2016 is a step from met to unknown: not a decline.
+    let history = &v["criteria"][0];
+    assert_eq!(history["id"], "history");
+    assert_eq!(history["steps"][0]["delta"], -25.0);
+    assert!(history["steps"][0]["sure"].is_null());
+    let sure: Vec<&serde_json::Value> = v["criteria"]
+        .as_array()
+        .expect("criteria")
+        .iter()
+        .flat_map(|c| c["steps"].as_array().expect("steps"))
+        .map(|s| &s["sure"])
+        .filter(|s| !s.is_null())
+        .collect();
+    assert!(sure.iter().all(|s| *s == "rise" || *s == "decline"));
+    assert!(sure.contains(&&serde_json::json!("rise")));
     insta::assert_snapshot!("trend_json", json.stdout);
 }
 
@@ -202,4 +226,72 @@ fn the_report_marks_combined_cases() {
         "{index}"
     );
     assert!(!index.contains("Gamma talks (codings"));
+}
+
+#[test]
+fn scale_on_the_shipped_corpus_says_there_are_too_few_cases() {
+    let out = Test::new()
+        .current_dir(common::root_dir())
+        .arg("scale")
+        .success();
+    assert!(
+        out.stdout
+            .contains("With 7 cases there are too few for these figures to mean anything"),
+        "{}",
+        out.stdout
+    );
+    insta::assert_snapshot!("scale_text", out.stdout);
+    let json = Test::new()
+        .current_dir(common::root_dir())
+        .args(["scale", "--format", "json"])
+        .success();
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(v["cases"], 7);
+    let criteria = v["criteria"].as_array().expect("criteria");
+    assert_eq!(criteria.len(), 6);
+    for c in criteria {
+        for key in ["id", "rule", "order_violations", "h", "items", "cases_used"] {
+            assert!(c.get(key).is_some(), "{key} missing in {c}");
+        }
+        assert_eq!(c["too_few_cases"], true);
+    }
+    // Role: the ICG (at its launch and over 2019) runs no process yet shapes the
+    // substance: the 1.0.0 order broken, which 2.0.0 answers with `count`.
+    let role = criteria.iter().find(|c| c["id"] == "role").expect("role");
+    assert_eq!(
+        role["order_violations"],
+        serde_json::json!([{"lower": "runs-the-process", "higher": "shapes-substance", "cases": 2}])
+    );
+    insta::assert_snapshot!("scale_json", json.stdout);
+}
+
+#[test]
+fn scale_counts_a_case_coded_twice_once() {
+    let json = Test::new()
+        .args(["scale", "--format", "json"])
+        .args(CODERS)
+        .success();
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    let cases = Test::new()
+        .args(["score", "--format", "json"])
+        .args(CODERS)
+        .success();
+    let s: serde_json::Value = serde_json::from_str(&cases.stdout).expect("json");
+    assert_eq!(
+        v["cases"],
+        s["cases"].as_array().map(Vec::len).expect("cases")
+    );
+}
+
+#[test]
+fn the_report_has_a_scale_validity_note() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    Test::new()
+        .current_dir(common::root_dir())
+        .args(["report", "--out"])
+        .arg(dir.path().to_string_lossy())
+        .success();
+    let md = std::fs::read_to_string(dir.path().join("index.md")).expect("index.md");
+    assert!(md.contains("### Does the scale hold?"), "{md}");
+    assert!(md.contains("Scale validity (thirdside scale): history H 1.000"));
 }

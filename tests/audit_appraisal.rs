@@ -453,3 +453,97 @@ fn indicator_gates_with_unknown_ids_are_reported_with_positions_and_suggestions(
     );
     assert!(err.contains("did you mean `history`?"), "{err}");
 }
+
+#[test]
+fn as_of_leaves_context_and_results_resting_on_later_evidence_unknown() {
+    let run = |extra: &[&str]| {
+        let out = Test::new()
+            .args([
+                "audit",
+                "fixtures/appraisal/context-dated.toml",
+                "--corpus",
+                CORPUS,
+                "--format",
+                "json",
+            ])
+            .args(extra)
+            .run();
+        assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+        json(&out)
+    };
+    let spoilers = |json: &Value| {
+        json["context"]
+            .as_array()
+            .expect("context")
+            .iter()
+            .find(|f| f["factor"] == "spoilers")
+            .expect("spoilers")
+            .clone()
+    };
+    let now = run(&[]);
+    assert_eq!(spoilers(&now)["reading"], "absent");
+    assert_eq!(now["results"]["agreement"], "none");
+    assert_eq!(indicator(&now, "concreteness", "agenda")["status"], "unmet");
+    let then = run(&["--as-of", "2019-06-30"]);
+    let factor = spoilers(&then);
+    assert_eq!(factor["reading"], "unknown");
+    assert_eq!(factor["evidence"], serde_json::json!([]));
+    assert_eq!(
+        factor["note"],
+        "as of 2019-06-30, unknown: it rests only on evidence dated after that day (e2)"
+    );
+    assert_eq!(then["results"]["agreement"], "unknown");
+    assert_eq!(then["results"]["implementation"], "unknown");
+    // The unmet agenda rested on e2 alone; the history resting on e1 is kept.
+    assert_eq!(
+        indicator(&then, "concreteness", "agenda")["status"],
+        "unknown"
+    );
+    assert_eq!(indicator(&then, "history", "names-past")["status"], "met");
+    // Undated, or not certainly after: kept. `2020` is certainly after 2019-06-30, but
+    // not after `2020-03`.
+    let later = run(&["--as-of", "2020-03"]);
+    assert_eq!(spoilers(&later)["reading"], "absent");
+}
+
+#[test]
+fn the_report_shows_a_criterion_that_does_not_apply_as_n_a() {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("reports");
+    Test::new()
+        .args(["report", CORPUS, CASE, "--out"])
+        .arg(out.to_str().expect("path"))
+        .success();
+    let index = std::fs::read_to_string(out.join("index.md")).expect("index");
+    let row = index
+        .lines()
+        .find(|l| l.contains("cases/2019-gated.md"))
+        .expect("the case's row");
+    assert!(row.contains("| n/a |"), "{row}");
+    assert!(row.contains("33.3"), "{row}");
+    let page = std::fs::read_to_string(out.join("cases/2019-gated.md")).expect("page");
+    assert!(page.contains("n/a"), "{page}");
+    let audit = std::fs::read_to_string(out.join("audits/2019-gated.md")).expect("audit");
+    assert!(audit.contains("| n/a of 2 (n/a) |"), "{audit}");
+}
+
+#[test]
+fn a_passed_audit_counts_flagged_advisory_indicator_gates() {
+    let dir = tempfile::tempdir().expect("temp");
+    let policy = dir.path().join("p.toml");
+    std::fs::write(
+        &policy,
+        "rubric = \"mini\"\n[indicators.history.names-past]\ngate = \"enforced\"\n[indicators.history.builds-on]\ngate = \"advisory\"\n",
+    )
+    .expect("write");
+    let out = Test::new()
+        .args(["audit", CASE, "--corpus", CORPUS, "--policy"])
+        .arg(policy.to_str().expect("path"))
+        .success();
+    assert!(
+        out.stdout
+            .contains("PASSED: no enforced gate fails; 1 advisory gate is flagged."),
+        "{}",
+        out.stdout
+    );
+}

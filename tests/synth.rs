@@ -327,7 +327,7 @@ fn a_chart_of_many_efforts_plots_the_mean_of_each_start_year() {
         p.labels[0],
         (years[0].to_string(), format!("{} efforts", first.len()))
     );
-    let svg = chart("t", &p);
+    let svg = chart("t", "s", &p);
     assert!(svg.contains("Start year (mean of the efforts that began in it)"));
     assert_eq!(
         svg.matches("<circle").count(),

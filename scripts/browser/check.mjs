@@ -82,9 +82,9 @@ for (const [width, height] of widths) {
           );
         }
       }
-      for (const svg of document.querySelectorAll("svg.progression")) {
+      for (const chart of document.querySelectorAll(".progression")) {
         out.charts += 1;
-        for (const g of svg.querySelectorAll("g.series")) out.series.push(g.dataset.series);
+        for (const g of chart.querySelectorAll("g.series")) out.series.push(g.dataset.series);
       }
       for (const t of document.querySelectorAll("svg text")) {
         const ctm = t.getScreenCTM();

@@ -9,15 +9,18 @@
 //!   [`sensitivity::dirichlet`].
 //! - [`agreement`]: agreement between the coders of cases coded more than once;
 //!   Krippendorff's alpha and its bootstrap interval in [`agreement::alpha`].
+//! - [`scale`]: whether each criterion's order of indicators holds in the cases; the
+//!   pairs that break it and Loevinger's H in [`scale::mokken`].
 //! - [`seed`]: the one portable generator every randomised procedure uses, so the same
 //!   seed gives the same result on every platform.
 //!
-//! The statistics modules (`kendall`, `dirichlet`, `alpha`) know nothing of rubrics,
+//! The statistics modules (`kendall`, `bounds`, `mokken`, `dirichlet`, `alpha`) know nothing of rubrics,
 //! cases or evidence, read no files, clocks or environment, and decide nothing about
 //! what a result means; the analyses around them do. Their main items are re-exported
 //! here.
 
 pub mod agreement;
+pub mod scale;
 pub mod seed;
 pub mod sensitivity;
 pub mod trend;

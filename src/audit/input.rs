@@ -1,9 +1,13 @@
-//! Where `audit` and `new` find the corpus, and how the audited case joins it.
+//! Where every command finds its corpus, and how the audited case joins it.
 //!
-//! The corpus is, in order of preference: the folder given with `--corpus DIR`
-//! (`DIR/rubrics/` and `DIR/cases/`); `rubrics/` and `cases/` when the current folder
-//! has `rubrics/` (like every other command); otherwise the corpus embedded in the
-//! binary ([`crate::corpus::embedded`]).
+//! The corpus is, in order of preference ([`CorpusSource::resolve`]): the folder given
+//! with `--corpus DIR` (`DIR/rubrics/` and `DIR/cases/`); the nearest folder upward
+//! from the current one that holds `rubrics/`, as cargo finds `Cargo.toml`; otherwise
+//! the corpus embedded in the binary ([`crate::corpus::embedded`]), read through its
+//! `(built-in)/…` paths like files on disk. [`CorpusSource::paths`] turns the paths a
+//! user gave into what is read: a case file alone is checked against the corpus's
+//! rubric and bibliography (with, against the built-in corpus, the user's own
+//! `bibliography.toml` beside the file).
 //!
 //! The audited case file is read once: when it lies inside the corpus's `cases/` it is
 //! the copy read from there. When it has the id of another file of the corpus, it
@@ -17,29 +21,47 @@ use std::path::{Path, PathBuf};
 /// Where the corpus comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CorpusSource {
-    /// A folder holding `rubrics/` and, usually, `cases/`.
+    /// A folder holding `rubrics/` and, usually, `cases/` (empty: the current folder).
     Dir(PathBuf),
     /// The corpus embedded in the binary.
     Embedded,
 }
 
 impl CorpusSource {
-    /// `--corpus DIR` if given (it must hold `rubrics/`), else the current folder if it
-    /// holds `rubrics/`, else the embedded corpus.
+    /// `--corpus DIR` if given (it must hold `rubrics/`), else the nearest folder upward
+    /// from the current one that holds `rubrics/`, else the embedded corpus.
     pub fn resolve(flag: Option<&Path>) -> Result<CorpusSource, Error> {
         match flag {
             Some(dir) if dir.join("rubrics").is_dir() => Ok(CorpusSource::Dir(dir.to_path_buf())),
             Some(dir) => Err(Error::Usage(format!(
-                "--corpus {}: no rubrics/ folder there",
+                "--corpus {}: there is no rubrics/ folder there; give the folder that holds rubrics/ and cases/",
                 dir.display()
             ))),
-            None if Path::new("rubrics").is_dir() => Ok(CorpusSource::Dir(PathBuf::new())),
-            None => Ok(CorpusSource::Embedded),
+            None => Ok(Self::upward(Path::new("")).unwrap_or(CorpusSource::Embedded)),
         }
     }
 
-    /// The folders read for a [`CorpusSource::Dir`]: `rubrics/`, and `cases/` if it
-    /// exists. Empty for the embedded corpus.
+    /// The nearest of `start` (relative to the current folder) and the folders above
+    /// it that holds `rubrics/`, named relative to the current folder (`""`, `".."`,
+    /// `"../.."`).
+    fn upward(start: &Path) -> Option<CorpusSource> {
+        let here = std::env::current_dir().ok()?.join(start);
+        let mut relative = start.to_path_buf();
+        for dir in here.ancestors() {
+            if dir.join("rubrics").is_dir() {
+                return Some(CorpusSource::Dir(relative));
+            }
+            relative.push("..");
+        }
+        None
+    }
+
+    /// True for the embedded corpus.
+    pub fn is_embedded(&self) -> bool {
+        *self == CorpusSource::Embedded
+    }
+
+    /// The folders read: `rubrics/`, and `cases/` if it exists.
     pub fn folders(&self) -> Vec<PathBuf> {
         match self {
             CorpusSource::Dir(dir) => {
@@ -50,35 +72,69 @@ impl CorpusSource {
                 }
                 folders
             }
-            CorpusSource::Embedded => Vec::new(),
+            CorpusSource::Embedded => vec![
+                crate::corpus::embedded::path("rubrics"),
+                crate::corpus::embedded::path("cases"),
+            ],
         }
+    }
+
+    /// The rubrics folder.
+    fn rubrics(&self) -> PathBuf {
+        match self {
+            CorpusSource::Dir(dir) => dir.join("rubrics"),
+            CorpusSource::Embedded => crate::corpus::embedded::path("rubrics"),
+        }
+    }
+
+    /// What a command reads for the paths a user gave: the corpus's folders when none
+    /// were given; the paths as given when they hold a rubric; otherwise the paths and
+    /// the corpus's rubrics and bibliography (a bibliography among the paths stands in
+    /// for the corpus's), and, against the built-in corpus, the `bibliography.toml`
+    /// beside each case file given, which adds to the built-in bibliography.
+    pub fn paths(&self, given: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+        if given.is_empty() {
+            return Ok(self.folders());
+        }
+        let files = crate::corpus::load::files(given)?;
+        let kinds = |kind| files.iter().any(|p| FileKind::of(p) == kind);
+        if kinds(FileKind::Rubric) || !kinds(FileKind::Case) {
+            return Ok(given.to_vec());
+        }
+        let has_bibliography = files
+            .iter()
+            .any(|p| FileKind::of(p) == FileKind::Bibliography);
+        let mut paths = given.to_vec();
+        let rubrics = crate::corpus::load::files(&[self.rubrics()])?
+            .into_iter()
+            .filter(|p| !has_bibliography || FileKind::of(p) != FileKind::Bibliography);
+        paths.extend(rubrics);
+        if self.is_embedded() && !has_bibliography {
+            let mut beside: Vec<PathBuf> = files
+                .iter()
+                .filter_map(|p| Some(p.parent()?.join("bibliography.toml")))
+                .filter(|p| p.is_file())
+                .collect();
+            beside.sort();
+            beside.dedup();
+            paths.extend(beside.into_iter().take(1));
+        }
+        Ok(paths)
     }
 
     /// The corpus's files, parsed.
     pub fn inputs(&self) -> Result<Inputs, Error> {
-        match self {
-            CorpusSource::Dir(_) => Inputs::read(&self.folders()),
-            CorpusSource::Embedded => Ok(crate::corpus::embedded::corpus()),
-        }
+        Inputs::read(&self.folders())
     }
 
     /// The rubrics and the bibliography alone, without a case: what `new` scaffolds
     /// from. The folders are listed, but no case file is read.
     pub fn rubric_inputs(&self) -> Result<Inputs, Error> {
-        match self {
-            CorpusSource::Dir(_) => {
-                let files: Vec<PathBuf> = crate::corpus::load::files(&self.folders())?
-                    .into_iter()
-                    .filter(|p| FileKind::of(p) != FileKind::Case)
-                    .collect();
-                Inputs::read(&files)
-            }
-            CorpusSource::Embedded => {
-                let mut inputs = crate::corpus::embedded::corpus();
-                inputs.cases.clear();
-                Ok(inputs)
-            }
-        }
+        let files: Vec<PathBuf> = crate::corpus::load::files(&self.folders())?
+            .into_iter()
+            .filter(|p| FileKind::of(p) != FileKind::Case)
+            .collect();
+        Inputs::read(&files)
     }
 }
 
@@ -185,6 +241,13 @@ fn load(source: &CorpusSource, case: &Path) -> Result<AuditInput, Error> {
             case.to_path_buf()
         }
     };
+    // The user's own bibliography beside the case adds to the built-in one.
+    if source.is_embedded()
+        && let Some(beside) = case.parent().map(|p| p.join("bibliography.toml"))
+        && beside.is_file()
+    {
+        inputs.add_file(&beside)?;
+    }
     let id = inputs
         .cases
         .iter()

@@ -3,9 +3,11 @@
 //!
 //! For each criterion the audit gives the case's level and interval, whether the policy
 //! flags it (its level on the evidence recorded is below the policy's minimum) and the
-//! sin of mediation that names the risk, the past effort that did best on it with the
-//! evidence of how, and the rubric's guidance. Then the total, where it would rank among
-//! the past efforts, and the unknown indicators whose answers would move the total most.
+//! sin of mediation the rubric ties to what fails, the past effort that did best on it
+//! with the evidence of how, and the rubric's guidance. Then the policy's gates on single
+//! indicators, the total, where it would rank among the past efforts, the case's coded
+//! context and results, and the unknown indicators whose answers would move the total
+//! most.
 //!
 //! Definitions, also in the README:
 //! - **past efforts** are the corpus's cases of kind `effort` coded against the same
@@ -22,11 +24,19 @@
 //!   past efforts that certainly began after it are left out;
 //! - a criterion is **flagged** when its level (unknown counted as unmet) is below its
 //!   gate's minimum; the gate's verdict is `open` when the upper level reaches the
-//!   minimum (finding out could clear it) and `fail` when even that does not;
-//! - the audit **passes** unless an `enforced` gate is flagged or the total is below
-//!   `fail_under`;
-//! - **rank** `r` of `n`: one plus the number of past efforts whose total is strictly
-//!   higher (ties share a rank), among the past efforts and this case;
+//!   minimum (finding out could clear it) and `fail` when even that does not, and
+//!   `not-applicable` (never flagged) when no indicator of the criterion applies;
+//! - an **indicator gate** requires one indicator met: `pass` when it is, `open` when
+//!   unknown, `fail` when unmet, `not-applicable` when it cannot apply; `open` and
+//!   `fail` flag it;
+//! - the **sin** named: for a failed criterion gate, the sin the rubric ties to the
+//!   first unmet indicator of levels 1 to the minimum, or to that indicator's level; for
+//!   a failed indicator gate, its indicator's; none for an open gate (silence is no sin)
+//!   and never the criterion's own by default (`guards_against`);
+//! - the audit **passes** unless an `enforced` gate (criterion or indicator) is flagged
+//!   or the total is below `fail_under`;
+//! - **rank** `r` of `n`: one plus the number of past efforts begun before the case
+//!   whose total is strictly higher (ties share a rank), among those and this case;
 //! - the past efforts are **listed** with their totals when there are at most
 //!   [`PAST_LISTED`]; with more, the ones nearest this case's total are listed;
 //! - an unknown indicator's **gain** is how much the total would rise were it met, the

@@ -158,15 +158,21 @@ pub fn parse(
 ) -> Result<(Policy, PolicyProblems), PolicyProblems> {
     let mut sources = SourceMap::new();
     sources.insert(path, text.to_string());
-    let file = match toml::from_str::<PolicyFile>(text) {
-        Ok(file) => file,
-        Err(err) => {
-            let mut d = Diagnostic::error(path, err.span(), err.message().trim());
-            if err.message().starts_with("unknown field") {
-                d = d.with_help("a policy has `rubric`, `description`, [criteria.<id>] tables with `minimum`, `gate` and `reason`, and [indicators.<criterion id>.<indicator id>] tables with `gate` and `reason`");
-            }
+    // Every shape problem at once ([`crate::corpus::recover`]); then, when the repaired
+    // file still says what it gates, its checks against the rubric too.
+    let recovered = crate::corpus::recover::parse::<PolicyFile>(path, text);
+    let mut parse_problems = recovered.problems;
+    for d in &mut parse_problems {
+        if d.message.starts_with("unknown field") && d.help.is_none() {
+            d.help = Some("a policy has `rubric`, `description`, [criteria.<id>] tables with `minimum`, `gate` and `reason`, and [indicators.<criterion id>.<indicator id>] tables with `gate` and `reason`".to_string());
+        }
+    }
+    let tainted = recovered.tainted;
+    let file = match recovered.value {
+        Some(file) if parse_problems.is_empty() || recovered.checkable => file,
+        _ => {
             return Err(PolicyProblems {
-                diagnostics: vec![d],
+                diagnostics: parse_problems,
                 sources,
             });
         }
@@ -312,6 +318,12 @@ pub fn parse(
             });
         }
     }
+    diagnostics.retain(|d| {
+        !d.span
+            .as_ref()
+            .is_some_and(|s| crate::corpus::recover::is_synthetic(s) || tainted.contains(s))
+    });
+    diagnostics.extend(parse_problems);
     diagnostics.sort_by_key(|d| d.span.as_ref().map(|s| s.start));
     if diagnostics
         .iter()
@@ -442,6 +454,31 @@ guidance = "G"
     }
 
     #[test]
+    fn a_policy_with_three_mistakes_is_reported_whole() {
+        let text = "rubric = \"other\"\ndescripton = \"x\"\n[criteria.history]\nminimum = \"1\"\ngate = \"Enforced\"\n";
+        let problems = parse(Path::new("p.toml"), text, &rubric()).unwrap_err();
+        let report = problems.report();
+        assert!(
+            report.contains("p.toml:1:10: error: the policy is for rubric `other`"),
+            "{report}"
+        );
+        assert!(
+            report.contains("p.toml:2:1: error: unknown field `descripton`"),
+            "{report}"
+        );
+        assert!(report.contains("did you mean `description`?"), "{report}");
+        assert!(
+            report.contains("p.toml:4:11: error: invalid type"),
+            "{report}"
+        );
+        assert!(
+            report.contains("p.toml:5:8: error: unknown variant `Enforced`"),
+            "{report}"
+        );
+        assert_eq!(problems.diagnostics.len(), 4, "{report}");
+    }
+
+    #[test]
     fn a_zero_minimum_warns() {
         let text = "rubric = \"r\"\n[criteria.history]\nminimum = 0\ngate = \"enforced\"\n";
         let (_, warnings) = parse(Path::new("p.toml"), text, &rubric()).unwrap();
@@ -459,12 +496,59 @@ guidance = "G"
         let rubric = checked.corpus.rubric("peacemaking").unwrap();
         let (policy, warnings) = default_policy(rubric).unwrap().unwrap();
         assert!(warnings.diagnostics.is_empty(), "{}", warnings.report());
-        for id in ["history", "impartiality"] {
-            assert_eq!(
-                policy.gate(id).map(|g| g.enforcement),
-                Some(Enforcement::Enforced),
-                "{id}"
-            );
-        }
+        assert_eq!(
+            policy.gate("impartiality").map(|g| g.enforcement),
+            Some(Enforcement::Enforced)
+        );
+        // Building on the previous efforts is enforced on its own indicator.
+        let gated: Vec<(&str, &str, Enforcement)> = policy
+            .indicator_gates
+            .iter()
+            .map(|g| (g.criterion.as_str(), g.indicator.as_str(), g.enforcement))
+            .collect();
+        assert!(gated.contains(&("history", "adapts-to-past-failures", Enforcement::Enforced)));
+        // Every gate says why.
+        assert!(policy.gates.iter().all(|g| g.reason.is_some()));
+        assert!(policy.indicator_gates.iter().all(|g| g.reason.is_some()));
+    }
+
+    #[test]
+    fn indicator_gates_parse_in_rubric_order_with_their_reasons() {
+        let text =
+            "rubric = \"r\"\n[indicators.history.i]\ngate = \"advisory\"\nreason = \"why\"\n";
+        let (policy, warnings) = parse(Path::new("p.toml"), text, &rubric()).unwrap();
+        assert!(warnings.diagnostics.is_empty());
+        assert!(policy.gates.is_empty());
+        assert_eq!(
+            policy.indicator_gates,
+            [IndicatorGate {
+                criterion: "history".to_string(),
+                indicator: "i".to_string(),
+                enforcement: Enforcement::Advisory,
+                reason: Some("why".to_string()),
+            }]
+        );
+    }
+
+    #[test]
+    fn indicator_gates_on_unknown_ids_are_reported_with_their_place() {
+        let text = "rubric = \"r\"\n[indicators.history.j]\ngate = \"enforced\"\n[indicators.histry.i]\ngate = \"enforced\"\n[indicators.history.i]\ngate = \"enforced\"\nrequire = \"met\"\n";
+        let problems = parse(Path::new("p.toml"), text, &rubric()).unwrap_err();
+        let report = problems.report();
+        assert!(report.contains("unknown field `require`"), "{report}");
+        let text = "rubric = \"r\"\n[indicators.history.zzz]\ngate = \"enforced\"\n[indicators.histry.i]\ngate = \"enforced\"\n";
+        let problems = parse(Path::new("p.toml"), text, &rubric()).unwrap_err();
+        let report = problems.report();
+        assert_eq!(problems.diagnostics.len(), 2, "{report}");
+        assert!(
+            report.contains("p.toml:2:21: error: criterion `history` has no indicator `zzz`"),
+            "{report}"
+        );
+        assert!(report.contains("use one of `i`"), "{report}");
+        assert!(
+            report.contains("p.toml:4:13: error: rubric `r` has no criterion `histry`"),
+            "{report}"
+        );
+        assert!(report.contains("did you mean `history`?"), "{report}");
     }
 }

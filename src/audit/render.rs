@@ -193,7 +193,12 @@ fn wrap(text: &str, indent: &str) -> String {
 /// The verdict line.
 fn verdict_line(audit: &Audit) -> String {
     if audit.passed {
-        let flagged = audit.criteria.iter().filter(|c| c.flagged).count();
+        let flagged = audit.criteria.iter().filter(|c| c.flagged).count()
+            + audit
+                .indicator_gates
+                .iter()
+                .filter(|g| matches!(g.verdict, Verdict::Open | Verdict::Fail))
+                .count();
         if flagged == 0 {
             "PASSED: no criterion is flagged.".to_string()
         } else {

@@ -8,7 +8,8 @@ use std::path::PathBuf;
 /// Score peacemaking efforts against rubrics, from case files in which every judgment is
 /// backed by evidence.
 ///
-/// From the repository root the defaults (rubrics/, cases/, reports/) need no flags.
+/// Every command finds its corpus the same way: --corpus DIR, else the nearest folder
+/// upward holding rubrics/, else the corpus built into the binary.
 #[derive(Debug, Parser)]
 #[command(name = "thirdside", version, about, long_about = None)]
 #[command(after_help = "Examples:
@@ -53,8 +54,9 @@ pub enum Command {
   thirdside audit mine.toml --format md > audit.md
   thirdside audit mine.toml --policy my-policy.toml --format json
 
-Without rubrics/ in the current folder (and without --corpus), the rubric, bibliography
-and past efforts built into the binary are used. The default policy is
+The corpus is --corpus DIR, else the nearest folder upward holding rubrics/, else the
+rubric, bibliography and past efforts built into the binary (with a bibliography.toml
+beside the case, which adds to the built-in one). The default policy is
 policies/default.toml, built in too. Exit codes: 0 the audit passed; 1 an enforced gate
 (or --fail-under) failed, or the input is invalid; 2 usage or I/O error.")]
     Audit(AuditArgs),
@@ -107,19 +109,35 @@ A second coding is a case file with the same case id and a different coding.code
 Levels use ordinal alpha; indicators use nominal alpha on met/unmet, with unknown
 treated as missing.")]
     Agreement(AgreementArgs),
+    /// Does each criterion's order of indicators hold in the cases? The pairs of
+    /// indicators that break it, and Loevinger's H with each indicator's H_i.
+    #[command(after_help = "Examples:
+  thirdside scale
+  thirdside scale --format json
+
+Each case is a respondent, each indicator an item; unknown is not a response. H is 1
+for a perfect cumulative order and near 0 for none; below 0.3 (Mokken's threshold)
+the indicators do not form a scale. With few cases the figures mean nothing yet, and
+the output says so.")]
+    Scale(ScaleArgs),
 }
 
 /// Where the input is.
 #[derive(Debug, clap::Args)]
 pub struct InputArgs {
-    /// Files or folders to read (default: rubrics/ and cases/). Folders are searched for
-    /// .toml files; bibliography.toml is the bibliography, files under a folder named
-    /// rubrics are rubrics, every other file is a case.
+    /// Files or folders to read (default: the corpus's rubrics/ and cases/). Folders are
+    /// searched for .toml files; bibliography.toml is the bibliography, files under a
+    /// folder named rubrics are rubrics, every other file is a case. Case files given
+    /// without a rubric are checked against the corpus's rubric and bibliography.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Verify every quotation against DIR/<source key>.txt where that file exists.
     #[arg(long, value_name = "DIR")]
     pub sources: Option<PathBuf>,
+    /// Read the corpus from DIR/rubrics and DIR/cases (default: the nearest folder
+    /// upward holding rubrics/, else the corpus built into thirdside).
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
 }
 
 /// `thirdside check`.
@@ -307,6 +325,20 @@ pub struct AgreementArgs {
     #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
     pub format: AnalysisFormat,
     /// The rubric to analyse (ID, its highest version, or ID@VERSION; needed only when several are loaded).
+    #[arg(long, value_name = "ID")]
+    pub rubric: Option<String>,
+}
+
+/// `thirdside scale`.
+#[derive(Debug, clap::Args)]
+pub struct ScaleArgs {
+    /// Input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AnalysisFormat::Text)]
+    pub format: AnalysisFormat,
+    /// The rubric to analyse (needed only when several are loaded).
     #[arg(long, value_name = "ID")]
     pub rubric: Option<String>,
 }

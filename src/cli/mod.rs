@@ -13,5 +13,5 @@ pub mod run;
 
 pub use args::{
     AgreementArgs, AnalysisFormat, AuditArgs, AuditFormat, CheckArgs, Cli, Command, InputArgs,
-    NewArgs, NewKind, ReportArgs, ScoreArgs, ScoreFormat, SensitivityArgs, TrendArgs,
+    NewArgs, NewKind, ReportArgs, ScaleArgs, ScoreArgs, ScoreFormat, SensitivityArgs, TrendArgs,
 };

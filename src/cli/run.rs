@@ -4,7 +4,7 @@
 use crate::cli::exit_code::ExitCode;
 use crate::cli::{
     AgreementArgs, AnalysisFormat, AuditArgs, AuditFormat, CheckArgs, Cli, Command, InputArgs,
-    NewArgs, NewKind, ReportArgs, ScoreArgs, ScoreFormat, SensitivityArgs, TrendArgs,
+    NewArgs, NewKind, ReportArgs, ScaleArgs, ScoreArgs, ScoreFormat, SensitivityArgs, TrendArgs,
 };
 use crate::corpus::validate::{Checked, Corpus};
 use crate::error::Error;
@@ -22,6 +22,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Trend(args) => trend(args),
         Command::Sensitivity(args) => sensitivity(args),
         Command::Agreement(args) => agreement(args),
+        Command::Scale(args) => scale(args),
     };
     match result {
         Ok(code) => code,
@@ -52,17 +53,33 @@ fn emitln(text: std::fmt::Arguments) -> Result<(), Error> {
     emit(format_args!("{text}\n"))
 }
 
-fn paths(input: &InputArgs) -> Vec<PathBuf> {
-    if input.paths.is_empty() {
-        vec![PathBuf::from("rubrics"), PathBuf::from("cases")]
-    } else {
-        input.paths.clone()
+/// What to read: the paths given, completed from the corpus found as every command
+/// finds it ([`crate::audit::input::CorpusSource`]); says on standard error when that is
+/// the corpus built into the binary.
+fn paths(input: &InputArgs) -> Result<Vec<PathBuf>, Error> {
+    let source = crate::audit::input::CorpusSource::resolve(input.corpus.as_deref())?;
+    let paths = source.paths(&input.paths)?;
+    if source.is_embedded()
+        && paths
+            .iter()
+            .any(|p| crate::corpus::embedded::is_embedded(p))
+    {
+        note_built_in();
     }
+    Ok(paths)
+}
+
+/// Says that the built-in corpus is read, and how to read another.
+fn note_built_in() {
+    let _ = writeln!(
+        std::io::stderr(),
+        "note: no rubrics/ folder here or in any folder above: using the rubric, bibliography and cases built into thirdside (give --corpus DIR for another)"
+    );
 }
 
 /// Loads and validates the input.
 fn load(input: &InputArgs) -> Result<Checked, Error> {
-    crate::load(&paths(input), &options(input)?)
+    crate::load(&paths(input)?, &options(input)?)
 }
 
 /// Loads, validates and insists on a valid corpus; prints the problems otherwise.
@@ -105,7 +122,7 @@ fn options(input: &InputArgs) -> Result<crate::corpus::validate::Options, Error>
 fn load_scores(input: &InputArgs, rubric: Option<&str>) -> Result<crate::score::Scores, Error> {
     let mut codings: Vec<(String, crate::score::CaseScore)> = Vec::new();
     let checked = crate::corpus::validate::validate_each(
-        &paths(input),
+        &paths(input)?,
         &options(input)?,
         |corpus, record| {
             if let Some(rubric) = corpus.rubric_of(&record) {
@@ -125,7 +142,7 @@ fn load_scores(input: &InputArgs, rubric: Option<&str>) -> Result<crate::score::
 
 fn check(args: CheckArgs) -> Result<ExitCode, Error> {
     let checked = crate::corpus::validate::validate_each(
-        &paths(&args.input),
+        &paths(&args.input)?,
         &options(&args.input)?,
         |_, _| {},
     )?;
@@ -165,6 +182,9 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
         None => None,
     };
     let source = crate::audit::input::CorpusSource::resolve(args.corpus.as_deref())?;
+    if source.is_embedded() {
+        note_built_in();
+    }
     let input = crate::audit::input::read(&source, &args.case)?;
     let (checked, case_path) = (&input.checked, &input.case_path);
     let mut stderr = std::io::stderr();
@@ -316,7 +336,7 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
         staged
     };
     let streamed = crate::report::stream::render(
-        &paths(&args.input),
+        &paths(&args.input)?,
         &options(&args.input)?,
         args.rubric.as_deref(),
         &templates,
@@ -401,6 +421,32 @@ fn agreement(args: AgreementArgs) -> Result<ExitCode, Error> {
     let text = match args.format {
         AnalysisFormat::Text => crate::analysis::agreement::to_text(rubric, &result),
         AnalysisFormat::Json => crate::analysis::agreement::to_json(rubric, &result),
+    };
+    emit(format_args!("{text}"))?;
+    Ok(ExitCode::Success)
+}
+
+fn scale(args: ScaleArgs) -> Result<ExitCode, Error> {
+    // Case by case: only each coding's statuses are kept.
+    let mut collected: std::collections::HashMap<String, crate::analysis::scale::Collector> =
+        std::collections::HashMap::new();
+    let checked = crate::corpus::validate::validate_each(
+        &paths(&args.input)?,
+        &options(&args.input)?,
+        |_, record| {
+            collected
+                .entry(record.case.rubric.get_ref().clone())
+                .or_default()
+                .add(&record);
+        },
+    )?;
+    insist_valid(&checked)?;
+    let rubric = crate::select_rubric(&checked.corpus, args.rubric.as_deref())?;
+    let collector = collected.remove(rubric.id.get_ref()).unwrap_or_default();
+    let result = crate::analysis::scale::scale(rubric, &collector);
+    let text = match args.format {
+        AnalysisFormat::Text => crate::analysis::scale::to_text(rubric, &result),
+        AnalysisFormat::Json => crate::analysis::scale::to_json(rubric, &result),
     };
     emit(format_args!("{text}"))?;
     Ok(ExitCode::Success)

@@ -43,6 +43,11 @@ pub struct Diagnostic {
     pub message: String,
     /// What would fix it, when that can be said.
     pub help: Option<String>,
+    /// The file whose errors this problem follows from (a bibliography that could not be
+    /// read, say): while that file has errors, [`collapse`] shows its root error alone.
+    pub cause: Option<Box<Path>>,
+    /// How many problems that follow from this one [`collapse`] left out.
+    pub hides: u32,
 }
 
 impl Diagnostic {
@@ -54,6 +59,8 @@ impl Diagnostic {
             severity: Severity::Error,
             message: message.into(),
             help: None,
+            cause: None,
+            hides: 0,
         }
     }
 
@@ -70,6 +77,52 @@ impl Diagnostic {
         self.help = Some(help.into());
         self
     }
+
+    /// Marks the problem as following from the errors of the file at `cause`.
+    pub fn caused_by(mut self, cause: &Path) -> Self {
+        self.cause = Some(cause.into());
+        self
+    }
+}
+
+/// Problems as a person should read them, root causes once: a problem that follows from
+/// another file's errors ([`Diagnostic::cause`]) is left out while that file has errors
+/// and counted on its first error; the same message repeated in one file is shown once,
+/// with its count. Keeps the order of the rest.
+pub fn collapse(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let broken: BTreeMap<PathBuf, usize> = diagnostics
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.severity == Severity::Error && d.cause.is_none())
+        .fold(BTreeMap::new(), |mut first, (i, d)| {
+            first.entry(d.path.clone()).or_insert(i);
+            first
+        });
+    let mut hidden: BTreeMap<usize, u32> = BTreeMap::new();
+    let mut repeats: BTreeMap<(PathBuf, Severity, String), usize> = BTreeMap::new();
+    let mut kept: Vec<(usize, Diagnostic)> = Vec::new();
+    for (i, d) in diagnostics.into_iter().enumerate() {
+        if let Some(root) = d.cause.as_ref().and_then(|c| broken.get(&c.to_path_buf())) {
+            *hidden.entry(*root).or_default() += 1;
+            continue;
+        }
+        let key = (d.path.clone(), d.severity, d.message.clone());
+        let count = repeats.entry(key).or_default();
+        *count += 1;
+        if *count == 1 {
+            kept.push((i, d));
+        }
+    }
+    kept.into_iter()
+        .map(|(i, mut d)| {
+            d.hides += hidden.get(&i).copied().unwrap_or(0);
+            let key = (d.path.clone(), d.severity, d.message.clone());
+            if let Some(n) = repeats.get(&key).filter(|n| **n > 1) {
+                d.message = format!("{} (and {} more like it in this file)", d.message, n - 1);
+            }
+            d
+        })
+        .collect()
 }
 
 /// The text of every file read, so that diagnostics can show lines and columns.
@@ -148,6 +201,13 @@ impl SourceMap {
         }
         if let Some(help) = &diagnostic.help {
             let _ = writeln!(out, "  = help: {}", clip(help));
+        }
+        match diagnostic.hides {
+            0 => {}
+            1 => out.push_str("  = note: this hides 1 error that follows from it\n"),
+            n => {
+                let _ = writeln!(out, "  = note: this hides {n} errors that follow from it");
+            }
         }
         out
     }
@@ -312,6 +372,34 @@ mod tests {
         let caret = lines[3].split_once(" | ").map(|x| x.1).unwrap_or_default();
         let col = caret.chars().take_while(|c| *c == ' ').count();
         assert_eq!(code.chars().nth(col), Some('x'), "{shown}");
+    }
+
+    #[test]
+    fn collapse_shows_root_causes_once() {
+        let bib = Path::new("rubrics/bibliography.toml");
+        let case = Path::new("cases/a.toml");
+        let diagnostics = vec![
+            Diagnostic::error(bib, Some(3..4), "invalid type"),
+            Diagnostic::error(case, Some(1..2), "source `x` is not in the bibliography")
+                .caused_by(bib),
+            Diagnostic::error(case, Some(5..6), "source `y` is not in the bibliography"),
+            Diagnostic::error(case, Some(9..10), "source `y` is not in the bibliography"),
+            Diagnostic::error(case, Some(12..13), "other").caused_by(Path::new("fine.toml")),
+        ];
+        let shown = collapse(diagnostics);
+        assert_eq!(shown.len(), 3, "{shown:#?}");
+        assert_eq!(shown[0].hides, 1);
+        assert_eq!(
+            shown[1].message,
+            "source `y` is not in the bibliography (and 1 more like it in this file)"
+        );
+        assert_eq!(shown[2].message, "other");
+        let mut map = SourceMap::new();
+        map.insert(bib, "a = 1\n".to_string());
+        assert!(
+            map.render(&shown[0])
+                .ends_with("  = note: this hides 1 error that follows from it\n")
+        );
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //!
 //! Embedded files keep their repository paths under the prefix [`PREFIX`], so a
 //! diagnostic in one of them reads `(built-in)/rubrics/peacemaking.toml:12:3: …`.
-//! This module only holds bytes; [`crate::audit::input`] decides when to use them.
+//! Reading a path under the prefix reads the binary's copy ([`text_at`], [`files_under`]),
+//! so every command works on the embedded corpus as on a folder. This module only holds
+//! bytes; [`crate::audit::input`] decides when to use them.
 
 use crate::corpus::load::{FileKind, Inputs};
 use std::path::{Path, PathBuf};
@@ -78,6 +80,36 @@ pub fn path(relative: &str) -> PathBuf {
     Path::new(PREFIX).join(relative)
 }
 
+/// The text of the embedded file shown under `path` (as [`path`] makes it), if `path`
+/// is one: reading `(built-in)/rubrics/peacemaking.toml` reads the binary's copy.
+pub fn text_at(path: &Path) -> Option<&'static str> {
+    let relative = path.strip_prefix(PREFIX).ok()?;
+    CORPUS
+        .iter()
+        .find(|(p, _, _)| Path::new(p) == relative)
+        .map(|(_, _, text)| *text)
+}
+
+/// The embedded files under `path` (`(built-in)`, `(built-in)/rubrics`, …) in name
+/// order, as a folder on disk would list them; `None` when `path` is not under
+/// [`PREFIX`].
+pub fn files_under(path: &Path) -> Option<Vec<PathBuf>> {
+    let relative = path.strip_prefix(PREFIX).ok()?;
+    let mut files: Vec<PathBuf> = CORPUS
+        .iter()
+        .map(|(p, _, _)| Path::new(p))
+        .filter(|p| p.starts_with(relative))
+        .map(|p| Path::new(PREFIX).join(p))
+        .collect();
+    files.sort();
+    Some(files)
+}
+
+/// True for a path shown under [`PREFIX`]: a file the user cannot edit.
+pub fn is_embedded(path: &Path) -> bool {
+    path.starts_with(PREFIX)
+}
+
 /// The shipped corpus as [`Inputs`], parsed and ready to validate.
 pub fn corpus() -> Inputs {
     let mut inputs = Inputs::default();
@@ -131,6 +163,30 @@ mod tests {
                 .cases
                 .iter()
                 .all(|r| r.rubric_version == "2.0.0")
+        );
+    }
+
+    #[test]
+    fn embedded_files_are_read_and_listed_like_files_on_disk() {
+        let listed = files_under(&path("rubrics")).unwrap();
+        assert_eq!(
+            listed,
+            vec![
+                path("rubrics/bibliography.toml"),
+                path("rubrics/peacemaking-1.0.toml"),
+                path("rubrics/peacemaking.toml")
+            ]
+        );
+        assert_eq!(files_under(Path::new(PREFIX)).unwrap().len(), CORPUS.len());
+        assert!(files_under(Path::new("rubrics")).is_none());
+        assert!(text_at(&path("rubrics/peacemaking.toml")).is_some());
+        assert!(text_at(Path::new("rubrics/peacemaking.toml")).is_none());
+        let on_disk = crate::load(&[path("rubrics"), path("cases")], &Default::default()).unwrap();
+        assert_eq!(on_disk.errors(), 0, "{}", on_disk.report());
+        assert_eq!(
+            on_disk.corpus.cases.len(),
+            CORPUS.len() - 3,
+            "all but two rubrics and the bibliography"
         );
     }
 }

@@ -77,6 +77,12 @@ pub struct Inputs {
     pub cases: Vec<Loaded<Case>>,
     /// Problems found while decoding and parsing.
     pub diagnostics: Vec<Diagnostic>,
+    /// Case files that had parse problems, as repaired to be checked for problems of
+    /// their own ([`crate::corpus::recover`]); never scored.
+    pub repaired: Vec<Loaded<Case>>,
+    /// Per file, the spans where a problem found in a repaired value may follow from a
+    /// repair; validation leaves out its problems there.
+    pub tainted: Vec<(PathBuf, std::ops::Range<usize>)>,
     /// How many files were read.
     pub files: usize,
 }
@@ -115,36 +121,75 @@ impl Inputs {
         match kind {
             FileKind::Bibliography => {
                 let (text, value) = parse_bytes(path, bytes);
-                self.keep(path, text, value, |s| &mut s.bibliographies);
+                // A repaired bibliography or rubric still stands for its file, so that
+                // what refers to it is not reported as dangling; its errors keep the
+                // corpus invalid.
+                if let Some(loaded) = self.keep(path, text, value) {
+                    self.bibliographies.push(loaded);
+                }
             }
             FileKind::Rubric => {
                 let (text, value) = parse_bytes(path, bytes);
-                self.keep(path, text, value, |s| &mut s.rubrics);
+                if let Some(loaded) = self.keep(path, text, value) {
+                    self.rubrics.push(loaded);
+                }
             }
             FileKind::Case => {
                 let (text, value) = parse_bytes(path, bytes);
-                self.keep(path, text, value, |s| &mut s.cases);
+                let clean = value.is_ok();
+                if let Some(loaded) = self.keep(path, text, value) {
+                    if clean {
+                        self.cases.push(loaded);
+                    } else {
+                        self.repaired.push(loaded);
+                    }
+                }
             }
         }
     }
 
+    /// Keeps the file's text and problems; the value, parsed or repaired, if there is one.
     fn keep<T>(
         &mut self,
         path: &Path,
         text: String,
-        value: Result<T, Diagnostic>,
-        list: impl FnOnce(&mut Self) -> &mut Vec<Loaded<T>>,
-    ) {
-        match value {
-            Ok(value) => list(self).push(Loaded {
-                path: path.to_path_buf(),
-                value,
-                digest: digest(&text),
-            }),
-            Err(diagnostic) => self.diagnostics.push(diagnostic),
-        }
+        value: Result<T, Unparsed<T>>,
+    ) -> Option<Loaded<T>> {
+        let digest = digest(&text);
         self.sources.insert(path, text);
+        let value = match value {
+            Ok(value) => Some(value),
+            Err(unparsed) => {
+                self.diagnostics.extend(unparsed.problems);
+                self.tainted.extend(
+                    unparsed
+                        .tainted
+                        .into_iter()
+                        .map(|s| (path.to_path_buf(), s)),
+                );
+                unparsed.repaired
+            }
+        };
+        value.map(|value| Loaded {
+            path: path.to_path_buf(),
+            value,
+            digest,
+        })
     }
+}
+
+/// What could not be parsed of a file: every problem found, and the value as repaired
+/// when its own problems can still be checked ([`crate::corpus::recover`]).
+#[derive(Debug)]
+pub struct Unparsed<T> {
+    /// Every problem, in the order of the file.
+    pub problems: Vec<Diagnostic>,
+    /// The value with every problem repaired, when the repairs left alone what other
+    /// parts refer to; for finding its other problems, never for scoring.
+    pub repaired: Option<T>,
+    /// Where a problem found in the repaired value may follow from a repair
+    /// ([`crate::corpus::recover::Recovered::tainted`]).
+    pub tainted: Vec<std::ops::Range<usize>>,
 }
 
 /// One file read and parsed on its own, with its text for rendering diagnostics.
@@ -155,7 +200,7 @@ pub struct Parsed<T> {
     /// Its text (lossily decoded when it is not UTF-8).
     pub text: String,
     /// Its content, or why it could not be read as one.
-    pub value: Result<T, Diagnostic>,
+    pub value: Result<T, Unparsed<T>>,
 }
 
 /// Reads and parses one file as a `T`. Only an unreadable file is an error.
@@ -164,11 +209,15 @@ pub fn parse_file<T: DeserializeOwned>(path: &Path) -> Result<Parsed<T>, Error> 
         Contents::Bytes(bytes) => parse_bytes(path, &bytes),
         Contents::TooLarge(len) => (
             String::new(),
-            Err(crate::corpus::read::too_large(
-                path,
-                len,
-                MAX_FILE_BYTES as u64,
-            )),
+            Err(Unparsed {
+                problems: vec![crate::corpus::read::too_large(
+                    path,
+                    len,
+                    MAX_FILE_BYTES as u64,
+                )],
+                repaired: None,
+                tainted: Vec::new(),
+            }),
         ),
     };
     Ok(Parsed {
@@ -178,32 +227,63 @@ pub fn parse_file<T: DeserializeOwned>(path: &Path) -> Result<Parsed<T>, Error> 
     })
 }
 
-/// Reads a file, never more than the size limit ([`crate::corpus::read`]).
+/// Reads a file, never more than the size limit ([`crate::corpus::read`]); a path of
+/// the embedded corpus ([`crate::corpus::embedded`]) is read from the binary.
 fn read(path: &Path) -> Result<Contents, Error> {
+    if let Some(text) = crate::corpus::embedded::text_at(path) {
+        return Ok(Contents::Bytes(text.as_bytes().to_vec()));
+    }
     crate::corpus::read::read(path, MAX_FILE_BYTES as u64)
 }
 
 /// Decodes and parses `bytes`: the text (lossy when it is not UTF-8) and the value or
-/// the diagnostic that stopped it.
-fn parse_bytes<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> (String, Result<T, Diagnostic>) {
+/// every problem found in it.
+fn parse_bytes<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> (String, Result<T, Unparsed<T>>) {
     match decode(path, bytes) {
         Ok(text) => {
-            let value =
-                toml::from_str::<T>(&text).map_err(|err| toml_diagnostic(path, &text, &err));
+            let recovered = crate::corpus::recover::parse::<T>(path, &text);
+            let value = match recovered.value {
+                Some(value) if recovered.problems.is_empty() => Ok(value),
+                value => Err(Unparsed {
+                    problems: recovered.problems,
+                    repaired: value.filter(|_| recovered.checkable),
+                    tainted: recovered.tainted,
+                }),
+            };
             (text, value)
         }
-        Err(diagnostic) => (String::from_utf8_lossy(bytes).into_owned(), Err(diagnostic)),
+        Err(diagnostic) => (
+            String::from_utf8_lossy(bytes).into_owned(),
+            Err(Unparsed {
+                problems: vec![diagnostic],
+                repaired: None,
+                tainted: Vec::new(),
+            }),
+        ),
     }
 }
 
 /// Every `.toml` file under the given paths (files or folders, searched recursively in
 /// name order).
 pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
-    crate::corpus::read::toml_files(paths)
+    let mut files = Vec::new();
+    let mut on_disk = Vec::new();
+    for path in paths {
+        match crate::corpus::embedded::files_under(path) {
+            Some(embedded) if !embedded.is_empty() => {
+                files.extend(crate::corpus::read::toml_files(&on_disk)?);
+                on_disk.clear();
+                files.extend(embedded);
+            }
+            _ => on_disk.push(path.clone()),
+        }
+    }
+    files.extend(crate::corpus::read::toml_files(&on_disk)?);
+    Ok(files)
 }
 
 /// Turns a TOML error into a diagnostic with its span and, where it helps, a hint.
-fn toml_diagnostic(path: &Path, text: &str, err: &toml::de::Error) -> Diagnostic {
+pub(crate) fn toml_diagnostic(path: &Path, text: &str, err: &toml::de::Error) -> Diagnostic {
     let mut message = err.message().trim().to_string();
     let span = err.span();
     // toml hands a bare date (`start = 2019-05-01`) to serde as a map.
@@ -316,10 +396,20 @@ mod tests {
         inputs.add_bytes(Path::new("a.toml"), b"id = \"\xff\"", FileKind::Case);
         inputs.add_bytes(Path::new("b.toml"), b"", FileKind::Case);
         inputs.add_bytes(Path::new("c.toml"), b"\xEF\xBB\xBFid = 1", FileKind::Case);
-        assert_eq!(inputs.diagnostics.len(), 3);
-        assert!(inputs.diagnostics[0].message.contains("UTF-8"));
-        assert_eq!(inputs.diagnostics[0].span, Some(6..7));
-        assert!(inputs.diagnostics[1].message.contains("missing field"));
-        assert!(!inputs.diagnostics[2].message.contains("UTF-8"));
+        let of = |name: &str| -> Vec<&Diagnostic> {
+            inputs
+                .diagnostics
+                .iter()
+                .filter(|d| d.path == Path::new(name))
+                .collect()
+        };
+        assert_eq!(of("a.toml").len(), 1);
+        assert!(of("a.toml")[0].message.contains("UTF-8"));
+        assert_eq!(of("a.toml")[0].span, Some(6..7));
+        assert_eq!(of("b.toml").len(), 1);
+        assert!(of("b.toml")[0].message.contains("missing field"));
+        assert!(!of("c.toml").is_empty());
+        assert!(of("c.toml").iter().all(|d| !d.message.contains("UTF-8")));
+        assert!(inputs.cases.is_empty());
     }
 }

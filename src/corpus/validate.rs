@@ -200,12 +200,15 @@ impl Checked {
             .filter(|d| d.severity == Severity::Error)
             .map(|d| d.path.as_path())
             .collect();
+        // "in 0 of 8 files" reads oddly: the count of files with errors only when some have.
+        let files = match files_with_errors.len() {
+            0 => plural(self.files, "file"),
+            n => format!("{n} of {}", plural(self.files, "file")),
+        };
         out.push_str(&format!(
-            "{}, {} in {} of {}; checked {} and {}\n",
+            "{}, {} in {files}; checked {} and {}\n",
             plural(self.errors(), "error"),
             plural(self.warnings(), "warning"),
-            files_with_errors.len(),
-            plural(self.files, "file"),
             plural(self.corpus.rubrics.len(), "rubric"),
             plural(self.valid_cases, "valid case"),
         ));
@@ -230,9 +233,15 @@ pub fn validate(inputs: Inputs, options: &Options) -> Checked {
         cases,
         diagnostics,
         files,
+        repaired,
+        tainted,
     } = inputs;
     let mut session = Session::new(bibliographies, rubrics, diagnostics, sources, options);
     session.files = files;
+    session.tainted.extend(tainted);
+    for loaded in repaired {
+        session.repaired(loaded);
+    }
     let mut kept = Vec::new();
     for loaded in cases {
         if session.replaced(&loaded.value, &loaded.path) {
@@ -276,10 +285,12 @@ pub fn validate_each(
         rubrics,
         diagnostics,
         files,
+        tainted,
         ..
     } = inputs;
     let mut session = Session::new(bibliographies, rubrics, diagnostics, sources, options);
     session.files = files;
+    session.tainted.extend(tainted);
     let parse =
         |chunk: &[PathBuf]| -> Vec<Result<crate::corpus::load::Parsed<Case>, crate::error::Error>> {
             chunk
@@ -318,6 +329,9 @@ struct Session {
     replace: Option<(String, PathBuf)>,
     /// The files it left out.
     replaced: Vec<PathBuf>,
+    /// Spans of repaired files where validation's problems may follow from a repair
+    /// ([`crate::corpus::load::Unparsed::tainted`]).
+    tainted: HashSet<(PathBuf, std::ops::Range<usize>)>,
 }
 
 /// Cases seen so far: (id, coder) → file, and id → rubric.
@@ -338,9 +352,24 @@ impl Session {
         sources: SourceMap,
         options: &Options,
     ) -> Session {
+        // A file that could not be read stands behind every problem that its absence
+        // causes: those are shown as one count on its first error.
+        let broken = |kind| {
+            diagnostics
+                .iter()
+                .find(|d| {
+                    d.severity == Severity::Error
+                        && crate::corpus::load::FileKind::of(&d.path) == kind
+                })
+                .map(|d| d.path.clone())
+        };
+        let broken_bibliography = broken(crate::corpus::load::FileKind::Bibliography);
+        let broken_rubric = broken(crate::corpus::load::FileKind::Rubric);
         let mut validator = Validator {
             diagnostics,
             quotes: QuoteChecker::new(options.sources_dir.clone()),
+            broken_bibliography,
+            broken_rubric,
         };
         let bibliography = validator.bibliography(bibliographies);
         let rubrics = validator.rubrics(rubrics, &bibliography);
@@ -362,6 +391,7 @@ impl Session {
             valid_cases: 0,
             replace: options.replace.clone(),
             replaced: Vec::new(),
+            tainted: HashSet::new(),
         }
     }
 
@@ -388,7 +418,18 @@ impl Session {
                         visit(&self.corpus, record);
                     }
                 }
-                Err(diagnostic) => self.validator.diagnostics.push(diagnostic),
+                Err(unparsed) => {
+                    self.validator.diagnostics.extend(unparsed.problems);
+                    self.tainted
+                        .extend(unparsed.tainted.into_iter().map(|s| (file.path.clone(), s)));
+                    if let Some(case) = unparsed.repaired {
+                        self.repaired(Loaded {
+                            path: file.path.clone(),
+                            value: case,
+                            digest: 0,
+                        });
+                    }
+                }
             }
             if self.validator.diagnostics.len() > before {
                 self.sources.insert(&file.path, file.text);
@@ -409,6 +450,20 @@ impl Session {
         out
     }
 
+    /// Checks a case file repaired after parse problems for problems of its own; it
+    /// is neither kept nor counted valid.
+    fn repaired(&mut self, loaded: Loaded<Case>) {
+        if self.replaced(&loaded.value, &loaded.path) {
+            return;
+        }
+        let _ = self.validator.case(
+            loaded,
+            &self.corpus,
+            self.bibliography.as_ref(),
+            &mut self.seen,
+        );
+    }
+
     fn case(&mut self, loaded: Loaded<Case>) -> Option<CaseRecord> {
         let record = self.validator.case(
             loaded,
@@ -422,7 +477,20 @@ impl Session {
 
     /// The outcome, with `cases` as the corpus's cases.
     fn finish(self, cases: Vec<CaseRecord>) -> Checked {
-        let mut diagnostics = self.validator.diagnostics;
+        // A problem at a repair's placeholder follows from a parse problem already
+        // reported: the root cause is reported once.
+        let tainted = &self.tainted;
+        let mut diagnostics: Vec<Diagnostic> = self
+            .validator
+            .diagnostics
+            .into_iter()
+            .filter(|d| {
+                !d.span.as_ref().is_some_and(|s| {
+                    crate::corpus::recover::is_synthetic(s)
+                        || tainted.contains(&(d.path.clone(), s.clone()))
+                })
+            })
+            .collect();
         diagnostics.sort_by(|a, b| {
             (&a.path, a.span.as_ref().map(|s| s.start), a.severity).cmp(&(
                 &b.path,
@@ -430,6 +498,7 @@ impl Session {
                 b.severity,
             ))
         });
+        let diagnostics = crate::corpus::diagnostic::collapse(diagnostics);
         Checked {
             valid_cases: self.valid_cases,
             corpus: Corpus {
@@ -447,6 +516,10 @@ impl Session {
 struct Validator {
     diagnostics: Vec<Diagnostic>,
     quotes: QuoteChecker,
+    /// A bibliography file that could not be read, if any.
+    broken_bibliography: Option<PathBuf>,
+    /// A rubric file that could not be read, if any.
+    broken_rubric: Option<PathBuf>,
 }
 
 impl Validator {
@@ -559,19 +632,32 @@ impl Validator {
                         key.get_ref(),
                         b.value.works.keys().map(|k| k.get_ref().as_str()),
                     );
+                    // Advice never points into the built-in corpus, which no one can edit.
+                    let file = if crate::corpus::embedded::is_embedded(&b.path) {
+                        "a bibliography.toml beside the case file (it adds to the built-in bibliography)".to_string()
+                    } else {
+                        b.path.display().to_string()
+                    };
                     let help = match near {
                         Some(n) => format!(
-                            "did you mean `{n}`? otherwise add `[{}]` to {}",
+                            "did you mean `{n}`? otherwise add `[{}]` to {file}",
                             key.get_ref(),
-                            b.path.display()
                         ),
-                        None => format!("add `[{}]` to {}", key.get_ref(), b.path.display()),
+                        None => format!("add `[{}]` to {file}", key.get_ref()),
                     };
                     self.help(help);
                 }
-                None => self.help(
-                    "no bibliography was found among the inputs: add rubrics/bibliography.toml",
-                ),
+                None => match self.broken_bibliography.clone() {
+                    Some(broken) => {
+                        self.help(format!("fix the errors of {} first", broken.display()));
+                        if let Some(last) = self.diagnostics.last_mut() {
+                            last.cause = Some(broken.into());
+                        }
+                    }
+                    None => self.help(
+                        "no bibliography was found among the inputs: add rubrics/bibliography.toml",
+                    ),
+                },
             }
         }
     }
@@ -580,8 +666,33 @@ impl Validator {
         &mut self,
         bibliographies: Vec<Loaded<Bibliography>>,
     ) -> Option<Loaded<Bibliography>> {
-        let mut iter = bibliographies.into_iter();
-        let first = iter.next()?;
+        // The user's own bibliography beside a case file checked against the built-in
+        // corpus adds to the built-in one: its works first, then the built-in works it
+        // lacks, under the user's file (the one the user can edit).
+        let (embedded, own): (Vec<_>, Vec<_>) = bibliographies
+            .into_iter()
+            .partition(|b| crate::corpus::embedded::is_embedded(&b.path));
+        let mut embedded = embedded.into_iter();
+        let mut iter = own.into_iter();
+        let first = match iter.next() {
+            Some(own) => {
+                if let Some(built_in) = embedded.next() {
+                    let mut works = own.value.works.clone();
+                    for (key, work) in built_in.value.works {
+                        works.entry(key).or_insert(work);
+                    }
+                    let mut merged = own;
+                    merged.value = Bibliography::default();
+                    merged.value.works = works;
+                    merged.digest ^= built_in.digest.rotate_left(1);
+                    merged
+                } else {
+                    own
+                }
+            }
+            None => embedded.next()?,
+        };
+        let iter = iter.chain(embedded);
         for extra in iter {
             self.diagnostics.push(
                 Diagnostic::error(
@@ -767,6 +878,13 @@ impl Validator {
                     "check the rubric id, and that rubrics/ is among the paths checked".to_string()
                 }
             });
+            // A rubric file that does not parse is the root cause: say so, once.
+            if let (None, Some(broken)) = (near, self.broken_rubric.clone())
+                && let Some(last) = self.diagnostics.last_mut()
+            {
+                last.help = Some(format!("fix the errors of {} first", broken.display()));
+                last.cause = Some(broken.into());
+            }
             return None;
         }
         let listed = || {

@@ -36,14 +36,19 @@ pub struct Extra {
 }
 
 impl Extra {
-    /// What `thirdside report` adds: the analysis section of `scores` and, when it is
-    /// written for this rubric, the shipped default policy.
-    pub fn for_report(rubric: &Rubric, scores: &Scores) -> Result<Extra, Error> {
+    /// What `thirdside report` adds: the analysis section of `scores` (with the scale
+    /// check of the responses in `scale`) and, when it is written for this rubric, the
+    /// shipped default policy.
+    pub fn for_report(
+        rubric: &Rubric,
+        scores: &Scores,
+        scale: &crate::analysis::scale::Collector,
+    ) -> Result<Extra, Error> {
         Ok(Extra {
             policy: crate::audit::policy::default_policy(rubric)
                 .and_then(Result::ok)
                 .map(|(policy, _)| policy),
-            ..statistics::extra(scores)?
+            ..statistics::extra(scores, &crate::analysis::scale::scale(rubric, scale))?
         })
     }
 }
@@ -58,7 +63,15 @@ pub fn render(
     out: Output,
 ) -> Result<(Scores, Output), Error> {
     let scores = crate::score::score(corpus, rubric);
-    let extra = Extra::for_report(rubric, &scores)?;
+    let mut scale = crate::analysis::scale::Collector::default();
+    for record in corpus
+        .cases
+        .iter()
+        .filter(|r| r.case.rubric.get_ref() == rubric.id.get_ref())
+    {
+        scale.add(record);
+    }
+    let extra = Extra::for_report(rubric, &scores, &scale)?;
     let output = build(corpus, rubric, &scores, templates, &extra, out)?;
     Ok((scores, output))
 }
@@ -146,10 +159,19 @@ pub fn summary(
         .iter()
         .map(|c| (c.id.clone(), c.name.clone()))
         .collect();
-    let chart = chart::chart(
-        &format!("{}: progression across the efforts", rubric.title),
-        &chart::plot(&names, &efforts),
+    let title = format!("{}: progression across the efforts", rubric.title);
+    let plot = chart::plot(&names, &efforts);
+    let svg = chart::chart(
+        &title,
+        &format!(
+            "Source: thirdside {}, rubric {} {}, corpus digest {corpus_digest}; scores in scores.json.",
+            env!("CARGO_PKG_VERSION"),
+            rubric.id.get_ref(),
+            rubric.version
+        ),
+        &plot,
     );
+    let chart = chart::panels(&title, &plot);
     let unknown: usize = scores
         .cases
         .iter()
@@ -171,7 +193,7 @@ pub fn summary(
             .cases
             .iter()
             .any(|c| c.context != crate::corpus::model::CodedContext::default()),
-        chart: chart.clone(),
+        chart,
         progression: view::progression(rubric, bibliography, records, &efforts),
         progression_note: view::progression_note(efforts.len()),
         overrides: view::overrides(rubric, scores),
@@ -195,7 +217,7 @@ pub fn summary(
     out.add("index.md", index_md)?;
     out.add("index.html", index_html)?;
     crate::report::memory::release();
-    out.add("progression.svg", chart)?;
+    out.add("progression.svg", svg)?;
     let (codebook_md, codebook_html) = templates.both("codebook", &codebook)?;
     out.add("codebook.md", codebook_md)?;
     out.add("codebook.html", codebook_html)?;

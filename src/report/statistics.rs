@@ -1,5 +1,6 @@
-//! The analysis section of the comparative report: the progression trend and the
-//! weight sensitivity, rendered as Markdown and escaped HTML for [`super::Extra`].
+//! The analysis section of the comparative report: the progression trend, the weight
+//! sensitivity and a short note on whether each criterion's scale holds, rendered as
+//! Markdown and escaped HTML for [`super::Extra`].
 //!
 //! The sensitivity here uses fixed settings ([`SETTINGS`]) so the committed report is
 //! reproducible byte for byte and quick to build. This module renders; the numbers are
@@ -7,6 +8,7 @@
 
 use super::Extra;
 use super::templating::escape::{markdown, xml};
+use crate::analysis::scale::{self, Scale};
 use crate::analysis::sensitivity::{self, Settings};
 use crate::analysis::trend;
 use crate::error::Error;
@@ -49,13 +51,14 @@ fn html_table(rows: &[Vec<String>]) -> String {
 ///
 /// # Errors
 /// As [`sensitivity::sensitivity`] (only when there are no cases).
-pub fn extra(scores: &Scores) -> Result<Extra, Error> {
+pub fn extra(scores: &Scores, scale: &Scale) -> Result<Extra, Error> {
     let t = trend::trend(scores);
     let mut trend_rows = vec![trend::HEADER.iter().map(|s| s.to_string()).collect()];
     trend_rows.extend(trend::rows(&t));
     let trend_note = format!(
-        "tau is Kendall's tau-b of the score against the effort's position in time; p is {} for an increasing trend. {}",
+        "tau is Kendall's tau-b of the score against the effort's position in time; p is {} for an increasing trend. {} {}",
         trend::p_phrase(&t),
+        trend::COLUMNS_NOTE,
         trend::min_p_sentence(&t)
     );
     let mut md = String::from("## Trend and weight sensitivity\n\n");
@@ -83,6 +86,15 @@ pub fn extra(scores: &Scores) -> Result<Extra, Error> {
         let ranks = sensitivity::rank_rows(&s);
         md.push_str(&md_table(&ranks));
         html.push_str(&html_table(&ranks));
+    }
+    if !scale.criteria.is_empty() && scale.cases > 0 {
+        md.push_str("\n### Does the scale hold?\n\n");
+        html.push_str("<h3 id=\"scale\">Does the scale hold?</h3>\n");
+        for sentence in scale::report_note(scale) {
+            md.push_str(&markdown(&sentence));
+            md.push_str("\n\n");
+            html.push_str(&format!("<p>{}</p>\n", xml(&sentence)));
+        }
     }
     Ok(Extra {
         markdown: md,

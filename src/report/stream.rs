@@ -83,6 +83,7 @@ pub fn render(
         context: None,
         failed: None,
         release: Default::default(),
+        scale: Default::default(),
     };
     let checked = crate::corpus::validate::validate_each(paths, options, |corpus, record| {
         pass.visit(corpus, record)
@@ -106,6 +107,7 @@ pub fn render(
         candidates,
         failed,
         mut release,
+        scale,
         ..
     } = pass;
     if let Some(error) = failed {
@@ -164,7 +166,7 @@ pub fn render(
         corpus.bibliography_digest,
     );
     let (extra, written) = rayon::join(
-        || Extra::for_report(rubric, &scores),
+        || Extra::for_report(rubric, &scores, &scale),
         || {
             data_files(&scores, &digest, &out)?;
             release.write(&scores, bibliography, &digest, &out)
@@ -249,6 +251,8 @@ struct Pass<'a> {
     pending: Vec<(CaseScore, CaseRecord, Option<u64>)>,
     /// The data release's rows of every coding seen.
     release: super::release::Release,
+    /// Every coding's statuses, for the scale check.
+    scale: crate::analysis::scale::Collector,
     /// The validation options.
     options: &'a Options,
     /// The key of what every case page depends on besides its case ([`Pass::context`]).
@@ -296,6 +300,7 @@ impl Pass<'_> {
         }
         let score = crate::score::score_case(rubric, &record);
         self.release.add_record(rubric, &record);
+        self.scale.add(&record);
         *self.times.entry(score.id.clone()).or_default() += 1;
         self.kept.push(Kept::of(&record));
         match record.case.kind {

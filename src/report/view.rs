@@ -1150,7 +1150,7 @@ pub struct UnknownView {
 pub fn audit_view<'a>(audit: &'a crate::audit::Audit, rubric: &RubricView) -> AuditPageView<'a> {
     let rank = match &audit.rank {
         Some(r) => format!(
-            "On its total it would rank {} of {} among the past efforts and itself ({} at its lower bound, {} at its upper bound).",
+            "On its total it would rank {} of {} among the past efforts begun before it and itself ({} at its lower bound, {} at its upper bound).",
             crate::audit::render::ordinal(r.score),
             r.of,
             crate::audit::render::ordinal(r.lower),

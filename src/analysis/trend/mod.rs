@@ -7,24 +7,32 @@
 //! [`EXACT_MAX_N`] efforts, a Monte Carlo estimate up to [`MONTE_CARLO_MAX_N`], and the
 //! normal approximation beyond; the text and JSON outputs say which when it is not
 //! exact. With few efforts the smallest p-value any data could give is large (1/24 ≈
-//! 0.042 for four efforts), and the text output says so. Whether the ordering "holds at both bounds" is judged on
-//! the intervals: tau is recomputed on the lower bounds and on the upper bounds, and
-//! the rise from first to last effort holds when the last effort's lower bound exceeds
-//! the first effort's upper bound.
+//! 0.042 for four efforts), and tied scores raise it to 1 over the number of distinct
+//! orderings (n!/Π t!); the outputs give that floor per series.
+//!
+//! **What the unknowns allow.** Each effort's level may lie anywhere between its lower
+//! and upper bound (the total anywhere in its interval): [`bounds::tau_bounds`] gives
+//! the least and greatest tau over every such completion, exactly within
+//! [`bounds::TAU_BOUNDS_BUDGET`], as outer bounds (marked) beyond. The rise *holds*
+//! only when the least tau is above 0. A step between consecutive efforts is a rise or
+//! a decline only when their intervals do not overlap ([`step`]); otherwise it is not
+//! established.
 //!
 //! This module computes and formats; the statistics themselves are
 //! [`crate::analysis::trend::kendall`]'s.
 
+pub mod bounds;
 pub mod kendall;
 
 use crate::analysis::{
-    EXACT_MAX_N, KendallTest, MONTE_CARLO_MAX_N, MonteCarlo, PermutationMethod, kendall_tau_b,
-    kendall_test, method_for, smallest_p_one_sided,
+    EXACT_MAX_N, KendallTest, MONTE_CARLO_MAX_N, MonteCarlo, PermutationMethod, kendall_test,
+    method_for, smallest_p_one_sided,
 };
 use crate::corpus::model::Kind;
 use crate::score::output::align;
 use crate::score::output::{EngineJson, RubricJson, fmt1, round2};
 use crate::score::{CaseScore, Interval, Scores};
+use bounds::{Domain, TAU_BOUNDS_BUDGET, TauBounds, tau_bounds};
 use serde::Serialize;
 
 /// The trend of one series (a criterion or the total) across the efforts.
@@ -36,31 +44,70 @@ pub struct SeriesTrend {
     pub values: Vec<Interval>,
     /// The test on the scores, or why it could not be computed.
     pub test: Result<KendallTest, String>,
-    /// Tau on the lower bounds, when defined.
-    pub tau_lower: Option<f64>,
-    /// Tau on the upper bounds, when defined.
-    pub tau_upper: Option<f64>,
+    /// The least and greatest tau over every completion of the unknowns.
+    pub bounds: TauBounds,
+}
+
+/// Whether a step between consecutive efforts is a change the intervals support.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sure {
+    /// The later interval lies wholly above the earlier.
+    Rise,
+    /// The later interval lies wholly below the earlier.
+    Decline,
+    /// Both intervals are closed and equal: the level held.
+    Held,
+    /// The intervals overlap and one is open: the change is not established.
+    NotEstablished,
+}
+
+/// A step between consecutive efforts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Step {
+    /// The change of the score on the evidence recorded.
+    pub delta: f64,
+    /// Whether the intervals support it.
+    pub sure: Sure,
+}
+
+/// The step from `a` to `b`.
+pub fn step(a: &Interval, b: &Interval) -> Step {
+    let sure = if a.upper < b.lower {
+        Sure::Rise
+    } else if b.upper < a.lower {
+        Sure::Decline
+    } else if a.is_open() || b.is_open() {
+        Sure::NotEstablished
+    } else {
+        Sure::Held
+    };
+    Step {
+        delta: b.score - a.score,
+        sure,
+    }
 }
 
 impl SeriesTrend {
     /// The change of the score between consecutive efforts.
     pub fn changes(&self) -> Vec<f64> {
+        self.steps().iter().map(|s| s.delta).collect()
+    }
+
+    /// The steps between consecutive efforts, with whether each is established.
+    pub fn steps(&self) -> Vec<Step> {
         self.values
             .windows(2)
-            .map(|w| match w {
-                [a, b] => b.score - a.score,
-                _ => 0.0,
+            .filter_map(|w| match w {
+                [a, b] => Some(step(a, b)),
+                _ => None,
             })
             .collect()
     }
 
-    /// True when the last effort's lower bound exceeds the first effort's upper bound:
-    /// the rise holds whatever the unknowns turn out to be.
-    pub fn rise_holds_at_bounds(&self) -> bool {
-        match (self.values.first(), self.values.last()) {
-            (Some(first), Some(last)) if self.values.len() >= 2 => last.lower > first.upper,
-            _ => false,
-        }
+    /// True when the rise holds whatever the unknowns turn out to be: the least tau
+    /// over every completion is above 0.
+    pub fn rise_holds(&self) -> bool {
+        self.bounds.min.is_some_and(|t| t > 0.0)
     }
 
     fn tau(&self) -> Option<f64> {
@@ -70,6 +117,30 @@ impl SeriesTrend {
     fn p_value(&self) -> Option<f64> {
         self.test.as_ref().ok().map(|t| t.p_increasing)
     }
+
+    /// The smallest one-sided p-value the series' ties allow, as (value, the number
+    /// of distinct orderings when the test is exact).
+    pub fn p_floor(&self) -> Option<(f64, Option<u128>)> {
+        let test = self.test.as_ref().ok()?;
+        let orderings = match test.method {
+            PermutationMethod::Exact { .. } => distinct_orderings(&self.values),
+            _ => None,
+        };
+        Some((test.min_p_one_sided, orderings))
+    }
+}
+
+/// n!/Π t! for the tie groups of the scores: the number of distinct orderings of the
+/// values, whose inverse is the smallest exact p (`None` on overflow).
+pub fn distinct_orderings(values: &[Interval]) -> Option<u128> {
+    let mut scores: Vec<f64> = values.iter().map(|v| v.score).collect();
+    scores.sort_by(f64::total_cmp);
+    let factorial = |k: usize| (1..=k as u128).try_fold(1u128, |a, b| a.checked_mul(b));
+    let mut count = factorial(scores.len())?;
+    for group in scores.chunk_by(|a, b| a == b) {
+        count /= factorial(group.len())?;
+    }
+    Some(count)
 }
 
 /// The trend across the efforts.
@@ -89,17 +160,22 @@ pub struct Trend {
     pub method: Option<PermutationMethod>,
 }
 
-fn series(id: &str, values: Vec<Interval>) -> SeriesTrend {
+fn series(id: &str, values: Vec<Interval>, levels: Option<Vec<(f64, f64)>>) -> SeriesTrend {
     let x: Vec<f64> = (1..=values.len()).map(|i| i as f64).collect();
-    let pick = |f: fn(&Interval) -> f64| values.iter().map(f).collect::<Vec<f64>>();
-    let test =
-        kendall_test(&x, &pick(|i| i.score), MonteCarlo::default()).map_err(|e| e.to_string());
+    let scores: Vec<f64> = values.iter().map(|i| i.score).collect();
+    let test = kendall_test(&x, &scores, MonteCarlo::default()).map_err(|e| e.to_string());
+    let bounds = match levels {
+        Some(levels) => tau_bounds(&levels, Domain::Integers, TAU_BOUNDS_BUDGET),
+        None => {
+            let intervals: Vec<(f64, f64)> = values.iter().map(|i| (i.lower, i.upper)).collect();
+            tau_bounds(&intervals, Domain::Reals, TAU_BOUNDS_BUDGET)
+        }
+    };
     SeriesTrend {
         id: id.to_string(),
-        tau_lower: kendall_tau_b(&x, &pick(|i| i.lower)).ok(),
-        tau_upper: kendall_tau_b(&x, &pick(|i| i.upper)).ok(),
         values,
         test,
+        bounds,
     }
 }
 
@@ -110,7 +186,7 @@ pub fn trend(scores: &Scores) -> Trend {
         .iter()
         .filter(|c| c.kind == Kind::Effort)
         .collect();
-    let total = series("total", efforts.iter().map(|c| c.total).collect());
+    let total = series("total", efforts.iter().map(|c| c.total).collect(), None);
     let criteria = efforts
         .first()
         .map(|first| {
@@ -119,12 +195,14 @@ pub fn trend(scores: &Scores) -> Trend {
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
+                    let of = || efforts.iter().filter_map(|e| e.criteria.get(i));
                     series(
                         &c.id,
-                        efforts
-                            .iter()
-                            .filter_map(|e| e.criteria.get(i).map(|k| k.interval))
-                            .collect(),
+                        of().map(|k| k.interval).collect(),
+                        Some(
+                            of().map(|k| (k.lower_level as f64, k.upper_level as f64))
+                                .collect(),
+                        ),
                     )
                 })
                 .collect()
@@ -168,26 +246,52 @@ pub fn fmt_change(x: f64) -> String {
 /// report's progression); with more, they are summarised.
 pub const STEPS_MAX: usize = 12;
 
-/// The changes between consecutive efforts, each one when there are at most
-/// [`STEPS_MAX`] efforts; otherwise how many rose, fell and held.
-pub fn changes_cell(changes: &[f64]) -> String {
-    if changes.len() < STEPS_MAX {
-        return changes
-            .iter()
-            .map(|c| fmt_change(*c))
-            .collect::<Vec<_>>()
-            .join(", ");
+/// A step as the tables show it: the signed change, followed by "(not established)"
+/// when the intervals overlap and one is open.
+pub fn step_cell(step: &Step) -> String {
+    match step.sure {
+        Sure::NotEstablished => format!("{} (not established)", fmt_change(step.delta)),
+        _ => fmt_change(step.delta),
     }
-    let up = changes.iter().filter(|c| **c > 0.0).count();
-    let down = changes.iter().filter(|c| **c < 0.0).count();
+}
+
+/// The steps between consecutive efforts, each one when there are at most
+/// [`STEPS_MAX`] efforts; otherwise how many rose, fell, held and were not established.
+pub fn changes_cell(steps: &[Step]) -> String {
+    if steps.len() < STEPS_MAX {
+        return steps.iter().map(step_cell).collect::<Vec<_>>().join(", ");
+    }
+    let count = |sure: Sure| steps.iter().filter(|s| s.sure == sure).count();
     format!(
-        "{} steps: {up} up, {down} down, {} level",
-        changes.len(),
-        changes.len() - up - down
+        "{} steps: {} up, {} down, {} level, {} not established",
+        steps.len(),
+        count(Sure::Rise),
+        count(Sure::Decline),
+        count(Sure::Held),
+        count(Sure::NotEstablished)
     )
 }
 
-/// Rows of the trend table: series, tau, p, tau at the bounds, rise at bounds, changes.
+/// Tau's least and greatest value over the completions, "≥" / "≤" marking outer bounds.
+fn bounds_cell(b: &TauBounds) -> String {
+    if b.exact {
+        format!("{} / {}", fmt3(b.min), fmt3(b.max))
+    } else {
+        format!("≥ {} / ≤ {}", fmt3(b.min), fmt3(b.max))
+    }
+}
+
+/// The smallest p a series' ties allow: "1/24" when exact, else the number.
+fn floor_cell(s: &SeriesTrend) -> String {
+    match s.p_floor() {
+        Some((_, Some(k))) => format!("1/{k}"),
+        Some((p, None)) => format!("{p:.1e}"),
+        None => "n/a".to_string(),
+    }
+}
+
+/// Rows of the trend table: series, tau, p, the smallest p the ties allow, tau's least
+/// and greatest value over the completions, whether the rise holds, the steps.
 pub fn rows(trend: &Trend) -> Vec<Vec<String>> {
     std::iter::once(&trend.total)
         .chain(&trend.criteria)
@@ -196,28 +300,28 @@ pub fn rows(trend: &Trend) -> Vec<Vec<String>> {
                 s.id.clone(),
                 fmt3(s.tau()),
                 fmt3(s.p_value()),
-                format!("{} / {}", fmt3(s.tau_lower), fmt3(s.tau_upper)),
-                if s.rise_holds_at_bounds() {
-                    "yes"
-                } else {
-                    "no"
-                }
-                .to_string(),
-                changes_cell(&s.changes()),
+                floor_cell(s),
+                bounds_cell(&s.bounds),
+                if s.rise_holds() { "yes" } else { "no" }.to_string(),
+                changes_cell(&s.steps()),
             ]
         })
         .collect()
 }
 
 /// The header of [`rows`].
-pub const HEADER: [&str; 6] = [
+pub const HEADER: [&str; 7] = [
     "series",
     "tau",
     "p (increasing)",
-    "tau lower / upper",
-    "rise holds at bounds",
+    "smallest p",
+    "tau min / max",
+    "rise holds",
     "change per step",
 ];
+
+/// What the columns of [`rows`] beyond tau and p mean, in sentences.
+pub const COLUMNS_NOTE: &str = "Smallest p is the least one-sided p-value the series' ties allow (1 over the number of distinct orderings of its scores, n!/Π t!). Tau min / max are the least and greatest tau over every completion of the unknowns (each effort's level anywhere between its lower and upper bound; the total anywhere in its interval), enumerated exactly (marked ≥ / ≤ when the enumeration's budget was exceeded and they are outer bounds); the rise holds only when tau min is above 0. A step is a rise or a decline only when the two efforts' intervals do not overlap; otherwise it is marked not established.";
 
 /// How p was obtained, as a phrase: "p is {this} for an increasing trend".
 pub fn p_phrase(trend: &Trend) -> &'static str {
@@ -249,7 +353,7 @@ pub fn min_p_sentence(trend: &Trend) -> String {
             }
         ),
         (Some(p), _) => format!(
-            "With {n} efforts the smallest one-sided p-value any data could give is {} ({p:.4}), reached only when every effort scores above the one before; the test cannot be more confident than that, whatever the scores.",
+            "With {n} efforts the smallest one-sided p-value any data could give is {} ({p:.4}), reached only when every effort scores above the one before; tied scores raise it (column smallest p), and the test cannot be more confident than that, whatever the scores.",
             fraction(n)
         ),
         (None, _) => format!("With {n} efforts there is no trend to test."),
@@ -283,12 +387,21 @@ pub fn to_text(scores: &Scores, trend: &Trend) -> String {
     out.push_str(&align(&table));
     out.push('\n');
     out.push_str(&format!(
-        "tau is Kendall's tau-b of the score against the effort's position in time (1 = every effort above the one before); p is {} for an increasing trend; n/a where every effort has the same score. Tau lower / upper repeats the test's tau on the lower and upper bounds of the intervals; the rise holds at bounds when the last effort's lower bound exceeds the first effort's upper bound.\n",
+        "tau is Kendall's tau-b of the score against the effort's position in time (1 = every effort above the one before); p is {} for an increasing trend; n/a where every effort has the same score. {COLUMNS_NOTE}\n",
         p_phrase(trend)
     ));
     out.push_str(&min_p_sentence(trend));
     out.push('\n');
     out
+}
+
+/// A step in the JSON output.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepJson {
+    /// Change of the score, on the evidence recorded.
+    pub delta: f64,
+    /// `rise` or `decline` when the two intervals do not overlap; null otherwise.
+    pub sure: Option<&'static str>,
 }
 
 /// One series in the JSON output.
@@ -303,14 +416,21 @@ pub struct SeriesJson {
     pub p_value: Option<f64>,
     /// Two-sided p-value, or null.
     pub p_two_sided: Option<f64>,
-    /// Tau on the lower bounds, or null.
-    pub tau_lower: Option<f64>,
-    /// Tau on the upper bounds, or null.
-    pub tau_upper: Option<f64>,
-    /// The last effort's lower bound exceeds the first effort's upper bound.
-    pub rise_holds_at_bounds: bool,
+    /// The smallest one-sided p-value the series' ties allow, or null.
+    pub p_floor: Option<f64>,
+    /// The least tau-b over every completion of the unknowns, or null.
+    pub tau_min: Option<f64>,
+    /// The greatest tau-b over every completion of the unknowns, or null.
+    pub tau_max: Option<f64>,
+    /// True when `tau_min` and `tau_max` were enumerated exactly; false when they are
+    /// outer bounds (the enumeration's budget was exceeded).
+    pub tau_bounds_exact: bool,
+    /// True only when `tau_min` is above 0: the rise holds whatever the unknowns are.
+    pub rise_holds: bool,
     /// Change of the score between consecutive efforts.
     pub changes: Vec<f64>,
+    /// The same steps, each with whether the intervals support it.
+    pub steps: Vec<StepJson>,
     /// Why tau is null, or null.
     pub note: Option<String>,
 }
@@ -323,10 +443,24 @@ impl From<&SeriesTrend> for SeriesJson {
             tau: s.tau().map(r4),
             p_value: s.p_value().map(r4),
             p_two_sided: s.test.as_ref().ok().map(|t| r4(t.p_two_sided)),
-            tau_lower: s.tau_lower.map(r4),
-            tau_upper: s.tau_upper.map(r4),
-            rise_holds_at_bounds: s.rise_holds_at_bounds(),
+            p_floor: s.p_floor().map(|(p, _)| (p * 1e6).round() / 1e6),
+            tau_min: s.bounds.min.map(r4),
+            tau_max: s.bounds.max.map(r4),
+            tau_bounds_exact: s.bounds.exact,
+            rise_holds: s.rise_holds(),
             changes: s.changes().into_iter().map(round2).collect(),
+            steps: s
+                .steps()
+                .into_iter()
+                .map(|step| StepJson {
+                    delta: round2(step.delta),
+                    sure: match step.sure {
+                        Sure::Rise => Some("rise"),
+                        Sure::Decline => Some("decline"),
+                        Sure::Held | Sure::NotEstablished => None,
+                    },
+                })
+                .collect(),
             note: s.test.as_ref().err().cloned(),
         }
     }
@@ -417,20 +551,27 @@ mod tests {
                 interval(30.0, 25.0, 40.0),
                 interval(40.0, 35.0, 50.0),
             ],
+            None,
         );
         let test = s.test.as_ref().expect("defined");
         assert_eq!(test.tau, 1.0);
         assert!((test.p_increasing - 1.0 / 24.0).abs() < 1e-12);
-        assert!(s.rise_holds_at_bounds());
+        // The intervals overlap: completions exist with the first above the second.
+        assert!(s.bounds.exact);
+        assert_eq!(s.bounds.max, Some(1.0));
+        assert!(s.bounds.min.expect("defined") < 1.0);
+        assert!(s.rise_holds());
         assert_eq!(s.changes(), vec![10.0, 10.0, 10.0]);
+        assert!(s.steps().iter().all(|s| s.sure == Sure::NotEstablished));
         assert_eq!(minimum_p(4), Some(1.0 / 24.0));
     }
 
     #[test]
     fn a_constant_series_has_no_tau_and_overlapping_bounds_do_not_hold() {
-        let s = series("c", vec![interval(50.0, 0.0, 100.0); 3]);
+        let s = series("c", vec![interval(50.0, 0.0, 100.0); 3], None);
         assert!(s.test.is_err());
-        assert!(!s.rise_holds_at_bounds());
+        assert_eq!((s.bounds.min, s.bounds.max), (Some(-1.0), Some(1.0)));
+        assert!(!s.rise_holds());
         assert_eq!(SeriesJson::from(&s).tau, None);
     }
 
@@ -446,7 +587,7 @@ mod tests {
             efforts: (0..n)
                 .map(|i| (format!("e{i}"), "2020-01-01".to_string()))
                 .collect(),
-            total: series("total", values),
+            total: series("total", values, None),
             criteria: Vec::new(),
             min_p: minimum_p(n),
             method: (n >= 2).then(|| method_for(n, MonteCarlo::default())),
@@ -514,6 +655,53 @@ mod tests {
         assert_eq!(minimum_p(11), Some(1.0 / 100_001.0));
         assert_eq!(minimum_p(40), Some(1.0 / 100_001.0));
         assert_eq!(minimum_p(10_000), Some(0.0));
+    }
+
+    #[test]
+    fn the_issues_total_has_a_tau_of_zero_within_reach() {
+        // Shipped total, 2026-12: tau on the bounds was 1.000 / 0.667 and "holds at
+        // bounds: yes", yet tau = 0 is attainable.
+        let s = series(
+            "total",
+            vec![
+                interval(35.0, 35.0, 60.0),
+                interval(43.0, 43.0, 75.0),
+                interval(53.0, 53.0, 70.0),
+                interval(74.0, 74.0, 86.0),
+            ],
+            None,
+        );
+        let min = s.bounds.min.expect("defined");
+        assert!(min <= 0.0, "{min}");
+        assert!(!s.rise_holds());
+    }
+
+    #[test]
+    fn steps_are_sure_only_when_the_intervals_do_not_overlap() {
+        let closed = |v| interval(v, v, v);
+        assert_eq!(step(&closed(10.0), &closed(20.0)).sure, Sure::Rise);
+        assert_eq!(step(&closed(20.0), &closed(10.0)).sure, Sure::Decline);
+        assert_eq!(step(&closed(20.0), &closed(20.0)).sure, Sure::Held);
+        let open = interval(0.0, 0.0, 50.0);
+        let s = step(&closed(25.0), &open);
+        assert_eq!(s.sure, Sure::NotEstablished);
+        assert_eq!(step_cell(&s), "-25.0 (not established)");
+        let steps = vec![s; STEPS_MAX];
+        assert_eq!(
+            changes_cell(&steps),
+            "12 steps: 0 up, 0 down, 0 level, 12 not established"
+        );
+    }
+
+    #[test]
+    fn the_p_floor_counts_the_distinct_orderings_of_tied_scores() {
+        let closed = |v| interval(v, v, v);
+        let values = vec![closed(0.0), closed(0.0), closed(50.0), closed(100.0)];
+        assert_eq!(distinct_orderings(&values), Some(12));
+        let s = series("c", values, None);
+        let (p, k) = s.p_floor().expect("defined");
+        assert_eq!(k, Some(12));
+        assert!((p - 1.0 / 12.0).abs() < 1e-12, "{p}");
     }
 
     #[test]
