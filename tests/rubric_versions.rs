@@ -336,3 +336,17 @@ fn two_files_of_one_rubric_version_are_an_error() {
         checked.report()
     );
 }
+
+#[test]
+fn a_scaffolded_case_pins_the_version_it_was_scaffolded_against() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    Test::new()
+        .current_dir(dir.path())
+        .args(["new", "mine", "--title", "My initiative"])
+        .success();
+    let text = fs::read_to_string(dir.path().join("cases/mine.toml")).expect("scaffold");
+    assert!(
+        text.contains("rubric = \"peacemaking\"\nrubric_version = \"2.0.0\"\n"),
+        "{text}"
+    );
+}
