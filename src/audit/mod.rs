@@ -1191,7 +1191,9 @@ fn best_past(
 ) -> BestPast {
     let observed = record.case.observations.get(c.id.as_str());
     let mut met = Vec::new();
+    // In the order first cited; the set keeps it linear in the evidence cited.
     let mut cited: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     if let Some(criterion) = rubric.criteria.get_ref().get(index) {
         for (level, indicator) in criterion.indicators() {
             if level == 0 || level > c.level {
@@ -1205,7 +1207,7 @@ fn best_past(
             }
             let evidence: Vec<String> = o.evidence.iter().map(|e| e.get_ref().clone()).collect();
             for e in &evidence {
-                if !cited.contains(e) {
+                if seen.insert(e.clone()) {
                     cited.push(e.clone());
                 }
             }
@@ -1217,9 +1219,16 @@ fn best_past(
             });
         }
     }
+    // The case's evidence by id, once, rather than a search of it for every id cited.
+    let by_id: std::collections::HashMap<&str, &crate::corpus::model::Evidence> = record
+        .case
+        .evidence
+        .iter()
+        .map(|e| (e.id.get_ref().as_str(), e))
+        .collect();
     let evidence = cited
         .iter()
-        .filter_map(|id| record.case.evidence(id))
+        .filter_map(|id| by_id.get(id.as_str()).copied())
         .map(|e| evidence_view(corpus, e))
         .collect();
     BestPast {

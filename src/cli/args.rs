@@ -297,8 +297,8 @@ pub struct SensitivityArgs {
     /// Input.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Number of weight vectors to draw.
-    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    /// Number of weight vectors to draw, at most 1,000,000.
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=crate::analysis::sensitivity::MAX_SAMPLES as u64))]
     pub samples: u64,
     /// Seed of the generator; the same seed gives the same output.
     #[arg(long, value_name = "S", default_value_t = 1)]

@@ -27,7 +27,8 @@ pub fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            let _ = writeln!(std::io::stderr(), "thirdside: {err}");
+            let message = err.to_string();
+            let _ = writeln!(std::io::stderr(), "thirdside: {}", terminal_safe(&message));
             err.exit_code()
         }
     }
@@ -39,13 +40,46 @@ pub fn run(cli: Cli) -> ExitCode {
 /// with its own exit code.
 fn emit(text: std::fmt::Arguments) -> Result<(), Error> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_fmt(text).and_then(|()| stdout.flush()) {
+    let text = text.to_string();
+    let text = terminal_safe(&text);
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Io {
             path: PathBuf::from("<standard output>"),
             source: e,
         }),
         _ => Ok(()),
     }
+}
+
+/// `text` with every control character but line ends and tabs replaced by a visible
+/// picture of it (`␛` for escape, `␡` for delete, `�` for the C1 controls), so that text
+/// from case files (a title holding an escape sequence) cannot retitle, clear or
+/// otherwise drive the terminal that shows it. A carriage return is kept only before a
+/// line feed.
+fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_at = |(i, c): (usize, char)| {
+        c.is_control() && c != '\n' && c != '\t' && !(c == '\r' && text[i + 1..].starts_with('\n'))
+    };
+    if !text.char_indices().any(unsafe_at) {
+        return text.into();
+    }
+    text.char_indices()
+        .map(|(i, c)| {
+            if !unsafe_at((i, c)) {
+                c
+            } else if (c as u32) < 0x20 {
+                char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}')
+            } else if c == '\u{7f}' {
+                '\u{2421}'
+            } else {
+                '\u{FFFD}'
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// [`emit`] with a line end.

@@ -17,6 +17,13 @@ use crate::corpus::model::{
     Status,
 };
 use crate::corpus::quote::QuoteChecker;
+
+/// The smallest weight a criterion may have: weights count only relative to each other,
+/// and bounded ones keep every total and its interval finite (never NaN or infinite).
+pub const MIN_WEIGHT: f64 = 1e-6;
+
+/// The largest weight a criterion may have (see [`MIN_WEIGHT`]).
+pub const MAX_WEIGHT: f64 = 1e6;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -561,9 +568,11 @@ impl Validator {
                 let Some(indicator) = levels.get(n).and_then(|l| l.indicators.get(k)) else {
                     continue;
                 };
+                // Keys are ordered by their text, so a binary search finds the one
+                // spelled like the indicator.
                 let key = observed
-                    .keys()
-                    .find(|key| key.get_ref() == indicator.id.get_ref());
+                    .get_key_value(indicator.id.get_ref().as_str())
+                    .map(|(key, _)| key);
                 if *status != Status::Met {
                     continue;
                 }
@@ -784,16 +793,25 @@ impl Validator {
                     ok = false;
                 }
                 let weight = *criterion.weight.get_ref();
-                if !(weight.is_finite() && weight > 0.0) {
+                if !(weight.is_finite() && (MIN_WEIGHT..=MAX_WEIGHT).contains(&weight)) {
+                    // Huge and tiny numbers as 1e308, not three hundred digits.
+                    let weight = if weight.is_finite()
+                        && weight != 0.0
+                        && !(1e-4..1e7).contains(&weight.abs())
+                    {
+                        format!("{weight:e}")
+                    } else {
+                        weight.to_string()
+                    };
                     self.error(
                         &path,
                         &criterion.weight,
                         format!(
-                            "weight {weight} of `{}` is not a positive, finite number",
+                            "weight {weight} of `{}` is not a number from {MIN_WEIGHT} to {MAX_WEIGHT}",
                             criterion.id.get_ref()
                         ),
                     );
-                    self.help("use a number above 0, such as 1.0");
+                    self.help("use a number of ordinary size above 0, such as 1.0: weights count only relative to each other, and extreme ones would make totals overflow (NaN)");
                     ok = false;
                 }
                 for key in &criterion.sources {
@@ -1121,11 +1139,13 @@ impl Validator {
                     });
                     continue;
                 };
+                // The criterion's indicator ids, once: a lookup each, not a search.
+                let indicator_ids: HashSet<&str> = criterion
+                    .indicators()
+                    .map(|(_, i)| i.id.get_ref().as_str())
+                    .collect();
                 for (indicator_key, observation) in observed {
-                    if !criterion
-                        .indicators()
-                        .any(|(_, i)| i.id.get_ref() == indicator_key.get_ref())
-                    {
+                    if !indicator_ids.contains(indicator_key.get_ref().as_str()) {
                         let names = criterion.indicators().map(|(_, i)| i.id.get_ref().as_str());
                         let near = nearest(indicator_key.get_ref(), names);
                         self.error(

@@ -583,13 +583,8 @@ pub struct Stamp<'a> {
     pub corpus_digest: &'a str,
 }
 
-/// A cell as a spreadsheet may read it: text that would start a formula gets a `'`.
-fn cell(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{text}").into(),
-        _ => text.into(),
-    }
-}
+/// A cell as a spreadsheet may read it (the one neutralisation every CSV shares).
+use crate::score::output::spreadsheet_cell as cell;
 
 /// `text`, or `NA` when it is empty.
 fn or_na(text: &str) -> &str {
@@ -743,22 +738,22 @@ fn record_rows(rubric: &Rubric, record: &CaseRecord) -> RecordRows {
     let mut indicators = Rows::new(None);
     for (criterion, coding) in rubric.criteria.get_ref().iter().zip(&record.coding) {
         let cid = criterion.id.get_ref();
-        let observed = case
-            .observations
+        // Looked up by key and walked by position: linear in the indicators, however
+        // many a level has.
+        let observed = case.observations.get(cid.as_str());
+        let by_position = criterion
+            .levels
+            .get_ref()
             .iter()
-            .find(|(k, _)| k.get_ref() == cid)
-            .map(|(_, v)| v);
-        for (level, indicator) in criterion.indicators() {
+            .enumerate()
+            .flat_map(|(n, l)| l.indicators.iter().enumerate().map(move |(k, i)| (n, k, i)));
+        for (level, position, indicator) in by_position {
             let iid = indicator.id.get_ref();
-            let observation =
-                observed.and_then(|o| o.iter().find(|(k, _)| k.get_ref() == iid).map(|(_, v)| v));
-            let position = criterion
-                .levels
-                .get_ref()
+            let observation = observed.and_then(|o| o.get(iid.as_str()));
+            let status = coding
+                .statuses
                 .get(level)
-                .and_then(|l| l.indicators.iter().position(|i| i.id.get_ref() == iid));
-            let status = position
-                .and_then(|k| coding.statuses.get(level)?.get(k))
+                .and_then(|row| row.get(position))
                 .map_or("unknown", |s| s.as_str());
             let evidence = observation.map_or(String::new(), |o| {
                 o.evidence

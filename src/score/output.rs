@@ -391,7 +391,19 @@ pub fn write_json_stamped(
     out.write_all(b"\n")
 }
 
-/// Tidy CSV: one row per case and criterion.
+/// A CSV cell as a spreadsheet may read it: text that would start a formula (`=`, `+`,
+/// `-`, `@`, a tab or a carriage return first) gets a `'` before it, as OWASP advises
+/// against CSV injection. Every CSV thirdside writes (`score --format csv`,
+/// `scores.csv`, the tables in `data/`) passes its text cells through this.
+pub fn spreadsheet_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{text}").into(),
+        _ => text.into(),
+    }
+}
+
+/// Tidy CSV: one row per case and criterion. Text cells go through
+/// [`spreadsheet_cell`].
 pub fn to_csv(scores: &Scores) -> String {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.
@@ -440,20 +452,21 @@ pub fn write_csv(scores: &Scores, out: impl std::io::Write) -> std::io::Result<(
         let combined = if case.combined { "true" } else { "false" };
         for c in &case.criteria {
             let overridden = c.overridden.as_ref();
+            let text = spreadsheet_cell;
             writer.write_record([
-                scores.rubric_id.as_str(),
-                &scores.rubric_version,
-                &case.id,
-                &case.title,
+                &*text(&scores.rubric_id),
+                &*text(&scores.rubric_version),
+                &*text(&case.id),
+                &*text(&case.title),
                 case.kind.as_str(),
                 &start,
                 &end,
-                &case.coder,
+                &*text(&case.coder),
                 combined,
-                &c.id,
+                &*text(&c.id),
                 &c.weight.to_string(),
                 &c.level.to_string(),
-                &c.label,
+                &*text(&c.label),
                 if c.established() { "true" } else { "false" },
                 if c.applicable { "true" } else { "false" },
                 &c.top.to_string(),
@@ -471,8 +484,8 @@ pub fn write_csv(scores: &Scores, out: impl std::io::Write) -> std::io::Result<(
                 &overridden
                     .map(|o| o.derived_level.to_string())
                     .unwrap_or_default(),
-                overridden.map_or("", |o| o.justification.as_str()),
-                &c.blocked.join(" "),
+                &*text(overridden.map_or("", |o| o.justification.as_str())),
+                &*text(&c.blocked.join(" ")),
             ])?;
         }
     }

@@ -498,11 +498,16 @@ impl Problem<'_> {
     }
 }
 
+/// The most weight vectors one analysis draws: a million draws give every probability
+/// to about a thousandth, and take seconds; more would run for hours on a large corpus
+/// without changing a printed digit.
+pub const MAX_SAMPLES: usize = 1_000_000;
+
 /// Runs the analysis on `scores` (criterion scores on 0–100, rubric weights).
 ///
 /// # Errors
-/// [`Error::Usage`] when there are no samples or more than `u32::MAX`, no cases or the
-/// concentration is not a positive number.
+/// [`Error::Usage`] when there are no samples or more than [`MAX_SAMPLES`], no cases or
+/// the concentration is not a positive number.
 pub fn sensitivity(scores: &Scores, settings: Settings) -> Result<Sensitivity, Error> {
     run(scores, settings, scores.cases.len() <= RANK_TABLE_MAX)
 }
@@ -513,10 +518,9 @@ fn run(scores: &Scores, settings: Settings, full: bool) -> Result<Sensitivity, E
     if settings.samples == 0 {
         return Err(Error::Usage("--samples must be at least 1".to_string()));
     }
-    if u32::try_from(settings.samples).is_err() {
+    if settings.samples > MAX_SAMPLES {
         return Err(Error::Usage(format!(
-            "--samples must be at most {}",
-            u32::MAX
+            "--samples must be at most {MAX_SAMPLES}: more draws change the probabilities by less than their rounding and would run for hours on a large corpus"
         )));
     }
     let Some(first) = scores.cases.first() else {

@@ -15,8 +15,92 @@ pub fn markdown(text: &str) -> String {
 
 /// [`markdown`], appended to `out`: the runs of text that need no escaping are copied
 /// whole, and a run of line breaks becomes one space.
+///
+/// The text is one line, so a block can only begin where it begins (a template may put
+/// it at a line's start, or after a list marker): there a heading (`#`), a list item
+/// (`-`, `+`, `1.`, `1)`), a setext underline or thematic break (`=`, `-`) is escaped,
+/// and leading indentation, which could open a code block, becomes one space. Anywhere,
+/// `~` (fences, strikethrough) is escaped, and a bare URL or e-mail address (`://`,
+/// `www.`, `@`), which GitHub would make a link, gets an entity that breaks the pattern
+/// and renders as the same character.
 pub fn markdown_into(text: &str, out: &mut String) {
-    replace_ascii(text, out, &MARKDOWN, true);
+    let start = out.len();
+    let body = text.trim_start_matches([' ', '\t']);
+    if body.len() != text.len() {
+        out.push(' ');
+    }
+    let rest = match block_start(body) {
+        Some(at) => {
+            // `body[..at]` is ASCII digits.
+            out.push_str(&body[..at]);
+            out.push('\\');
+            &body[at..]
+        }
+        None => body,
+    };
+    replace_ascii(rest, out, &MARKDOWN, true);
+    let written = &out[start..];
+    if written.contains("://")
+        || written
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"www."))
+    {
+        let defanged = defang_links(written);
+        out.truncate(start);
+        out.push_str(&defanged);
+    }
+}
+
+/// Where a backslash must go for `text`, at a line's start, to begin no block: before
+/// the marker of a heading (`#` to `######` then a space or the end), a bullet (`-` or
+/// `+` then a space or the end), an ordered item (up to nine digits, `.` or `)`, then a
+/// space or the end), or a line that is all `=` or all `-` (a setext underline or a
+/// thematic break). `None` when `text` starts none of them.
+fn block_start(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let ends = |at: usize| matches!(b.get(at), None | Some(b' ' | b'\t'));
+    let all = |c: u8| {
+        text.trim_end_matches([' ', '\t'])
+            .bytes()
+            .all(|x| x == c || (c == b'-' && x == b' '))
+    };
+    match b.first()? {
+        b'#' => {
+            let n = b.iter().take_while(|x| **x == b'#').count();
+            (n <= 6 && ends(n)).then_some(0)
+        }
+        b'-' | b'+' if ends(1) => Some(0),
+        b'-' if all(b'-') => Some(0),
+        b'=' if all(b'=') => Some(0),
+        b'0'..=b'9' => {
+            let n = b.iter().take_while(|x| x.is_ascii_digit()).count();
+            (n <= 9 && matches!(b.get(n), Some(b'.' | b')')) && ends(n + 1)).then_some(n)
+        }
+        _ => None,
+    }
+}
+
+/// `text` with `://` and `www.` broken by an entity (`&#58;`, `&#46;`), so that
+/// Markdown renderers that link bare URLs leave them as text.
+fn defang_links(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while !rest.is_empty() {
+        if rest.starts_with("://") {
+            out.push_str("&#58;//");
+            rest = &rest[3..];
+        } else if rest.len() >= 4 && rest.as_bytes()[..4].eq_ignore_ascii_case(b"www.") {
+            out.push_str(&rest[..3]);
+            out.push_str("&#46;");
+            rest = &rest[4..];
+        } else {
+            let next = rest.chars().next().map_or(1, char::len_utf8);
+            out.push_str(&rest[..next]);
+            rest = &rest[next..];
+        }
+    }
+    out
 }
 
 /// Handlebars' HTML escaping ([`handlebars::html_escape`], what `{{x}}` does in an
@@ -26,7 +110,7 @@ pub fn html_into(text: &str, out: &mut String) {
 }
 
 /// What [`markdown_into`] puts for each byte it replaces.
-const MARKDOWN_PAIRS: [(u8, &str); 12] = [
+const MARKDOWN_PAIRS: [(u8, &str); 14] = [
     (b'\r', " "),
     (b'\n', " "),
     (b'|', "\\|"),
@@ -39,6 +123,8 @@ const MARKDOWN_PAIRS: [(u8, &str); 12] = [
     (b'`', "\\`"),
     (b'*', "\\*"),
     (b'_', "\\_"),
+    (b'~', "\\~"),
+    (b'@', "&#64;"),
 ];
 static MARKDOWN: Replacements = replacements(&MARKDOWN_PAIRS);
 
@@ -146,11 +232,60 @@ mod tests {
         assert_eq!(markdown("{{x}}"), "{{x}}");
     }
 
+    #[test]
+    fn markdown_text_cannot_start_a_block_or_a_link() {
+        assert_eq!(markdown("# text"), "\\# text");
+        assert_eq!(markdown("~~~"), "\\~\\~\\~");
+        assert_eq!(markdown("- item"), "\\- item");
+        assert_eq!(markdown("+ item"), "\\+ item");
+        assert_eq!(markdown("==="), "\\===");
+        assert_eq!(markdown("---"), "\\---");
+        assert_eq!(markdown("12. item"), "12\\. item");
+        assert_eq!(markdown("3) item"), "3\\) item");
+        assert_eq!(markdown("    code"), " code");
+        assert_eq!(markdown("2019 talks. 3. x"), "2019 talks. 3. x");
+        assert_eq!(markdown("1.0.0"), "1.0.0");
+        assert_eq!(markdown("-5 degrees"), "-5 degrees");
+        assert_eq!(markdown("#hashtag"), "#hashtag");
+        assert_eq!(markdown("- - -"), "\\- - -");
+        assert_eq!(
+            markdown("see https://x.org or www.y.org, a@b.org"),
+            "see https&#58;//x.org or www&#46;y.org, a&#64;b.org"
+        );
+    }
+
     /// The char-by-char escaping `markdown` replaced, as the reference.
     fn markdown_by_char(text: &str) -> String {
         let mut out = String::new();
         let mut last_space = false;
-        for c in text.chars() {
+        let mut text = text;
+        if text.starts_with([' ', '\t']) {
+            out.push(' ');
+            text = text.trim_start_matches([' ', '\t']);
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+        let hashes = chars.iter().take_while(|c| **c == '#').count();
+        let space_or_end = |i: usize| matches!(chars.get(i), None | Some(' ' | '\t'));
+        let line = text.trim_end_matches([' ', '\t']);
+        let mut escape_at = None;
+        if (hashes > 0 && hashes <= 6 && space_or_end(hashes))
+            || (matches!(chars.first(), Some('-' | '+')) && space_or_end(1))
+            || (line.starts_with('-') && line.chars().all(|c| c == '-' || c == ' '))
+            || (line.starts_with('=') && line.chars().all(|c| c == '='))
+        {
+            escape_at = Some(0);
+        } else if digits > 0
+            && digits <= 9
+            && matches!(chars.get(digits), Some('.' | ')'))
+            && space_or_end(digits + 1)
+        {
+            escape_at = Some(digits);
+        }
+        for (i, c) in chars.into_iter().enumerate() {
+            if escape_at == Some(i) {
+                out.push('\\');
+            }
             match c {
                 '\r' | '\n' => {
                     if !last_space {
@@ -169,11 +304,13 @@ mod tests {
                 '`' => out.push_str("\\`"),
                 '*' => out.push_str("\\*"),
                 '_' => out.push_str("\\_"),
+                '~' => out.push_str("\\~"),
+                '@' => out.push_str("&#64;"),
                 c => out.push(c),
             }
             last_space = false;
         }
-        out
+        out.replace("://", "&#58;//").replace("www.", "www&#46;")
     }
 
     #[test]
@@ -185,7 +322,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn markdown_is_the_char_by_char_escaping(text in "[a-zé€ \\r\n|<>&\\[\\]\\\\`*_\"'=]{0,100}") {
+        fn markdown_is_the_char_by_char_escaping(text in "[ \t]{0,2}[0-9#+=-]{0,3}[.)]?[ a-zé€ \\r\n|<>&\\[\\]\\\\`*_\"'=~@#:/.w-]{0,100}") {
             proptest::prop_assert_eq!(markdown(&text), markdown_by_char(&text));
         }
 

@@ -185,6 +185,10 @@ impl Evaluator {
         out: &mut String,
     ) -> Result<(), Unsupported> {
         for node in nodes {
+            // A page past the limit goes to Handlebars, which says so (a template error).
+            if out.len() > super::templates::MAX_PAGE_BYTES {
+                return Err(Unsupported);
+            }
             match node {
                 Node::Text(text) => out.push_str(text),
                 Node::Value { lookup, escaped } => {

@@ -125,10 +125,141 @@ impl Format {
             return Ok(text);
         }
         self.by_handlebars.fetch_add(1, Ordering::Relaxed);
-        self.handlebars
-            .render_with_context(name, &context()?)
-            .map_err(|e| Error::Template(format!("{}/{name}.hbs: {e}", self.folder)))
+        let mut out = Bounded(Vec::with_capacity(capacity));
+        let rendered = self
+            .handlebars
+            .render_with_context_to_write(name, &context()?, &mut out);
+        if out.0.len() > MAX_PAGE_BYTES {
+            return Err(Error::Template(format!(
+                "{}/{name}.hbs: the page would be larger than {MAX_PAGE_BYTES} bytes; a template that repeats a block inside itself (nested {{{{#each}}}}) multiplies its size: render each list once",
+                self.folder
+            )));
+        }
+        rendered.map_err(|e| Error::Template(format!("{}/{name}.hbs: {e}", self.folder)))?;
+        String::from_utf8(out.0).map_err(|e| {
+            Error::Template(format!(
+                "{}/{name}.hbs: the page is not UTF-8: {e}",
+                self.folder
+            ))
+        })
     }
+}
+
+/// A page larger than this is refused (a clear template error, never an allocation that
+/// aborts): the report's largest page at 10,000 cases is a few megabytes.
+pub const MAX_PAGE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Partials may include partials this deep, and no deeper; a partial that includes
+/// itself, directly or through others, is refused when the templates are loaded.
+pub const MAX_PARTIAL_DEPTH: usize = 32;
+
+/// A page being written by Handlebars, refusing to grow past [`MAX_PAGE_BYTES`].
+struct Bounded(Vec<u8>);
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.0.len() + bytes.len() > MAX_PAGE_BYTES {
+            // Marks the page as too large, for the message, then stops the render.
+            self.0.resize(MAX_PAGE_BYTES + 1, 0);
+            return Err(std::io::Error::other("the page is too large"));
+        }
+        self.0.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The partials each template of `registry` names, refusing a name that is not written
+/// out (`{{> (lookup ...)}}`), a partial that includes itself through any chain, and
+/// chains deeper than [`MAX_PARTIAL_DEPTH`]: so that no render can recurse without end.
+fn check_partials(registry: &Handlebars<'static>, folder: &str) -> Result<(), Error> {
+    use handlebars::template::{Parameter, Template, TemplateElement};
+    fn named(template: &Template, out: &mut Vec<Result<String, ()>>) {
+        for element in &template.elements {
+            match element {
+                TemplateElement::PartialExpression(d) | TemplateElement::PartialBlock(d) => {
+                    out.push(match &d.name {
+                        Parameter::Name(n) => Ok(n.clone()),
+                        Parameter::Path(handlebars::Path::Relative((_, raw)))
+                        | Parameter::Path(handlebars::Path::Local((_, _, raw))) => Ok(raw.clone()),
+                        _ => Err(()),
+                    });
+                    if let Some(t) = &d.template {
+                        named(t, out);
+                    }
+                }
+                TemplateElement::DecoratorBlock(d) => {
+                    if let Some(t) = &d.template {
+                        named(t, out);
+                    }
+                }
+                TemplateElement::HelperBlock(h) => {
+                    for t in [&h.template, &h.inverse].into_iter().flatten() {
+                        named(t, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut graph: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for (name, template) in registry.get_templates() {
+        let mut found = Vec::new();
+        named(template, &mut found);
+        let mut partials = Vec::new();
+        for partial in found {
+            match partial {
+                Ok(p) => partials.push(p),
+                Err(()) => {
+                    return Err(Error::Template(format!(
+                        "{folder}/{name}.hbs: a partial whose name is computed ({{{{> (...)}}}}) cannot be checked for recursion; name the partial"
+                    )));
+                }
+            }
+        }
+        graph.insert(name.as_str(), partials);
+    }
+    // Depth-first from every template, with the chain walked so far; the height of
+    // each template done (its longest chain of partials) is kept.
+    fn walk(
+        graph: &std::collections::BTreeMap<&str, Vec<String>>,
+        name: &str,
+        chain: &mut Vec<String>,
+        done: &mut std::collections::HashMap<String, usize>,
+        folder: &str,
+    ) -> Result<usize, Error> {
+        if let Some(at) = chain.iter().position(|c| c == name) {
+            let cycle = [&chain[at..], &[name.to_string()]].concat();
+            return Err(Error::Template(format!(
+                "{folder}/{name}.hbs: partials include each other without end ({}); a partial may not include itself",
+                cycle.join(" → ")
+            )));
+        }
+        if let Some(height) = done.get(name) {
+            return Ok(*height);
+        }
+        chain.push(name.to_string());
+        let mut height = 1;
+        for partial in graph.get(name).into_iter().flatten() {
+            height = height.max(1 + walk(graph, partial, chain, done, folder)?);
+        }
+        chain.pop();
+        if height > MAX_PARTIAL_DEPTH {
+            return Err(Error::Template(format!(
+                "{folder}/{name}.hbs: partials nest {height} deep, more than {MAX_PARTIAL_DEPTH}"
+            )));
+        }
+        done.insert(name.to_string(), height);
+        Ok(height)
+    }
+    let mut done = std::collections::HashMap::new();
+    for name in graph.keys() {
+        walk(&graph, name, &mut Vec::new(), &mut done, folder)?;
+    }
+    Ok(())
 }
 
 /// What a page's buffer holds to begin with: most pages fit.
@@ -239,6 +370,8 @@ impl Templates {
             }
             overrides = hasher.finish();
         }
+        check_partials(&html, "html")?;
+        check_partials(&markdown, "md")?;
         Ok(Templates {
             html: Format::new(html, "html", evaluator::Escape::Html),
             markdown: Format::new(markdown, "md", evaluator::Escape::Markdown),
