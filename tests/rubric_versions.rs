@@ -181,6 +181,14 @@ fn no_comparison_mixes_cases_of_two_versions() {
         out.stdout
     );
     assert!(!out.stdout.contains("v1-"), "{}", out.stdout);
+    for (choice, cases) in [("peacemaking@1.0.0", 6), ("peacemaking@2.0.0", 7)] {
+        let out = Test::new()
+            .current_dir(dir.path())
+            .args(["scale", "--format", "json", "--rubric", choice])
+            .success();
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+        assert_eq!(v["cases"], cases, "{choice}");
+    }
     let out = Test::new()
         .current_dir(dir.path())
         .args(["score", "--rubric", "peacemaking@9.9.9"])

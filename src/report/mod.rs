@@ -64,11 +64,7 @@ pub fn render(
 ) -> Result<(Scores, Output), Error> {
     let scores = crate::score::score(corpus, rubric);
     let mut scale = crate::analysis::scale::Collector::default();
-    for record in corpus
-        .cases
-        .iter()
-        .filter(|r| r.case.rubric.get_ref() == rubric.id.get_ref())
-    {
+    for record in corpus.cases.iter().filter(|r| r.uses(rubric)) {
         scale.add(record);
     }
     let extra = Extra::for_report(rubric, &scores, &scale)?;
