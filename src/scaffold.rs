@@ -2,7 +2,10 @@
 //! rubric's scale and indicator statements as comments.
 //!
 //! The scaffold is valid as written (`check` accepts it and `audit` shows its full
-//! intervals); every placeholder a person must replace is marked `EDIT`. Writing is
+//! intervals); every placeholder a person must replace is marked `EDIT`, and `check`
+//! warns of each one left ([`placeholders`]). Its first line ([`MARK`]) says the file
+//! is a scaffold: an effort whose scaffold still has placeholders is left out of the
+//! trend. Writing is
 //! atomic and never overwrites: the text goes to a temporary file beside the target,
 //! which is then hard-linked into place (a link fails if the name exists, so a file
 //! created meanwhile is not lost) and the temporary name removed.
@@ -74,7 +77,7 @@ pub fn render(s: &Scaffold) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "# Case file scaffolded by `thirdside new` against rubric `{}` {}.",
+        "{MARK} against rubric `{}` {}.",
         rubric.id.get_ref(),
         rubric.version
     );
@@ -115,7 +118,8 @@ pub fn render(s: &Scaffold) -> String {
          # claim = \"What the source shows, in your own words.\"\n\
          # quote = \"a short verbatim quotation\"   # optional\n\
          # source = \"a-bibliography-key\"          # a key of rubrics/bibliography.toml\n\
-         # locator = \"p. 12\"                      # section, page or paragraph\n",
+         # locator = \"p. 12\"                      # section, page or paragraph\n\
+         # date = \"2025-03\"                      # optional: when the fact became known (audit --as-of)\n",
     );
     for criterion in rubric.criteria.get_ref() {
         out.push('\n');
@@ -149,6 +153,114 @@ pub fn render(s: &Scaffold) -> String {
         }
     }
     out
+}
+
+/// The first line of every scaffold: how a file is known to have been made by
+/// `thirdside new`.
+pub const MARK: &str = "# Case file scaffolded by `thirdside new`";
+
+/// True when `text` is a scaffold of `thirdside new` (its first line is [`MARK`]).
+pub fn is_scaffold(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}').starts_with(MARK)
+}
+
+/// A placeholder left in a case file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placeholder {
+    /// Byte range of the quoted value.
+    pub span: std::ops::Range<usize>,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// What would fix it.
+    pub help: &'static str,
+}
+
+/// The placeholders a person must still replace in a case file's `text`: string values
+/// that begin with `EDIT:` (the scaffold's marks) or are `TODO`, `TBD`, `FIXME` or
+/// `XXX` (a justification or note to be written), and, in a scaffold, a `start` still
+/// the scaffold's date (the day it was made, which it also wrote as the coding date).
+/// Comments are not values: a placeholder in a comment is not one.
+pub fn placeholders(text: &str) -> Vec<Placeholder> {
+    let mut found = Vec::new();
+    let mut offset = 0;
+    let mut dates: Vec<(std::ops::Range<usize>, &str, &str)> = Vec::new();
+    for line in text.split_inclusive('\n') {
+        for (range, value) in quoted_values(line) {
+            let span = offset + range.start..offset + range.end;
+            let word = value.trim();
+            let upper = word.to_ascii_uppercase();
+            if upper == "EDIT" || upper.starts_with("EDIT:") {
+                found.push(Placeholder {
+                    span,
+                    message: format!("a placeholder is left: {}", shorten(word)),
+                    help: "replace it with what the sources say, or remove the field where it is optional",
+                });
+            } else if matches!(
+                upper.trim_end_matches(['.', ':']),
+                "TODO" | "TBD" | "FIXME" | "XXX"
+            ) || word.starts_with("TODO:")
+                || word.starts_with("TODO ")
+            {
+                found.push(Placeholder {
+                    span,
+                    message: format!("`{}` is a placeholder, not a text", shorten(word)),
+                    help: "write it out: a justification or note says why, from the sources",
+                });
+            } else if let Some(key) = line.split('=').next().map(str::trim)
+                && matches!(key, "start" | "date")
+                && line.contains("# EDIT")
+            {
+                dates.push((span, key, value));
+            }
+        }
+        offset += line.len();
+    }
+    if is_scaffold(text)
+        && let [(span, "start", start), (_, "date", coded)] = dates.as_slice()
+        && start == coded
+    {
+        found.push(Placeholder {
+            span: span.clone(),
+            message: format!("`start` is still {start}, the day this file was scaffolded"),
+            help: "write when it began, as precise as the source (YYYY, YYYY-MM or YYYY-MM-DD)",
+        });
+    }
+    found.sort_by_key(|p| p.span.start);
+    found
+}
+
+/// A placeholder quoted in a message, at most 60 characters.
+fn shorten(word: &str) -> String {
+    let mut short: String = word.chars().take(60).collect();
+    if short.len() < word.len() {
+        short.push('…');
+    }
+    format!("\"{short}\"")
+}
+
+/// The basic strings (`"…"`) of one line before any comment, with their byte ranges
+/// (quotes included) and contents (escapes left as written).
+fn quoted_values(line: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    let mut values = Vec::new();
+    let mut start = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match (start, c) {
+            (None, '#') => break,
+            (None, '"') => start = Some(i),
+            (Some(_), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some(from), '"') if !escaped => {
+                values.push((from..i + 1, &line[from + 1..i]));
+                start = None;
+            }
+            _ => {}
+        }
+        escaped = false;
+    }
+    values
 }
 
 /// Today's date in UTC, from the system clock.
@@ -243,6 +355,50 @@ mod tests {
     fn titles_from_ids() {
         assert_eq!(title_from_id("my-new_talks"), "My new talks");
         assert_eq!(title_from_id("2019-talks"), "2019 talks");
+    }
+
+    #[test]
+    fn placeholders_in_values_are_found_and_comments_are_not() {
+        let text = "# Case file scaffolded by `thirdside new` against rubric `r` 1.\n# EDIT in a comment\nid = \"x\"\nstart = \"2026-01-01\"  # EDIT: when it began\nparties = [\"EDIT: a party\", \"B\"]\nnote = \"a \\\"quoted\\\" # not a comment\"\n[coding]\ndate = \"2026-01-01\"  # EDIT: the date of coding\n[overrides.h]\njustification = \"TODO\"\n";
+        let found = placeholders(text);
+        let shown: Vec<&str> = found.iter().map(|p| &text[p.span.clone()]).collect();
+        assert_eq!(
+            shown,
+            vec!["\"2026-01-01\"", "\"EDIT: a party\"", "\"TODO\""],
+            "{found:#?}"
+        );
+        assert!(
+            found[0]
+                .message
+                .contains("the day this file was scaffolded")
+        );
+        // An edited start, or a file that is no scaffold, has no date placeholder.
+        let edited = text.replacen("start = \"2026-01-01\"", "start = \"2019-02\"", 1);
+        assert_eq!(placeholders(&edited).len(), 2);
+        assert!(!is_scaffold(&text[text.find('\n').unwrap_or(0)..]));
+        let prose =
+            "title = \"Editing the record\"\nsummary = \"Todo list\"\noutcome = \"TODOs\"\n";
+        assert!(placeholders(prose).is_empty(), "{:#?}", placeholders(prose));
+    }
+
+    #[test]
+    fn a_fresh_scaffold_is_a_scaffold_full_of_placeholders() {
+        let checked = crate::corpus::validate::validate(
+            crate::corpus::embedded::corpus(),
+            &Default::default(),
+        );
+        let rubric = &checked.corpus.rubrics[0].value;
+        let text = render(&Scaffold {
+            id: "fresh",
+            title: "Fresh",
+            kind: Kind::Effort,
+            rubric,
+            today: civil_from_days(20_454),
+        });
+        assert!(is_scaffold(&text));
+        let found = placeholders(&text);
+        assert!(found.len() >= 8, "{found:#?}");
+        assert!(found.iter().any(|p| p.message.contains("scaffolded")));
     }
 
     #[test]

@@ -111,6 +111,19 @@ fn the_nearest_corpus_upward_is_found_and_corpus_names_one() {
     let out = Test::new().current_dir(&deep).arg("check").success();
     assert!(!out.stderr.contains(BUILT_IN), "{}", out.stderr);
     assert!(out.stdout.contains("checked 1 rubric"), "{}", out.stdout);
+    // `new` writes into the corpus found, not into a cases/ of the folder it runs in.
+    let out = Test::new()
+        .current_dir(&deep)
+        .args(["new", "from-deep"])
+        .success();
+    assert!(
+        out.stdout
+            .starts_with("wrote ../../../cases/from-deep.toml"),
+        "{}",
+        out.stdout
+    );
+    assert!(dir.path().join("cases/from-deep.toml").is_file());
+    assert!(!deep.join("cases").exists());
     let elsewhere = tempfile::tempdir().expect("temp dir");
     let corpus = dir.path().to_string_lossy().into_owned();
     let out = Test::new()

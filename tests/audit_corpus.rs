@@ -98,8 +98,8 @@ fn the_binary_audits_alone_with_the_embedded_corpus() {
 }
 
 #[test]
-fn the_readme_policy_example_fits_the_shipped_rubric() {
-    let readme = fs::read_to_string(root_dir().join("README.md")).expect("README");
+fn the_guide_policy_example_fits_the_shipped_rubric() {
+    let readme = fs::read_to_string(root_dir().join("docs/src/audit.md")).expect("the guide");
     let start = readme.find("```toml\nrubric = ").expect("a policy example") + 8;
     let end = start + readme[start..].find("```").expect("end of block");
     let dir = tempfile::tempdir().expect("temp dir");

@@ -128,7 +128,7 @@ fn the_february_initiatives_are_coded_as_designed_at_their_launch() {
         .args([
             "check",
             "rubrics",
-            "cases/2019-international-contact-group-record.toml",
+            "cases/2019-contact-group-record.toml",
         ])
         .success();
     assert!(out.stdout.contains("1 valid case"), "{}", out.stdout);

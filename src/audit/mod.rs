@@ -982,7 +982,9 @@ pub fn audit_initiatives(
 
 /// Audits each of `records` against `efforts`, which must have been lent the records
 /// [`Efforts::needed`] names for them; in parallel, in the order given. `corpus`
-/// gives the bibliography; its cases are not read.
+/// gives the bibliography; its cases are not read. With [`Options::as_of`], each record
+/// is taken as of that day here, but `efforts` must already be (scored from
+/// [`as_of::record`], those begun after the day left out), as `audit` does.
 pub fn audit_each(
     corpus: &Corpus,
     rubric: &Rubric,

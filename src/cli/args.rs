@@ -34,21 +34,29 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Validate rubrics, the bibliography and cases; report every problem at once.
+    /// Validate rubrics, the bibliography and cases
+    ///
+    /// Reports every problem of every file at once, each as file:line:column with the
+    /// offending line, the root cause once.
     #[command(after_help = "Examples:
   thirdside check
   thirdside check cases/2016-vatican.toml rubrics/
   thirdside check --sources ../shared/sources")]
     Check(CheckArgs),
-    /// Derive and print the scores of every case.
+    /// Derive and print the scores of every case
+    ///
+    /// The table fits the terminal: narrower than its columns, each case is shown as a
+    /// block of lines (--wide for the one-line-per-case table).
     #[command(after_help = "Examples:
   thirdside score
   thirdside score --format json > scores.json
   thirdside score --format csv > scores.csv")]
     Score(ScoreArgs),
-    /// Audit a case (usually an initiative) against the rubric, a policy and the past
-    /// efforts: per criterion its level, the risk, the best past effort and its evidence,
-    /// the guidance; then the total, its rank, and what to find out next.
+    /// Audit a case against the rubric, a policy and the past efforts
+    ///
+    /// Usually an initiative: per criterion its level, the risk, the best past effort
+    /// and its evidence, the guidance; then the total, its rank, and what to find out
+    /// next.
     #[command(after_help = "Examples:
   thirdside audit cases/2019-montevideo-mechanism.toml
   thirdside audit mine.toml --format md > audit.md
@@ -60,15 +68,19 @@ beside the case, which adds to the built-in one). The default policy is
 policies/default.toml, built in too. Exit codes: 0 the audit passed; 1 an enforced gate
 (or --fail-under) failed, or the input is invalid; 2 usage or I/O error.")]
     Audit(AuditArgs),
-    /// Write a new case file, cases/ID.toml, with every indicator `unknown` and the
-    /// rubric's levels and indicators as comments. Never overwrites a file.
+    /// Write a new case file to fill in, cases/ID.toml
+    ///
+    /// Every indicator is `unknown`, with the rubric's levels and indicators as
+    /// comments. Never overwrites a file.
     #[command(after_help = "Examples:
   thirdside new 2025-new-talks --title \"New talks\"
   thirdside new 2016-vatican-recoded --kind effort
   thirdside new mine && thirdside audit cases/mine.toml")]
     New(NewArgs),
-    /// Write the comparative report, a page per case, the chart, the codebook and the
-    /// data files into reports/ (or --out).
+    /// Write the comparative report and its pages into reports/
+    ///
+    /// The comparative report, a page per case, the chart, the codebook and the data
+    /// files, into reports/ (or --out).
     #[command(after_help = "Examples:
   thirdside report                     write reports/
   thirdside report --check             exit 1 naming the files in reports/ that are stale
@@ -77,8 +89,10 @@ policies/default.toml, built in too. Exit codes: 0 the audit passed; 1 an enforc
 Templates: copy any of html/NAME.hbs or md/NAME.hbs from src/report/templates/ into
 DIR/html/ or DIR/md/ and edit it; each replaces the embedded template of that name.")]
     Report(ReportArgs),
-    /// The progression across the efforts in time order: the change between consecutive
-    /// efforts and Kendall's tau-b against time, per criterion and for the total.
+    /// The progression across the efforts in time order
+    ///
+    /// The change between consecutive efforts and Kendall's tau-b against time, per
+    /// criterion and for the total.
     #[command(after_help = "Examples:
   thirdside trend
   thirdside trend --format json
@@ -87,6 +101,8 @@ tau is 1 when every effort scores above the one before. p is the exact one-sided
 permutation p-value for an increasing trend; with n efforts it cannot fall below 1/n!
 (1/24 for four efforts), however steady the rise.")]
     Trend(TrendArgs),
+    /// How often the ranking survives other weights
+    ///
     /// How often the ranking and the progression survive other weights, drawn from a
     /// Dirichlet distribution centred on the rubric's.
     #[command(after_help = "Examples:
@@ -98,8 +114,10 @@ Each draw recomputes every total from the criterion scores with the drawn weight
 Cases are ranked among all cases (rank 1 = highest). The same seed gives the same
 output, byte for byte, whatever the number of threads.")]
     Sensitivity(SensitivityArgs),
-    /// Agreement between coders of cases coded more than once: Krippendorff's alpha per
-    /// criterion and overall, with a bootstrap interval, and every disagreement.
+    /// Agreement between coders of cases coded more than once
+    ///
+    /// Krippendorff's alpha per criterion and overall, with a bootstrap interval, and
+    /// every disagreement.
     #[command(after_help = "Examples:
   thirdside agreement
   thirdside agreement --format json
@@ -109,8 +127,10 @@ A second coding is a case file with the same case id and a different coding.code
 Levels use ordinal alpha; indicators use nominal alpha on met/unmet, with unknown
 treated as missing.")]
     Agreement(AgreementArgs),
-    /// Does each criterion's order of indicators hold in the cases? The pairs of
-    /// indicators that break it, and Loevinger's H with each indicator's H_i.
+    /// Whether each criterion's indicators hold their order
+    ///
+    /// The pairs of indicators that break the order, and Loevinger's H with each
+    /// indicator's H_i.
     #[command(after_help = "Examples:
   thirdside scale
   thirdside scale --format json
@@ -120,6 +140,28 @@ for a perfect cumulative order and near 0 for none; below 0.3 (Mokken's threshol
 the indicators do not form a scale. With few cases the figures mean nothing yet, and
 the output says so.")]
     Scale(ScaleArgs),
+    /// Print a shell completion script
+    ///
+    /// Writes the completion script for SHELL to standard output.
+    #[command(after_help = "Examples:
+  thirdside completions bash > ~/.local/share/bash-completion/completions/thirdside
+  thirdside completions zsh > ~/.zfunc/_thirdside
+  thirdside completions fish > ~/.config/fish/completions/thirdside.fish")]
+    Completions(CompletionsArgs),
+    /// Print the manual page
+    ///
+    /// Writes thirdside(1) in roff to standard output.
+    #[command(after_help = "Examples:
+  thirdside man > thirdside.1 && man -l thirdside.1")]
+    Man,
+}
+
+/// `thirdside completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// Where the input is.
@@ -146,6 +188,19 @@ pub struct CheckArgs {
     /// Input.
     #[command(flatten)]
     pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlainFormat::Text)]
+    pub format: PlainFormat,
+}
+
+/// Formats of the commands whose output is a message, not a table (`check`, `report`,
+/// `new`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlainFormat {
+    /// Plain text for people.
+    Text,
+    /// JSON for programs.
+    Json,
 }
 
 /// `thirdside score`.
@@ -155,8 +210,11 @@ pub struct ScoreArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ScoreFormat::Table)]
+    #[arg(long, value_enum, default_value_t = ScoreFormat::Text)]
     pub format: ScoreFormat,
+    /// One line per case, however wide (the default fits the terminal).
+    #[arg(long)]
+    pub wide: bool,
     /// The rubric to score against (ID, its highest version, or ID@VERSION; needed only when several are loaded).
     #[arg(long, value_name = "ID")]
     pub rubric: Option<String>,
@@ -181,17 +239,23 @@ pub struct ReportArgs {
     /// The rubric to report on (ID, its highest version, or ID@VERSION; needed only when several are loaded).
     #[arg(long, value_name = "ID")]
     pub rubric: Option<String>,
+    /// Output format of the summary.
+    #[arg(long, value_enum, default_value_t = PlainFormat::Text)]
+    pub format: PlainFormat,
 }
 
 /// Formats of `score`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ScoreFormat {
-    /// Aligned columns for people.
-    Table,
+    /// Aligned columns for people (also: table).
+    #[value(alias = "table")]
+    Text,
     /// The machine-readable contract.
     Json,
     /// One row per case and criterion.
     Csv,
+    /// A Markdown table.
+    Md,
 }
 
 /// `thirdside audit`.
@@ -254,9 +318,13 @@ pub struct NewArgs {
     /// Take the rubric from DIR/rubrics.
     #[arg(long, value_name = "DIR")]
     pub corpus: Option<PathBuf>,
-    /// The folder to write ID.toml into.
-    #[arg(long, value_name = "DIR", default_value = "cases")]
-    pub dir: PathBuf,
+    /// The folder to write ID.toml into (default: the corpus's cases/, or cases/ here
+    /// when the corpus is the built-in one).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Output format of the summary.
+    #[arg(long, value_enum, default_value_t = PlainFormat::Text)]
+    pub format: PlainFormat,
 }
 
 /// The kinds `new` can scaffold.
@@ -289,6 +357,8 @@ pub enum AnalysisFormat {
     Text,
     /// JSON for programs.
     Json,
+    /// The main table as CSV, one row per series, case or measure.
+    Csv,
 }
 
 /// `thirdside sensitivity`.

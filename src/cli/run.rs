@@ -3,12 +3,13 @@
 
 use crate::cli::exit_code::ExitCode;
 use crate::cli::{
-    AgreementArgs, AnalysisFormat, AuditArgs, AuditFormat, CheckArgs, Cli, Command, InputArgs,
-    NewArgs, NewKind, ReportArgs, ScaleArgs, ScoreArgs, ScoreFormat, SensitivityArgs, TrendArgs,
+    AgreementArgs, AnalysisFormat, AuditArgs, AuditFormat, CheckArgs, Cli, Command,
+    CompletionsArgs, InputArgs, NewArgs, NewKind, PlainFormat, ReportArgs, ScaleArgs, ScoreArgs,
+    ScoreFormat, SensitivityArgs, TrendArgs,
 };
 use crate::corpus::validate::{Checked, Corpus};
 use crate::error::Error;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 /// Runs a command and returns how the process should exit. Errors are printed here.
@@ -23,6 +24,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Sensitivity(args) => sensitivity(args),
         Command::Agreement(args) => agreement(args),
         Command::Scale(args) => scale(args),
+        Command::Completions(args) => completions(args),
+        Command::Man => man(),
     };
     match result {
         Ok(code) => code,
@@ -127,9 +130,13 @@ fn load_valid(input: &InputArgs) -> Result<Corpus, Error> {
 fn insist_valid(checked: &Checked) -> Result<(), Error> {
     if checked.errors() > 0 {
         let _ = write!(std::io::stderr(), "{}", checked.report());
-        return Err(Error::Invalid(
-            "the input has errors; run `thirdside check` for the full list".to_string(),
-        ));
+        return Err(Error::Invalid(format!(
+            "the input has {} (above): nothing was done; fix them and run again",
+            match checked.errors() {
+                1 => "1 error".to_string(),
+                n => format!("{n} errors"),
+            }
+        )));
     }
     Ok(())
 }
@@ -154,17 +161,41 @@ fn options(input: &InputArgs) -> Result<crate::corpus::validate::Options, Error>
 /// the scores: what the commands that read scores alone need, in memory that does not
 /// grow with the case files' text. Prints the problems when the input has errors.
 fn load_scores(input: &InputArgs, rubric: Option<&str>) -> Result<crate::score::Scores, Error> {
+    load_scores_leaving_out(input, rubric, false)
+}
+
+/// [`load_scores`], leaving out (when `scaffolds` is set, with a note) the efforts
+/// whose files are scaffolds with placeholders left: what the trend reads.
+fn load_scores_leaving_out(
+    input: &InputArgs,
+    rubric: Option<&str>,
+    scaffolds: bool,
+) -> Result<crate::score::Scores, Error> {
     let mut codings: Vec<(String, crate::score::CaseScore)> = Vec::new();
+    let mut left_out: Vec<String> = Vec::new();
     let checked = crate::corpus::validate::validate_each(
         &paths(input)?,
         &options(input)?,
         |corpus, record| {
+            if scaffolds
+                && record.scaffold
+                && record.case.kind == crate::corpus::model::Kind::Effort
+            {
+                left_out.push(record.path.display().to_string());
+                return;
+            }
             if let Some(rubric) = corpus.rubric_of(&record) {
                 codings.push((rubric.key(), crate::score::score_case(rubric, &record)));
             }
         },
     )?;
     insist_valid(&checked)?;
+    for path in &left_out {
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: {path} is a scaffolded effort with placeholders left; the trend leaves it out until they are replaced (`thirdside check` lists them)"
+        );
+    }
     let rubric = crate::select_rubric(&checked.corpus, rubric)?;
     let codings = codings
         .into_iter()
@@ -180,7 +211,10 @@ fn check(args: CheckArgs) -> Result<ExitCode, Error> {
         &options(&args.input)?,
         |_, _| {},
     )?;
-    emit(format_args!("{}", checked.report()))?;
+    match args.format {
+        PlainFormat::Text => emit(format_args!("{}", checked.report()))?,
+        PlainFormat::Json => emitln(format_args!("{}", check_json(&checked)))?,
+    }
     Ok(if checked.errors() > 0 {
         ExitCode::Failure
     } else {
@@ -191,9 +225,13 @@ fn check(args: CheckArgs) -> Result<ExitCode, Error> {
 fn score(args: ScoreArgs) -> Result<ExitCode, Error> {
     let scores = load_scores(&args.input, args.rubric.as_deref())?;
     let text = match args.format {
-        ScoreFormat::Table => crate::score::output::to_table(&scores),
+        ScoreFormat::Text => crate::score::output::to_table_within(
+            &scores,
+            if args.wide { None } else { terminal_width() },
+        ),
         ScoreFormat::Json => crate::score::output::to_json(&scores),
         ScoreFormat::Csv => crate::score::output::to_csv(&scores),
+        ScoreFormat::Md => crate::score::output::to_markdown(&scores),
     };
     emit(format_args!("{text}"))?;
     Ok(ExitCode::Success)
@@ -290,11 +328,14 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
     if audit.passed {
         Ok(ExitCode::Success)
     } else {
-        let _ = writeln!(
-            stderr,
-            "thirdside: the audit failed: {}",
-            audit.failures.join("; ")
-        );
+        // Printed once: a text audit on the terminal already says it failed, and why.
+        if args.format != AuditFormat::Text || !std::io::stdout().is_terminal() {
+            let _ = writeln!(
+                stderr,
+                "thirdside: the audit failed: {}",
+                audit.failures.join("; ")
+            );
+        }
         Ok(ExitCode::Failure)
     }
 }
@@ -307,14 +348,20 @@ fn new(args: NewArgs) -> Result<ExitCode, Error> {
             crate::corpus::id::HELP
         )));
     }
-    let path = args.dir.join(format!("{}.toml", args.id));
+    let source = crate::audit::input::CorpusSource::resolve(args.corpus.as_deref())?;
+    // Into the corpus found, wherever in it the command runs.
+    let dir = match (&args.dir, &source) {
+        (Some(dir), _) => dir.clone(),
+        (None, crate::audit::input::CorpusSource::Dir(root)) => root.join("cases"),
+        (None, crate::audit::input::CorpusSource::Embedded) => PathBuf::from("cases"),
+    };
+    let path = dir.join(format!("{}.toml", args.id));
     if path.symlink_metadata().is_ok() {
         return Err(Error::Usage(format!(
             "{} already exists; `thirdside new` never overwrites a file: choose another id, or move the file away",
             path.display()
         )));
     }
-    let source = crate::audit::input::CorpusSource::resolve(args.corpus.as_deref())?;
     let inputs = source.rubric_inputs()?;
     let checked =
         crate::corpus::validate::validate(inputs, &crate::corpus::validate::Options::default());
@@ -344,12 +391,23 @@ fn new(args: NewArgs) -> Result<ExitCode, Error> {
         .iter()
         .map(|c| c.indicators().count())
         .sum();
-    emitln(format_args!(
-        "wrote {}: rubric `{}`, {indicators} indicators, all unknown.\nNext: replace the EDIT placeholders, add evidence, mark what it shows, then run\n  thirdside audit {}",
-        path.display(),
-        rubric.id.get_ref(),
-        path.display()
-    ))?;
+    match args.format {
+        PlainFormat::Text => emitln(format_args!(
+            "wrote {}: rubric `{}`, {indicators} indicators, all unknown.\nNext: replace the EDIT placeholders, add evidence, mark what it shows, then run\n  thirdside audit {}",
+            path.display(),
+            rubric.id.get_ref(),
+            path.display()
+        ))?,
+        PlainFormat::Json => emitln(format_args!(
+            "{}",
+            serde_json::json!({
+                "written": path.display().to_string(),
+                "id": args.id,
+                "rubric": rubric.id.get_ref(),
+                "indicators": indicators,
+            })
+        ))?,
+    }
     Ok(ExitCode::Success)
 }
 
@@ -369,13 +427,12 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
         }
         staged
     };
-    let streamed = crate::report::stream::render(
-        &paths(&args.input)?,
-        &options(&args.input)?,
-        args.rubric.as_deref(),
-        &templates,
-        sink,
-    )?;
+    let (paths, options) = (paths(&args.input)?, options(&args.input)?);
+    let progress = spinner("rendering the report");
+    let streamed =
+        crate::report::stream::render(&paths, &options, args.rubric.as_deref(), &templates, sink);
+    progress.finish_and_clear();
+    let streamed = streamed?;
     insist_valid(&streamed.checked)?;
     let Some((scores, mut output)) = streamed.report else {
         return Err(Error::Invalid("the input has errors".to_string()));
@@ -383,11 +440,21 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
     if args.check {
         let stale = crate::report::write::stale(&args.out, &output);
         if stale.is_empty() {
-            emitln(format_args!(
-                "{} is current ({} files)",
-                args.out.display(),
-                output.len()
-            ))?;
+            match args.format {
+                PlainFormat::Text => emitln(format_args!(
+                    "{} is current ({} files)",
+                    args.out.display(),
+                    output.len()
+                ))?,
+                PlainFormat::Json => emitln(format_args!(
+                    "{}",
+                    serde_json::json!({
+                        "out": args.out.display().to_string(),
+                        "files": output.len(),
+                        "stale": [],
+                    })
+                ))?,
+            }
             return Ok(ExitCode::Success);
         }
         for file in &stale {
@@ -400,32 +467,58 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
             args.out.display()
         )));
     }
+    let current = output.unchanged();
     crate::report::write::write(&args.out, &mut output)?;
+    let total = output.len();
+    let written = total.saturating_sub(current);
+    if args.format == PlainFormat::Json {
+        emitln(format_args!(
+            "{}",
+            serde_json::json!({
+                "out": args.out.display().to_string(),
+                "files": total,
+                "written": written,
+                "current": current,
+                "cases": scores.cases.len(),
+                "not_rendered_again": output.kept(),
+            })
+        ))?;
+        return Ok(ExitCode::Success);
+    }
     let kept = match output.kept() {
         0 => String::new(),
         1 => "; 1 page unchanged since the last run, not rendered again".to_string(),
         n => format!("; {n} pages unchanged since the last run, not rendered again"),
     };
-    emitln(format_args!(
-        "wrote {} files to {} ({} {}{kept})",
-        output.len(),
-        args.out.display(),
-        scores.cases.len(),
-        if scores.cases.len() == 1 {
-            "case"
-        } else {
-            "cases"
-        }
-    ))?;
+    let cases = match scores.cases.len() {
+        1 => "1 case".to_string(),
+        n => format!("{n} cases"),
+    };
+    let out = args.out.display();
+    // Counts that say what happened: a re-run that changed nothing wrote nothing.
+    match (written, current) {
+        (_, 0) => emitln(format_args!("wrote {total} files to {out} ({cases}{kept})"))?,
+        (0, _) => emitln(format_args!(
+            "{out} is current: {total} files, 0 written ({cases}{kept})"
+        ))?,
+        _ => emitln(format_args!(
+            "wrote {written} files to {out}, {current} already current ({cases}{kept})"
+        ))?,
+    }
     Ok(ExitCode::Success)
 }
 
 fn trend(args: TrendArgs) -> Result<ExitCode, Error> {
-    let scores = load_scores(&args.input, args.rubric.as_deref())?;
+    let scores = load_scores_leaving_out(&args.input, args.rubric.as_deref(), true)?;
     let trend = crate::analysis::trend::trend(&scores);
     let text = match args.format {
         AnalysisFormat::Text => crate::analysis::trend::to_text(&scores, &trend),
         AnalysisFormat::Json => crate::analysis::trend::to_json(&scores, &trend),
+        AnalysisFormat::Csv => table(
+            &crate::analysis::trend::to_json(&scores, &trend),
+            &[("criterion", "/criteria"), ("total", "/total")],
+            None,
+        )?,
     };
     emit(format_args!("{text}"))?;
     Ok(ExitCode::Success)
@@ -439,10 +532,18 @@ fn sensitivity(args: SensitivityArgs) -> Result<ExitCode, Error> {
         seed: args.seed,
         concentration: args.concentration,
     };
-    let result = crate::analysis::sensitivity::sensitivity(&scores, settings)?;
+    let progress = spinner(&format!("drawing {} weight vectors", args.samples));
+    let result = crate::analysis::sensitivity::sensitivity(&scores, settings);
+    progress.finish_and_clear();
+    let result = result?;
     let text = match args.format {
         AnalysisFormat::Text => crate::analysis::sensitivity::to_text(&scores, &result),
         AnalysisFormat::Json => crate::analysis::sensitivity::to_json(&scores, &result),
+        AnalysisFormat::Csv => table(
+            &crate::analysis::sensitivity::to_json(&scores, &result),
+            &[("case", "/cases")],
+            None,
+        )?,
     };
     emit(format_args!("{text}"))?;
     Ok(ExitCode::Success)
@@ -455,6 +556,11 @@ fn agreement(args: AgreementArgs) -> Result<ExitCode, Error> {
     let text = match args.format {
         AnalysisFormat::Text => crate::analysis::agreement::to_text(rubric, &result),
         AnalysisFormat::Json => crate::analysis::agreement::to_json(rubric, &result),
+        AnalysisFormat::Csv => table(
+            &crate::analysis::agreement::to_json(rubric, &result),
+            &[("levels", "/levels"), ("indicators", "/indicators")],
+            Some("measure"),
+        )?,
     };
     emit(format_args!("{text}"))?;
     Ok(ExitCode::Success)
@@ -486,7 +592,102 @@ fn scale(args: ScaleArgs) -> Result<ExitCode, Error> {
     let text = match args.format {
         AnalysisFormat::Text => crate::analysis::scale::to_text(rubric, &result),
         AnalysisFormat::Json => crate::analysis::scale::to_json(rubric, &result),
+        AnalysisFormat::Csv => table(
+            &crate::analysis::scale::to_json(rubric, &result),
+            &[("criterion", "/criteria")],
+            None,
+        )?,
     };
     emit(format_args!("{text}"))?;
     Ok(ExitCode::Success)
+}
+
+fn completions(args: CompletionsArgs) -> Result<ExitCode, Error> {
+    use clap::CommandFactory;
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "thirdside", &mut script);
+    emit(format_args!("{}", String::from_utf8_lossy(&script)))?;
+    Ok(ExitCode::Success)
+}
+
+fn man() -> Result<ExitCode, Error> {
+    use clap::CommandFactory;
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .map_err(|source| Error::Io {
+            path: PathBuf::from("<manual page>"),
+            source,
+        })?;
+    emit(format_args!("{}", String::from_utf8_lossy(&page)))?;
+    Ok(ExitCode::Success)
+}
+
+/// The CSV of an analysis's JSON ([`crate::cli::tabular`]).
+fn table(json: &str, tables: &[(&str, &str)], label: Option<&str>) -> Result<String, Error> {
+    crate::cli::tabular::csv(json, tables, label)
+        .ok_or_else(|| Error::Invalid("the analysis gave no table to write as CSV".to_string()))
+}
+
+/// `check --format json`: the counts and every problem with its place.
+fn check_json(checked: &Checked) -> String {
+    let diagnostics: Vec<serde_json::Value> = checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let position = d
+                .span
+                .as_ref()
+                .and_then(|s| checked.sources.position(&d.path, s.start));
+            serde_json::json!({
+                "path": d.path.display().to_string(),
+                "line": position.map(|p| p.line),
+                "column": position.map(|p| p.column),
+                "severity": d.severity.as_str(),
+                "message": d.message,
+                "help": d.help,
+                "hides": d.hides,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "errors": checked.errors(),
+        "warnings": checked.warnings(),
+        "files": checked.files,
+        "rubrics": checked.corpus.rubrics.len(),
+        "valid_cases": checked.valid_cases,
+        "diagnostics": diagnostics,
+    })
+    .to_string()
+}
+
+/// The width to fit the score table in: `COLUMNS` when set, else the terminal's when
+/// standard output is one; `None` (one line per case) in a pipe.
+fn terminal_width() -> Option<usize> {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c > 0)
+    {
+        return Some(columns);
+    }
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
+}
+
+/// A spinner on standard error for long work, drawn only when standard error is a
+/// terminal (never in pipes or logs), without colour.
+fn spinner(what: &str) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+        bar.set_style(style);
+    }
+    bar.set_message(what.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
 }

@@ -69,9 +69,9 @@ pub const CORPUS: &[(&str, FileKind, &str)] = &[
         include_str!("../../cases/2019-international-contact-group.toml"),
     ),
     (
-        "cases/2019-international-contact-group-record.toml",
+        "cases/2019-contact-group-record.toml",
         FileKind::Case,
-        include_str!("../../cases/2019-international-contact-group-record.toml"),
+        include_str!("../../cases/2019-contact-group-record.toml"),
     ),
 ];
 

@@ -27,7 +27,7 @@ use toml::de::{DeTable, DeValue};
 const SYNTHETIC: usize = usize::MAX / 2;
 
 /// The most repairs tried on one file before giving up on the rest.
-const MAX_REPAIRS: usize = 200;
+const MAX_REPAIRS: usize = 120;
 
 /// The most problems reported for one file; more are summarised in one line.
 const MAX_REPORTED: usize = 100;

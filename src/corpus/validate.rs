@@ -108,6 +108,9 @@ pub struct CaseRecord {
     /// The version of its rubric it is scored under: the one it pins, or the one it
     /// resolved to (see [`crate::corpus::model::case::Case::rubric_version`]).
     pub rubric_version: String,
+    /// The file is a scaffold of `thirdside new` with placeholders still in it
+    /// ([`crate::scaffold::placeholders`]): an effort left out of the trend.
+    pub scaffold: bool,
 }
 
 impl CaseRecord {
@@ -254,7 +257,12 @@ pub fn validate(inputs: Inputs, options: &Options) -> Checked {
         if session.replaced(&loaded.value, &loaded.path) {
             continue;
         }
-        if let Some(record) = session.case(loaded) {
+        let text = session
+            .sources
+            .text(&loaded.path)
+            .unwrap_or_default()
+            .to_string();
+        if let Some(record) = session.case(loaded, &text) {
             kept.push(record);
         }
     }
@@ -421,7 +429,7 @@ impl Session {
                         value: case,
                         digest: crate::corpus::load::digest(&file.text),
                     };
-                    if let Some(record) = self.case(loaded) {
+                    if let Some(record) = self.case(loaded, &file.text) {
                         visit(&self.corpus, record);
                     }
                 }
@@ -471,13 +479,41 @@ impl Session {
         );
     }
 
-    fn case(&mut self, loaded: Loaded<Case>) -> Option<CaseRecord> {
-        let record = self.validator.case(
+    fn case(&mut self, loaded: Loaded<Case>, text: &str) -> Option<CaseRecord> {
+        let path = loaded.path.clone();
+        let effort = loaded.value.kind == crate::corpus::model::Kind::Effort;
+        let id_span = loaded.value.id.span();
+        let mut record = self.validator.case(
             loaded,
             &self.corpus,
             self.bibliography.as_ref(),
             &mut self.seen,
         );
+        // Placeholders are warnings: the file is valid, but not yet coded.
+        let placeholders = crate::scaffold::placeholders(text);
+        for p in &placeholders {
+            self.validator.diagnostics.push(
+                Diagnostic::warning(&path, Some(p.span.clone()), p.message.clone())
+                    .with_help(p.help),
+            );
+        }
+        if let Some(record) = &mut record {
+            record.scaffold = !placeholders.is_empty() && crate::scaffold::is_scaffold(text);
+            if record.scaffold && effort {
+                self.validator.diagnostics.push(
+                    Diagnostic::warning(
+                        &path,
+                        Some(id_span),
+                        format!(
+                            "`{}` is a scaffolded effort with {} placeholders left: the trend leaves it out until they are replaced",
+                            record.id(),
+                            placeholders.len()
+                        ),
+                    )
+                    .with_help("replace every EDIT placeholder (see the warnings of this file)"),
+                );
+            }
+        }
         self.valid_cases += usize::from(record.is_some());
         record
     }
@@ -1328,6 +1364,7 @@ impl Validator {
                     context,
                     digest,
                     rubric_version: rubric_version.clone(),
+                    scaffold: false,
                 }),
                 _ => None,
             }

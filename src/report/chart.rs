@@ -200,7 +200,7 @@ fn tick_step(n: usize, plot_w: f64) -> usize {
     (widest / spacing).ceil().max(1.0) as usize
 }
 
-/// One panel's marks, drawn in a box of [`PANEL_W`] × [`PANEL_H`] at the origin: its
+/// One panel's marks, drawn in a box of 340 × 150 user units at the origin: its
 /// title, the grid, each point with its interval, the joins that hold and the numbered
 /// time axis.
 pub fn panel(line: &Series, labels: &[(String, String)]) -> String {

@@ -535,6 +535,12 @@ impl Output {
         }
     }
 
+    /// How many of the files added are already in the output folder byte for byte, so
+    /// that writing leaves them as they are (staged reports only).
+    pub fn unchanged(&self) -> usize {
+        lock(&self.unchanged).len()
+    }
+
     /// How many files were added.
     pub fn len(&self) -> usize {
         lock(&self.files).len()

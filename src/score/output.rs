@@ -516,6 +516,64 @@ pub fn align(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// [`align`]ed rows when they fit in `width` columns, else each row after the first as
+/// a block: its first three cells on a line, then one line per further cell, named by
+/// the first row's cell above it.
+pub fn fit(rows: &[Vec<String>], width: Option<usize>) -> String {
+    let aligned = align(rows);
+    let widest = aligned
+        .lines()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let (Some(width), Some((header, body))) = (width, rows.split_first()) else {
+        return aligned;
+    };
+    if widest <= width {
+        return aligned;
+    }
+    let mut out = String::new();
+    for (n, row) in body.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let head: Vec<&str> = row.iter().take(3).map(String::as_str).collect();
+        out.push_str(head.join("  ").trim_end());
+        out.push('\n');
+        let pairs: Vec<Vec<String>> = header
+            .iter()
+            .zip(row)
+            .skip(3)
+            .map(|(name, cell)| vec![format!("  {name}"), cell.clone()])
+            .collect();
+        out.push_str(&align(&pairs));
+    }
+    out
+}
+
+/// `text` wrapped at spaces to lines of at most `width` characters (a longer word
+/// stands alone on its line); unchanged for `None`.
+pub fn wrap(text: &str, width: Option<usize>) -> String {
+    let Some(width) = width else {
+        return text.to_string();
+    };
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split(' ') {
+        let n = word.chars().count();
+        if line > 0 && line + 1 + n > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += n;
+    }
+    out
+}
+
 /// A level with its interval: `2`, `1 [1–3]`; `2*` when overridden (`2* [1–3]` when
 /// the unknowns still leave an interval); `1/2` for coders split on two levels; `n/a`
 /// when the criterion does not apply.
@@ -545,12 +603,8 @@ pub fn total_cell(t: &Interval) -> String {
     }
 }
 
-/// The table for people.
-pub fn to_table(scores: &Scores) -> String {
-    let mut out = format!(
-        "Rubric {} {} — {}\nLevels per criterion (0 = lowest); [a–b] is the interval left open by unknown indicators (the level is then not established); * marks an override; n/a, a criterion that does not apply.\n\n",
-        scores.rubric_id, scores.rubric_version, scores.rubric_title
-    );
+/// The score table's rows: a header, then one row per case (criteria, then the total).
+fn table_rows(scores: &Scores) -> Vec<Vec<String>> {
     let criteria: Vec<String> = scores
         .cases
         .first()
@@ -579,7 +633,67 @@ pub fn to_table(scores: &Scores) -> String {
         row.push(total_cell(&case.total));
         rows.push(row);
     }
-    out.push_str(&align(&rows));
+    rows
+}
+
+/// The score table as a Markdown table (`score --format md`), cells escaped, with the
+/// table's legend above it.
+pub fn to_markdown(scores: &Scores) -> String {
+    // What would break a table or form emphasis, a link or raw HTML, from any file.
+    let cell = |c: &str| {
+        let mut out = String::with_capacity(c.len());
+        for ch in c.chars() {
+            match ch {
+                '\\' | '|' | '*' | '_' | '[' | ']' | '`' => {
+                    out.push('\\');
+                    out.push(ch);
+                }
+                '<' => out.push_str("&lt;"),
+                '\n' | '\r' => out.push(' '),
+                other => out.push(other),
+            }
+        }
+        out
+    };
+    let rows = table_rows(scores);
+    let mut out = format!(
+        "**Rubric {} {}** — {}\n\nLevels per criterion (0 = lowest); [a–b] is the interval left open by unknown indicators (the level is then not established); \\* marks an override; n/a, a criterion that does not apply.\n\n",
+        cell(&scores.rubric_id),
+        cell(&scores.rubric_version),
+        cell(&scores.rubric_title)
+    );
+    for (n, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        if n == 0 {
+            let rule: Vec<&str> = row
+                .iter()
+                .enumerate()
+                .map(|(i, _)| if i < 3 { "---" } else { "---:" })
+                .collect();
+            out.push_str(&format!("| {} |\n", rule.join(" | ")));
+        }
+    }
+    out
+}
+
+/// The table for people, one line per case however wide.
+pub fn to_table(scores: &Scores) -> String {
+    to_table_within(scores, None)
+}
+
+/// The table for people in `width` columns: when one line per case is wider, each case
+/// is a block of lines (its criteria one per line) and the prose is wrapped; `None`
+/// for one line per case.
+pub fn to_table_within(scores: &Scores, width: Option<usize>) -> String {
+    let legend = "Levels per criterion (0 = lowest); [a–b] is the interval left open by unknown indicators (the level is then not established); * marks an override; n/a, a criterion that does not apply.";
+    let title = format!(
+        "Rubric {} {} — {}",
+        scores.rubric_id, scores.rubric_version, scores.rubric_title
+    );
+    let mut out = format!("{}\n{}\n\n", wrap(&title, width), wrap(legend, width));
+    let rows = table_rows(scores);
+    out.push_str(&fit(&rows, width));
     let overrides: Vec<String> = scores
         .cases
         .iter()
@@ -610,14 +724,14 @@ pub fn to_table(scores: &Scores) -> String {
     if !combined.is_empty() {
         out.push('\n');
         for line in combined {
-            out.push_str(&line);
+            out.push_str(&wrap(&line, width));
             out.push('\n');
         }
     }
     if !overrides.is_empty() {
         out.push('\n');
         for line in overrides {
-            out.push_str(&line);
+            out.push_str(&wrap(&line, width));
             out.push('\n');
         }
     }

@@ -27,6 +27,7 @@ pub struct Output {
 pub struct Test {
     args: Vec<String>,
     dir: PathBuf,
+    envs: Vec<(String, String)>,
 }
 
 impl Test {
@@ -35,12 +36,20 @@ impl Test {
         Test {
             args: Vec::new(),
             dir: tests_dir(),
+            envs: Vec::new(),
         }
     }
 
     /// Runs from another folder.
     pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Self {
         self.dir = dir.as_ref().to_path_buf();
+        self
+    }
+
+    /// Sets an environment variable for the run (`COLUMNS` and `NO_COLOR` are unset
+    /// otherwise, so the output does not depend on the terminal the tests run in).
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.envs.push((key.to_string(), value.to_string()));
         self
     }
 
@@ -64,6 +73,9 @@ impl Test {
             .args(&self.args)
             .current_dir(&self.dir)
             .env_remove("RUST_BACKTRACE")
+            .env_remove("COLUMNS")
+            .env_remove("NO_COLOR")
+            .envs(self.envs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .output()
             .expect("the binary runs");
         Output {
