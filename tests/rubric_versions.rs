@@ -135,18 +135,19 @@ fn no_comparison_mixes_cases_of_two_versions() {
     let paths = [dir.path().join("rubrics"), dir.path().join("cases")];
     let checked = thirdside::load(&paths, &Options::default()).expect("load");
     assert_eq!(checked.errors(), 0, "{}", checked.report());
-    assert_eq!(checked.corpus.cases.len(), 12);
-    for (choice, version, prefix) in [
-        (None, "2.0.0", false),
-        (Some("peacemaking"), "2.0.0", false),
-        (Some("peacemaking@2.0.0"), "2.0.0", false),
-        (Some("peacemaking@1.0.0"), "1.0.0", true),
+    // Seven shipped cases (2.0.0) and six unpinned copies of the cases as first shipped.
+    assert_eq!(checked.corpus.cases.len(), 13);
+    for (choice, version, prefix, cases) in [
+        (None, "2.0.0", false, 7),
+        (Some("peacemaking"), "2.0.0", false, 7),
+        (Some("peacemaking@2.0.0"), "2.0.0", false, 7),
+        (Some("peacemaking@1.0.0"), "1.0.0", true, 6),
     ] {
         let rubric = thirdside::select_rubric(&checked.corpus, choice).expect("rubric");
         assert_eq!(rubric.version, version);
         let scores = thirdside::score::score(&checked.corpus, rubric);
         assert_eq!(scores.rubric_version, version);
-        assert_eq!(scores.cases.len(), 6, "{choice:?}");
+        assert_eq!(scores.cases.len(), cases, "{choice:?}");
         assert!(
             scores
                 .cases
@@ -180,6 +181,14 @@ fn no_comparison_mixes_cases_of_two_versions() {
         out.stdout
     );
     assert!(!out.stdout.contains("v1-"), "{}", out.stdout);
+    for (choice, cases) in [("peacemaking@1.0.0", 6), ("peacemaking@2.0.0", 7)] {
+        let out = Test::new()
+            .current_dir(dir.path())
+            .args(["scale", "--format", "json", "--rubric", choice])
+            .success();
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+        assert_eq!(v["cases"], cases, "{choice}");
+    }
     let out = Test::new()
         .current_dir(dir.path())
         .args(["score", "--rubric", "peacemaking@9.9.9"])
@@ -333,5 +342,19 @@ fn two_files_of_one_rubric_version_are_an_error() {
             .contains("rubric id `peacemaking` in version `2.0.0` is already defined by"),
         "{}",
         checked.report()
+    );
+}
+
+#[test]
+fn a_scaffolded_case_pins_the_version_it_was_scaffolded_against() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    Test::new()
+        .current_dir(dir.path())
+        .args(["new", "mine", "--title", "My initiative"])
+        .success();
+    let text = fs::read_to_string(dir.path().join("cases/mine.toml")).expect("scaffold");
+    assert!(
+        text.contains("rubric = \"peacemaking\"\nrubric_version = \"2.0.0\"\n"),
+        "{text}"
     );
 }

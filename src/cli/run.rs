@@ -574,15 +574,20 @@ fn scale(args: ScaleArgs) -> Result<ExitCode, Error> {
         &paths(&args.input)?,
         &options(&args.input)?,
         |_, record| {
+            // Keyed by rubric id and version: versions are never mixed.
             collected
-                .entry(record.case.rubric.get_ref().clone())
+                .entry(format!(
+                    "{}@{}",
+                    record.case.rubric.get_ref(),
+                    record.rubric_version
+                ))
                 .or_default()
                 .add(&record);
         },
     )?;
     insist_valid(&checked)?;
     let rubric = crate::select_rubric(&checked.corpus, args.rubric.as_deref())?;
-    let collector = collected.remove(rubric.id.get_ref()).unwrap_or_default();
+    let collector = collected.remove(&rubric.key()).unwrap_or_default();
     let result = crate::analysis::scale::scale(rubric, &collector);
     let text = match args.format {
         AnalysisFormat::Text => crate::analysis::scale::to_text(rubric, &result),

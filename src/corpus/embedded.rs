@@ -68,6 +68,11 @@ pub const CORPUS: &[(&str, FileKind, &str)] = &[
         FileKind::Case,
         include_str!("../../cases/2019-international-contact-group.toml"),
     ),
+    (
+        "cases/2019-contact-group-record.toml",
+        FileKind::Case,
+        include_str!("../../cases/2019-contact-group-record.toml"),
+    ),
 ];
 
 /// The path an embedded file is shown under.
