@@ -69,14 +69,17 @@ fn a_policy_that_fails_exits_one_and_says_why() {
     assert_eq!(history["guards_against"], "ignorance");
     assert!(
         out.stderr.contains(
-            "the audit failed: history: level 1 (at least Aware) is below the enforced minimum 2 (Learning)"
+            "the audit failed: history: the enforced minimum 2 (Learning) is not shown: level 1 on the evidence recorded (at least Aware), up to 3 were the unknown indicators met (finding out could clear it)"
         ),
         "{}",
         out.stderr
     );
     let text = audit(&["--policy", FAIL]).code(1).stdout;
     assert!(!text.contains("risks ignorance"), "{text}");
-    assert!(text.contains("FAILED: history: level 1"), "{text}");
+    assert!(
+        text.contains("FAILED: history: the enforced minimum 2 (Learning) is not shown"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -369,7 +372,7 @@ fn markdown_has_a_summary_a_section_per_criterion_and_what_to_find_out() {
     assert!(md.contains("## `history`: History"));
     assert!(md.contains("## `concreteness`: Concreteness"));
     assert!(md.contains("## What to find out next"));
-    assert!(md.contains("**FAILED: history: level 1"));
+    assert!(md.contains("**FAILED: history: the enforced minimum 2 (Learning) is not shown"));
 }
 
 /// The fixture corpus copied into a fresh folder, to scaffold into.

@@ -120,3 +120,46 @@ fn the_guide_policy_example_fits_the_shipped_rubric() {
     let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
     assert_eq!(json["policy"]["description"], "Why these gates.");
 }
+
+/// An enforced gate left open by silence fails the audit, but its reason says the
+/// minimum is not shown and could be cleared, never that the sources put the case
+/// below it.
+#[test]
+fn an_open_gate_fails_on_silence_and_says_so() {
+    let out = Test::new()
+        .current_dir(common::root_dir())
+        .args([
+            "audit",
+            "cases/2019-international-contact-group.toml",
+            "--format",
+            "json",
+        ])
+        .run();
+    let audit: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let failures: Vec<&str> = audit["failures"]
+        .as_array()
+        .expect("failures")
+        .iter()
+        .filter_map(|f| f.as_str())
+        .collect();
+    let mut open = 0;
+    for c in audit["criteria"].as_array().expect("criteria") {
+        let id = c["id"].as_str().expect("id");
+        if c["gate"]["enforcement"] != "enforced" || c["flagged"] != true {
+            continue;
+        }
+        let reason = failures
+            .iter()
+            .find(|f| f.starts_with(&format!("{id}: ")))
+            .expect("a reason per flagged enforced gate");
+        if c["gate"]["verdict"] == "open" {
+            open += 1;
+            assert!(reason.contains("is not shown"), "{reason}");
+            assert!(reason.contains("finding out could clear it"), "{reason}");
+            assert!(!reason.contains("is below"), "{reason}");
+        } else {
+            assert!(reason.contains("is below the enforced minimum"), "{reason}");
+        }
+    }
+    assert!(open > 0, "the ICG at its launch has an open enforced gate");
+}

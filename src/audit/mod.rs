@@ -862,10 +862,18 @@ fn audit_against(
             && c.flagged
             && gate.enforcement == Enforcement::Enforced
         {
-            failures.push(format!(
-                "{}: level {} ({}) is below the enforced minimum {} ({})",
-                c.id, c.level, c.label, gate.minimum, gate.minimum_label
-            ));
+            failures.push(match gate.verdict {
+                // Silence is not a verdict: an open gate fails the audit because the
+                // minimum is not shown, and says the unknowns could still clear it.
+                Verdict::Open => format!(
+                    "{}: the enforced minimum {} ({}) is not shown: level {} on the evidence recorded ({}), up to {} were the unknown indicators met (finding out could clear it)",
+                    c.id, gate.minimum, gate.minimum_label, c.level, c.label, c.upper_level
+                ),
+                _ => format!(
+                    "{}: level {} ({}) is below the enforced minimum {} ({})",
+                    c.id, c.level, c.label, gate.minimum, gate.minimum_label
+                ),
+            });
         }
     }
     let indicator_gates = indicator_gates(corpus, rubric, record, options);

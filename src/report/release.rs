@@ -530,7 +530,9 @@ fn workbook(tables: &[Vec<u8>]) -> Result<Vec<u8>, Error> {
     );
     let bold = rust_xlsxwriter::Format::new().set_bold();
     for (table, bytes) in TABLES.iter().zip(tables) {
-        let sheet = book.add_worksheet();
+        // Row by row to a temporary file, not every cell held until the end: at ten
+        // thousand cases the sheets hold millions of cells.
+        let sheet = book.add_worksheet_with_constant_memory().map_err(fail)?;
         sheet
             .set_name(table.file.trim_end_matches(".csv"))
             .map_err(fail)?;
@@ -561,13 +563,32 @@ fn workbook(tables: &[Vec<u8>]) -> Result<Vec<u8>, Error> {
                         sheet.write_boolean(row, c, t == "true").map_err(fail)?;
                     }
                     (_, t) => {
-                        sheet.write_string(row, c, t).map_err(fail)?;
+                        sheet
+                            .write_string(row, c, excel_cell(t, table.file).as_ref())
+                            .map_err(fail)?;
                     }
                 }
             }
         }
     }
     book.save_to_buffer().map_err(fail)
+}
+
+/// The most characters Excel holds in a cell.
+const EXCEL_CELL_MAX: usize = 32_767;
+
+/// `text` as a workbook cell: whole when Excel can hold it, else cut at a character
+/// boundary with a note naming the CSV that holds it whole.
+fn excel_cell<'t>(text: &'t str, file: &str) -> std::borrow::Cow<'t, str> {
+    if text.chars().count() <= EXCEL_CELL_MAX {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let note =
+        format!(" … [cut at Excel's limit of {EXCEL_CELL_MAX} characters: {file} holds it whole]");
+    let keep = EXCEL_CELL_MAX - note.chars().count();
+    let mut cut: String = text.chars().take(keep).collect();
+    cut.push_str(&note);
+    std::borrow::Cow::Owned(cut)
 }
 
 /// What a release was made from.
@@ -922,5 +943,19 @@ mod tests {
             assert_eq!(names.len(), n, "{} repeats a column", table.file);
             assert!(md.contains(&format!("## `{}`", table.file)));
         }
+    }
+
+    #[test]
+    fn a_cell_longer_than_excel_holds_is_cut_and_says_where_it_is_whole() {
+        let short = "é".repeat(EXCEL_CELL_MAX);
+        assert_eq!(excel_cell(&short, "evidence.csv"), short.as_str());
+        let long = "é".repeat(EXCEL_CELL_MAX + 1);
+        let cut = excel_cell(&long, "evidence.csv");
+        assert_eq!(cut.chars().count(), EXCEL_CELL_MAX);
+        assert!(
+            cut.ends_with("evidence.csv holds it whole]"),
+            "{}",
+            &cut[cut.len() - 80..]
+        );
     }
 }
