@@ -38,19 +38,21 @@ pub struct Extra {
 }
 
 impl Extra {
-    /// What `thirdside report` adds: the analysis section of `scores` (with the scale
-    /// check of the responses in `scale`) and, when it is written for this rubric, the
-    /// shipped default policy.
+    /// What `thirdside report` adds: the analysis section of `scores` (its trend `trend`,
+    /// computed once for the section and the data release, and the scale check of the
+    /// responses in `scale`) and, when it is written for this rubric, the shipped
+    /// default policy.
     pub fn for_report(
         rubric: &Rubric,
         scores: &Scores,
+        trend: crate::analysis::trend::Trend,
         scale: &crate::analysis::scale::Collector,
     ) -> Result<Extra, Error> {
         Ok(Extra {
             policy: crate::audit::policy::default_policy(rubric)
                 .and_then(Result::ok)
                 .map(|(policy, _)| policy),
-            ..statistics::extra(scores, &crate::analysis::scale::scale(rubric, scale))?
+            ..statistics::extra(scores, trend, &crate::analysis::scale::scale(rubric, scale))?
         })
     }
 }
@@ -69,7 +71,8 @@ pub fn render(
     for record in corpus.cases.iter().filter(|r| r.uses(rubric)) {
         scale.add(record);
     }
-    let extra = Extra::for_report(rubric, &scores, &scale)?;
+    let trend = crate::analysis::trend::trend(&scores);
+    let extra = Extra::for_report(rubric, &scores, trend, &scale)?;
     let output = build(corpus, rubric, &scores, templates, &extra, out)?;
     Ok((scores, output))
 }
@@ -116,7 +119,11 @@ pub fn build(
         &out,
     )?;
     data_files(scores, &digest, &out)?;
-    release.write(scores, bibliography, &digest, &out)?;
+    let trend = match &extra.trend {
+        Some(t) => std::borrow::Cow::Borrowed(t),
+        None => std::borrow::Cow::Owned(crate::analysis::trend::trend(scores)),
+    };
+    release.write(scores, &trend, bibliography, &digest, &out)?;
     case_pages(
         rubric,
         bibliography,

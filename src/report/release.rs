@@ -79,7 +79,7 @@ const CODER: Column = col(
 );
 
 /// The five tables, in the order the dictionary and the workbook give them.
-pub const TABLES: [Table; 5] = [
+pub const TABLES: [Table; 6] = [
     Table {
         file: "cases.csv",
         row: "one case (several codings of a case are combined into one row)",
@@ -439,6 +439,70 @@ pub const TABLES: [Table; 5] = [
             col("url", "string", "`NA` when none", "Where it can be read."),
         ],
     },
+    Table {
+        file: "trend.csv",
+        row: "one step between two consecutive efforts (kind `effort`, in time order) of one series: a criterion, or the weighted total; the series' trend figures repeat on each of its rows",
+        columns: &[
+            RUBRIC,
+            RUBRIC_VERSION,
+            col(
+                "series",
+                "string",
+                "a criterion id, or `total`",
+                "The criterion, or the weighted total.",
+            ),
+            col("from_case", "string", "", "The earlier effort's case id."),
+            col("to_case", "string", "", "The later effort's case id."),
+            col(
+                "delta",
+                "number",
+                "−100–100",
+                "The change of the score on the evidence recorded (unknown indicators counted unmet).",
+            ),
+            col(
+                "change",
+                "string",
+                "`rise`, `decline`, `held`, `not-established`",
+                "`rise` or `decline` only when the two intervals do not overlap; `held` when both are closed and equal; otherwise `not-established`: the sources do not say whether it changed.",
+            ),
+            col(
+                "tau",
+                "number",
+                "−1–1, `NA`",
+                "Kendall's tau-b of the series against the efforts' time order.",
+            ),
+            col(
+                "p_value",
+                "number",
+                "0–1, `NA`",
+                "Its one-sided permutation p-value for an increasing trend.",
+            ),
+            col(
+                "tau_min",
+                "number",
+                "−1–1, `NA`",
+                "The least tau over every completion of the unknowns.",
+            ),
+            col(
+                "tau_max",
+                "number",
+                "−1–1, `NA`",
+                "The greatest tau over every completion of the unknowns.",
+            ),
+            col(
+                "tau_bounds_exact",
+                "boolean",
+                "",
+                "False when `tau_min` and `tau_max` are outer bounds (too many completions to enumerate).",
+            ),
+            col(
+                "rise_holds",
+                "boolean",
+                "",
+                "True only when `tau_min` is above 0: the rise holds however the unknowns turn out.",
+            ),
+        ],
+    },
 ];
 
 /// The rows of the per-record tables made from one coding, as CSV bytes without
@@ -485,6 +549,7 @@ impl Release {
     pub fn write(
         mut self,
         scores: &Scores,
+        trend: &crate::analysis::trend::Trend,
         bibliography: &Bibliography,
         corpus_digest: &str,
         out: &Output,
@@ -496,11 +561,14 @@ impl Release {
             concat(TABLES[2], self.records.iter().map(|r| &r.indicators)),
             concat(TABLES[3], self.records.iter().map(|r| &r.evidence)),
             bibliography_table(bibliography),
+            trend_table(scores, trend),
         ];
-        for (table, bytes) in TABLES.iter().zip(&tables) {
-            out.add(format!("{DIR}/{}", table.file), bytes.clone())?;
-        }
+        drop(self);
+        // The workbook first, then each table handed over whole (not copied).
         out.add(format!("{DIR}/{WORKBOOK}"), workbook(&tables)?)?;
+        for (table, bytes) in TABLES.iter().zip(tables) {
+            out.add(format!("{DIR}/{}", table.file), bytes)?;
+        }
         let stamp = Stamp {
             tool: env!("CARGO_PKG_VERSION"),
             rubric: &scores.rubric_id,
@@ -624,6 +692,9 @@ fn number(x: f64) -> String {
 /// length against the table.
 struct Rows {
     writer: csv::Writer<Vec<u8>>,
+    /// The table's columns, when known: a number in a number column is written as it
+    /// is (a numeral is not a formula, and `'-1` would not read as a number).
+    columns: &'static [Column],
 }
 
 impl Rows {
@@ -632,9 +703,11 @@ impl Rows {
             writer: csv::WriterBuilder::new()
                 .flexible(false)
                 .from_writer(Vec::new()),
+            columns: &[],
         };
         if let Some(table) = table {
             rows.row(table.columns.iter().map(|c| c.name));
+            rows.columns = table.columns;
         }
         rows
     }
@@ -642,7 +715,20 @@ impl Rows {
     fn row<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>) {
         // Writing to a Vec cannot fail; a record of another length is a bug that the
         // tests catch (the writer is not flexible).
-        let record: Vec<std::borrow::Cow<str>> = cells.into_iter().map(cell).collect();
+        let columns = self.columns;
+        let record: Vec<std::borrow::Cow<str>> = cells
+            .into_iter()
+            .enumerate()
+            .map(|(k, text)| match columns.get(k) {
+                Some(c)
+                    if matches!(c.kind, "integer" | "number")
+                        && text.parse::<f64>().is_ok_and(f64::is_finite) =>
+                {
+                    std::borrow::Cow::Borrowed(text)
+                }
+                _ => cell(text),
+            })
+            .collect();
         let written = self
             .writer
             .write_record(record.iter().map(|c| c.as_bytes()));
@@ -746,6 +832,50 @@ fn criteria(scores: &Scores) -> Vec<u8> {
                 or_na(&c.blocked.join(";")).to_string(),
             ];
             rows.row(cells.iter().map(String::as_str));
+        }
+    }
+    rows.bytes()
+}
+
+/// The trend table: a row per series and step between consecutive efforts.
+fn trend_table(scores: &Scores, trend: &crate::analysis::trend::Trend) -> Vec<u8> {
+    use crate::analysis::trend::Sure;
+    let mut rows = Rows::new(Some(TABLES[5]));
+    let opt = |x: Option<f64>| x.map_or(NA.to_string(), number);
+    for series in std::iter::once(&trend.total).chain(&trend.criteria) {
+        let test = series.test.as_ref().ok();
+        let tau = opt(test.map(|t| t.tau));
+        let p = opt(test.map(|t| t.p_increasing));
+        let (min, max) = (opt(series.bounds.min), opt(series.bounds.max));
+        let exact = boolean(series.bounds.exact);
+        let holds = boolean(series.rise_holds());
+        for (k, step) in series.steps().iter().enumerate() {
+            let (Some(from), Some(to)) = (trend.efforts.get(k), trend.efforts.get(k + 1)) else {
+                continue;
+            };
+            let change = match step.sure {
+                Sure::Rise => "rise",
+                Sure::Decline => "decline",
+                Sure::Held => "held",
+                Sure::NotEstablished => "not-established",
+            };
+            let delta = number(step.delta);
+            let cells = [
+                scores.rubric_id.as_str(),
+                scores.rubric_version.as_str(),
+                series.id.as_str(),
+                from.0.as_str(),
+                to.0.as_str(),
+                delta.as_str(),
+                change,
+                tau.as_str(),
+                p.as_str(),
+                min.as_str(),
+                max.as_str(),
+                exact,
+                holds,
+            ];
+            rows.row(cells);
         }
     }
     rows.bytes()
@@ -858,7 +988,8 @@ pub fn dictionary(stamp: &Stamp) -> String {
          `_precision` (`year`, `month`, `day`) and `_first_day`, the first day it can mean, \
          in ISO 8601 (`2014-04-01`).\n\
          - A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is \
-         written with a leading `'`, so that a spreadsheet shows it as text and never runs \
+         written with a leading `'` (a number in an `integer` or `number` column, such as \
+         a negative change, is written as it is), so that a spreadsheet shows it as text and never runs \
          it as a formula (OWASP's advice on CSV injection); strip it to get the text as \
          coded.\n\
          - `unknown` is a coded value meaning the sources are silent; it is never a finding. \

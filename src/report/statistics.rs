@@ -48,12 +48,11 @@ fn html_table(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// The analysis section for `scores`.
+/// The analysis section for `scores`, whose trend is `t`.
 ///
 /// # Errors
 /// As [`sensitivity::sensitivity`] (only when there are no cases).
-pub fn extra(scores: &Scores, scale: &Scale) -> Result<Extra, Error> {
-    let t = trend::trend(scores);
+pub fn extra(scores: &Scores, t: trend::Trend, scale: &Scale) -> Result<Extra, Error> {
     let mut trend_rows = vec![trend::HEADER.iter().map(|s| s.to_string()).collect()];
     trend_rows.extend(trend::rows(&t));
     let trend_note = format!(

@@ -165,11 +165,12 @@ pub fn render(
         super::rubric_digest(corpus, rubric),
         corpus.bibliography_digest,
     );
+    let trend = crate::analysis::trend::trend(&scores);
     let (extra, written) = rayon::join(
-        || Extra::for_report(rubric, &scores, &scale),
+        || Extra::for_report(rubric, &scores, trend.clone(), &scale),
         || {
             data_files(&scores, &digest, &out)?;
-            release.write(&scores, bibliography, &digest, &out)
+            release.write(&scores, &trend, bibliography, &digest, &out)
         },
     );
     let extra = extra?;
