@@ -46,7 +46,7 @@ fn writes_every_page_and_data_file() {
     let dir = tempfile::tempdir().expect("temp");
     let out = dir.path().join("reports");
     let run = report(&out, FIXTURES).success();
-    assert!(run.stdout.contains("wrote 23 files"), "{}", run.stdout);
+    assert!(run.stdout.contains("wrote 24 files"), "{}", run.stdout);
     let files = snapshot(&out);
     for name in [
         "index.md",
@@ -67,6 +67,7 @@ fn writes_every_page_and_data_file() {
         "data/evidence.csv",
         "data/bibliography.csv",
         "data/trend.csv",
+        "data/sensitivity.csv",
         "data/thirdside.xlsx",
         ".thirdside-manifest",
     ] {

@@ -33,8 +33,12 @@ pub struct Extra {
     pub html: String,
     /// The policy the initiatives' audit pages apply (none: no gates).
     pub policy: Option<crate::audit::policy::Policy>,
-    /// The trend of the efforts, for the key findings (none: not computed).
+    /// The trend of the efforts, for the key findings and `data/trend.csv` (none: not
+    /// computed).
     pub trend: Option<crate::analysis::trend::Trend>,
+    /// The weight sensitivity, for `data/sensitivity.csv` (none: not computed, or no
+    /// cases).
+    pub sensitivity: Option<crate::analysis::sensitivity::Sensitivity>,
 }
 
 impl Extra {
@@ -123,7 +127,14 @@ pub fn build(
         Some(t) => std::borrow::Cow::Borrowed(t),
         None => std::borrow::Cow::Owned(crate::analysis::trend::trend(scores)),
     };
-    release.write(scores, &trend, bibliography, &digest, &out)?;
+    release.write(
+        scores,
+        &trend,
+        extra.sensitivity.as_ref(),
+        bibliography,
+        &digest,
+        &out,
+    )?;
     case_pages(
         rubric,
         bibliography,

@@ -79,7 +79,7 @@ const CODER: Column = col(
 );
 
 /// The five tables, in the order the dictionary and the workbook give them.
-pub const TABLES: [Table; 6] = [
+pub const TABLES: [Table; 7] = [
     Table {
         file: "cases.csv",
         row: "one case (several codings of a case are combined into one row)",
@@ -503,6 +503,64 @@ pub const TABLES: [Table; 6] = [
             ),
         ],
     },
+    Table {
+        file: "sensitivity.csv",
+        row: "one case: how its rank among all cases moved when the weights were drawn around the rubric's (the report's sensitivity run; its settings repeat on each row)",
+        columns: &[
+            RUBRIC,
+            RUBRIC_VERSION,
+            CASE,
+            col(
+                "kind",
+                "string",
+                "`effort`, `initiative`",
+                "A past effort or an initiative under audit.",
+            ),
+            col(
+                "rank",
+                "integer",
+                "≥ 1",
+                "Its rank by total under the rubric's weights (1 = highest; ties share the better rank).",
+            ),
+            col(
+                "mean_rank",
+                "number",
+                "≥ 1",
+                "Its mean rank over the draws.",
+            ),
+            col(
+                "best_rank",
+                "integer",
+                "≥ 1",
+                "The best rank it had in any draw.",
+            ),
+            col(
+                "worst_rank",
+                "integer",
+                "≥ 1",
+                "The worst rank it had in any draw.",
+            ),
+            col(
+                "kept_rank",
+                "number",
+                "0–1",
+                "The share of draws in which it kept `rank`.",
+            ),
+            col(
+                "samples",
+                "integer",
+                "≥ 1",
+                "Weight vectors drawn (Dirichlet around the rubric's weights).",
+            ),
+            col("seed", "integer", "", "The seed of the draws."),
+            col(
+                "concentration",
+                "number",
+                "> 0",
+                "How tightly the draws cluster around the rubric's weights.",
+            ),
+        ],
+    },
 ];
 
 /// The rows of the per-record tables made from one coding, as CSV bytes without
@@ -550,6 +608,7 @@ impl Release {
         mut self,
         scores: &Scores,
         trend: &crate::analysis::trend::Trend,
+        sensitivity: Option<&crate::analysis::sensitivity::Sensitivity>,
         bibliography: &Bibliography,
         corpus_digest: &str,
         out: &Output,
@@ -562,6 +621,7 @@ impl Release {
             concat(TABLES[3], self.records.iter().map(|r| &r.evidence)),
             bibliography_table(bibliography),
             trend_table(scores, trend),
+            sensitivity_table(scores, sensitivity),
         ];
         drop(self);
         // The workbook first, then each table handed over whole (not copied).
@@ -877,6 +937,46 @@ fn trend_table(scores: &Scores, trend: &crate::analysis::trend::Trend) -> Vec<u8
             ];
             rows.row(cells);
         }
+    }
+    rows.bytes()
+}
+
+/// The sensitivity table: a row per case (none when the analysis did not run).
+fn sensitivity_table(
+    scores: &Scores,
+    sensitivity: Option<&crate::analysis::sensitivity::Sensitivity>,
+) -> Vec<u8> {
+    let mut rows = Rows::new(Some(TABLES[6]));
+    let Some(s) = sensitivity else {
+        return rows.bytes();
+    };
+    let settings = [
+        s.settings.samples.to_string(),
+        s.settings.seed.to_string(),
+        number(s.settings.concentration),
+    ];
+    for (i, case) in s.cases.iter().enumerate() {
+        let r = s.rank_summary(i);
+        let kind = if s.is_effort.get(i).copied().unwrap_or(false) {
+            "effort"
+        } else {
+            "initiative"
+        };
+        let cells = [
+            scores.rubric_id.clone(),
+            scores.rubric_version.clone(),
+            case.clone(),
+            kind.to_string(),
+            s.base_ranks.get(i).map_or(NA.to_string(), usize::to_string),
+            number(r.mean),
+            r.best.to_string(),
+            r.worst.to_string(),
+            number(r.kept),
+            settings[0].clone(),
+            settings[1].clone(),
+            settings[2].clone(),
+        ];
+        rows.row(cells.iter().map(String::as_str));
     }
     rows.bytes()
 }

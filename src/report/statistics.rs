@@ -71,6 +71,7 @@ pub fn extra(scores: &Scores, t: trend::Trend, scale: &Scale) -> Result<Extra, E
         html.push_str(&html_table(&trend_rows));
         html.push_str(&format!("<p>{}</p>\n", xml(&trend_note)));
     }
+    let mut kept = None;
     if !scores.cases.is_empty() {
         let s = sensitivity::sensitivity(scores, SETTINGS)?;
         let sentences = [
@@ -86,6 +87,7 @@ pub fn extra(scores: &Scores, t: trend::Trend, scale: &Scale) -> Result<Extra, E
         let ranks = sensitivity::rank_rows(&s);
         md.push_str(&md_table(&ranks));
         html.push_str(&html_table(&ranks));
+        kept = Some(s);
     }
     if !scale.criteria.is_empty() && scale.cases > 0 {
         md.push_str("\n### Does the scale hold?\n\n");
@@ -101,6 +103,7 @@ pub fn extra(scores: &Scores, t: trend::Trend, scale: &Scale) -> Result<Extra, E
         html,
         policy: None,
         trend: Some(t),
+        sensitivity: kept,
     })
 }
 

@@ -165,16 +165,19 @@ pub fn render(
         super::rubric_digest(corpus, rubric),
         corpus.bibliography_digest,
     );
+    // The analyses first (the sensitivity's draws use both cores), then the data files,
+    // which include the analyses' tables.
     let trend = crate::analysis::trend::trend(&scores);
-    let (extra, written) = rayon::join(
-        || Extra::for_report(rubric, &scores, trend.clone(), &scale),
-        || {
-            data_files(&scores, &digest, &out)?;
-            release.write(&scores, &trend, bibliography, &digest, &out)
-        },
-    );
-    let extra = extra?;
-    written?;
+    let extra = Extra::for_report(rubric, &scores, trend.clone(), &scale)?;
+    data_files(&scores, &digest, &out)?;
+    release.write(
+        &scores,
+        &trend,
+        extra.sensitivity.as_ref(),
+        bibliography,
+        &digest,
+        &out,
+    )?;
     crate::report::memory::release();
     // The audits first, for the key findings; their pages share the rubric's view.
     let rubric_view = view::page_rubric(rubric, bibliography, &digest);
