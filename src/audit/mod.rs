@@ -25,7 +25,9 @@
 //! - a criterion is **flagged** when its level (unknown counted as unmet) is below its
 //!   gate's minimum; the gate's verdict is `open` when the upper level reaches the
 //!   minimum (finding out could clear it) and `fail` when even that does not, and
-//!   `not-applicable` (never flagged) when no indicator of the criterion applies;
+//!   `not-applicable` (never flagged) when no indicator of the criterion applies, or
+//!   (under `cumulative` and `highest`) none of the minimum level's, so that the gate
+//!   asks for what the case cannot show;
 //! - an **indicator gate** requires one indicator met: `pass` when it is, `open` when
 //!   unknown, `fail` when unmet, `not-applicable` when it cannot apply; `open` and
 //!   `fail` flag it;
@@ -1047,6 +1049,23 @@ fn criterion_audit(
             .map(|l| l.label.clone())
             .unwrap_or_default()
     };
+    let observed = record.case.observations.get(c.id.as_str());
+    let status_of = |id: &str| {
+        observed
+            .and_then(|o| o.get(id))
+            .map_or(Status::Unknown, |o| o.status)
+    };
+    // Under `cumulative` and `highest` a minimum is a level of the scale: when none of
+    // its indicators applies to the case (a proposal that cannot yet show it), the gate
+    // has nothing to judge. Under `count` the minimum is a number of levels.
+    let minimum_applies = |minimum: usize| {
+        criterion.is_none_or(|k| {
+            k.rule == crate::corpus::model::Rule::Count
+                || k.indicators()
+                    .filter(|(level, _)| *level == minimum)
+                    .any(|(_, i)| status_of(i.id.get_ref()) != Status::NotApplicable)
+        })
+    };
     let gate = options
         .policy
         .and_then(|p| p.gate(&c.id))
@@ -1055,7 +1074,7 @@ fn criterion_audit(
             minimum_label: label_of(g.minimum),
             enforcement: g.enforcement,
             reason: g.reason.clone(),
-            verdict: if !c.applicable {
+            verdict: if !c.applicable || !minimum_applies(g.minimum) {
                 Verdict::NotApplicable
             } else if c.level >= g.minimum {
                 Verdict::Pass
@@ -1065,7 +1084,6 @@ fn criterion_audit(
                 Verdict::Fail
             },
         });
-    let observed = record.case.observations.get(c.id.as_str());
     let indicators = criterion
         .map(|k| {
             k.indicators()
