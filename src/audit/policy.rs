@@ -146,6 +146,41 @@ impl PolicyProblems {
     }
 }
 
+/// The criterion a policy names by `key`, or an error at the key with a near miss
+/// (`what`: the gate or gates to remove otherwise).
+fn criterion_of<'r>(
+    rubric: &'r Rubric,
+    key: &Spanned<String>,
+    path: &Path,
+    what: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<&'r crate::corpus::model::Criterion> {
+    let criteria = rubric.criteria.get_ref();
+    let found = criteria.iter().find(|c| c.id.get_ref() == key.get_ref());
+    if found.is_none() {
+        let near = crate::corpus::validate::nearest(
+            key.get_ref(),
+            criteria.iter().map(|c| c.id.get_ref().as_str()),
+        );
+        diagnostics.push(
+            Diagnostic::error(
+                path,
+                Some(key.span()),
+                format!(
+                    "rubric `{}` has no criterion `{}`",
+                    rubric.id.get_ref(),
+                    key.get_ref()
+                ),
+            )
+            .with_help(match near {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => format!("remove the {what} or fix the criterion id"),
+            }),
+        );
+    }
+    found
+}
+
 /// Parses a policy and checks it against `rubric`, reporting every problem at once.
 ///
 /// Errors: a TOML or shape error, a rubric other than `rubric`, a gate on a criterion
@@ -195,26 +230,7 @@ pub fn parse(
     let criteria = rubric.criteria.get_ref();
     let mut gates = Vec::new();
     for (key, gate) in &file.criteria {
-        let Some(criterion) = criteria.iter().find(|c| c.id.get_ref() == key.get_ref()) else {
-            let near = crate::corpus::validate::nearest(
-                key.get_ref(),
-                criteria.iter().map(|c| c.id.get_ref().as_str()),
-            );
-            diagnostics.push(
-                Diagnostic::error(
-                    path,
-                    Some(key.span()),
-                    format!(
-                        "rubric `{}` has no criterion `{}`",
-                        rubric.id.get_ref(),
-                        key.get_ref()
-                    ),
-                )
-                .with_help(match near {
-                    Some(n) => format!("did you mean `{n}`?"),
-                    None => "remove the gate or fix the criterion id".to_string(),
-                }),
-            );
+        let Some(criterion) = criterion_of(rubric, key, path, "gate", &mut diagnostics) else {
             continue;
         };
         let top = criterion.top_level();
@@ -255,26 +271,7 @@ pub fn parse(
     }
     let mut indicator_gates = Vec::new();
     for (key, indicators) in &file.indicators {
-        let Some(criterion) = criteria.iter().find(|c| c.id.get_ref() == key.get_ref()) else {
-            let near = crate::corpus::validate::nearest(
-                key.get_ref(),
-                criteria.iter().map(|c| c.id.get_ref().as_str()),
-            );
-            diagnostics.push(
-                Diagnostic::error(
-                    path,
-                    Some(key.span()),
-                    format!(
-                        "rubric `{}` has no criterion `{}`",
-                        rubric.id.get_ref(),
-                        key.get_ref()
-                    ),
-                )
-                .with_help(match near {
-                    Some(n) => format!("did you mean `{n}`?"),
-                    None => "remove the gates or fix the criterion id".to_string(),
-                }),
-            );
+        let Some(criterion) = criterion_of(rubric, key, path, "gates", &mut diagnostics) else {
             continue;
         };
         for (id, gate) in indicators {

@@ -42,21 +42,19 @@ pub struct Extra {
 }
 
 impl Extra {
-    /// What `thirdside report` adds: the analysis section of `scores` (its trend `trend`,
-    /// computed once for the section and the data release, and the scale check of the
-    /// responses in `scale`) and, when it is written for this rubric, the shipped
-    /// default policy.
+    /// What `thirdside report` adds: the analysis section of `scores` (with the scale
+    /// check of the responses in `scale`), kept also for the key findings and the data
+    /// release, and, when it is written for this rubric, the shipped default policy.
     pub fn for_report(
         rubric: &Rubric,
         scores: &Scores,
-        trend: crate::analysis::trend::Trend,
         scale: &crate::analysis::scale::Collector,
     ) -> Result<Extra, Error> {
         Ok(Extra {
             policy: crate::audit::policy::default_policy(rubric)
                 .and_then(Result::ok)
                 .map(|(policy, _)| policy),
-            ..statistics::extra(scores, trend, &crate::analysis::scale::scale(rubric, scale))?
+            ..statistics::extra(scores, &crate::analysis::scale::scale(rubric, scale))?
         })
     }
 }
@@ -75,8 +73,7 @@ pub fn render(
     for record in corpus.cases.iter().filter(|r| r.uses(rubric)) {
         scale.add(record);
     }
-    let trend = crate::analysis::trend::trend(&scores);
-    let extra = Extra::for_report(rubric, &scores, trend, &scale)?;
+    let extra = Extra::for_report(rubric, &scores, &scale)?;
     let output = build(corpus, rubric, &scores, templates, &extra, out)?;
     Ok((scores, output))
 }
@@ -123,13 +120,9 @@ pub fn build(
         &out,
     )?;
     data_files(scores, &digest, &out)?;
-    let trend = match &extra.trend {
-        Some(t) => std::borrow::Cow::Borrowed(t),
-        None => std::borrow::Cow::Owned(crate::analysis::trend::trend(scores)),
-    };
     release.write(
         scores,
-        &trend,
+        extra.trend.as_ref(),
         extra.sensitivity.as_ref(),
         bibliography,
         &digest,
@@ -192,12 +185,7 @@ pub fn summary(
         &plot,
     );
     let chart = chart::panels(&title, &plot);
-    let unknown: usize = scores
-        .cases
-        .iter()
-        .flat_map(|c| &c.criteria)
-        .map(|c| c.unknown)
-        .sum();
+    let unknown = view::unknown_observations(scores);
     let rows = |kind: Kind| view::Rows(scores.cases.iter().filter(|c| c.kind == kind).collect());
     let index = IndexView {
         rubric: view::page_rubric(rubric, bibliography, corpus_digest),
@@ -211,13 +199,7 @@ pub fn summary(
             .iter()
             .any(|c| c.context != crate::corpus::model::CodedContext::default()),
         chart,
-        key_findings: view::key_findings(
-            rubric,
-            scores,
-            extra.trend.as_ref(),
-            observations,
-            verdicts,
-        ),
+        key_findings: view::key_findings(scores, extra.trend.as_ref(), observations, verdicts),
         progression: view::progression(rubric, bibliography, records, &efforts),
         progression_note: view::progression_note(efforts.len()),
         overrides: view::overrides(rubric, scores),

@@ -607,7 +607,7 @@ impl Release {
     pub fn write(
         mut self,
         scores: &Scores,
-        trend: &crate::analysis::trend::Trend,
+        trend: Option<&crate::analysis::trend::Trend>,
         sensitivity: Option<&crate::analysis::sensitivity::Sensitivity>,
         bibliography: &Bibliography,
         corpus_digest: &str,
@@ -897,10 +897,14 @@ fn criteria(scores: &Scores) -> Vec<u8> {
     rows.bytes()
 }
 
-/// The trend table: a row per series and step between consecutive efforts.
-fn trend_table(scores: &Scores, trend: &crate::analysis::trend::Trend) -> Vec<u8> {
+/// The trend table: a row per series and step between consecutive efforts (none when
+/// the analysis did not run).
+fn trend_table(scores: &Scores, trend: Option<&crate::analysis::trend::Trend>) -> Vec<u8> {
     use crate::analysis::trend::Sure;
     let mut rows = Rows::new(Some(TABLES[5]));
+    let Some(trend) = trend else {
+        return rows.bytes();
+    };
     let opt = |x: Option<f64>| x.map_or(NA.to_string(), number);
     for series in std::iter::once(&trend.total).chain(&trend.criteria) {
         let test = series.test.as_ref().ok();

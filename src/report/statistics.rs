@@ -48,11 +48,12 @@ fn html_table(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// The analysis section for `scores`, whose trend is `t`.
+/// The analysis section for `scores`, with the trend and the sensitivity it shows.
 ///
 /// # Errors
 /// As [`sensitivity::sensitivity`] (only when there are no cases).
-pub fn extra(scores: &Scores, t: trend::Trend, scale: &Scale) -> Result<Extra, Error> {
+pub fn extra(scores: &Scores, scale: &Scale) -> Result<Extra, Error> {
+    let t = trend::trend(scores);
     let mut trend_rows = vec![trend::HEADER.iter().map(|s| s.to_string()).collect()];
     trend_rows.extend(trend::rows(&t));
     let trend_note = format!(

@@ -167,12 +167,11 @@ pub fn render(
     );
     // The analyses first (the sensitivity's draws use both cores), then the data files,
     // which include the analyses' tables.
-    let trend = crate::analysis::trend::trend(&scores);
-    let extra = Extra::for_report(rubric, &scores, trend.clone(), &scale)?;
+    let extra = Extra::for_report(rubric, &scores, &scale)?;
     data_files(&scores, &digest, &out)?;
     release.write(
         &scores,
-        &trend,
+        extra.trend.as_ref(),
         extra.sensitivity.as_ref(),
         bibliography,
         &digest,

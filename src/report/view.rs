@@ -1195,6 +1195,16 @@ pub fn audit_view<'a>(audit: &'a crate::audit::Audit, rubric: &RubricView) -> Au
     }
 }
 
+/// How many indicator observations of `scores` are unknown.
+pub fn unknown_observations(scores: &Scores) -> usize {
+    scores
+        .cases
+        .iter()
+        .flat_map(|c| &c.criteria)
+        .map(|c| c.unknown)
+        .sum()
+}
+
 /// What the key findings say of one initiative's audit.
 #[derive(Debug, Clone)]
 pub struct Verdict {
@@ -1245,7 +1255,6 @@ fn and_list(items: &[String]) -> String {
 /// unknown, and each initiative's audit verdict with its main reason. Nothing here is
 /// stated beyond what the intervals support.
 pub fn key_findings(
-    rubric: &Rubric,
     scores: &Scores,
     trend: Option<&crate::analysis::trend::Trend>,
     observations: usize,
@@ -1290,14 +1299,6 @@ pub fn key_findings(
                 None => {}
             }
             out.push(s);
-            let criteria = rubric.criteria.get_ref();
-            // Ids, as the table's headers show them (names hold commas of their own).
-            let name = |id: &str| {
-                criteria
-                    .iter()
-                    .find(|c| c.id.get_ref() == id)
-                    .map_or(id.to_string(), |c| c.id.get_ref().clone())
-            };
             let mut rose = Vec::new();
             let mut fell = Vec::new();
             let (mut open, mut all) = (0, 0);
@@ -1309,10 +1310,10 @@ pub fn key_findings(
                     .filter(|s| s.sure == Sure::NotEstablished)
                     .count();
                 if steps.iter().any(|s| s.sure == Sure::Rise) {
-                    rose.push(name(&series.id));
+                    rose.push(series.id.clone());
                 }
                 if steps.iter().any(|s| s.sure == Sure::Decline) {
-                    fell.push(name(&series.id));
+                    fell.push(series.id.clone());
                 }
             }
             let rose = if rose.is_empty() {
@@ -1335,12 +1336,7 @@ pub fn key_findings(
             if efforts.len() == 1 { " is" } else { "s are" }
         )),
     }
-    let unknown: usize = scores
-        .cases
-        .iter()
-        .flat_map(|c| &c.criteria)
-        .map(|c| c.unknown)
-        .sum();
+    let unknown = unknown_observations(scores);
     let levels: Vec<&crate::score::CriterionScore> = scores
         .cases
         .iter()
