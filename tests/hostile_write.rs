@@ -448,6 +448,42 @@ fn a_kill_at_any_point_is_recovered_by_the_next_run() {
     }
 }
 
+/// A journal planted in `--out` (a repository can carry one), naming files thirdside
+/// did not write as created or replaced, with a staging folder holding other bytes for
+/// them: the next run's rollback neither removes nor overwrites them.
+#[test]
+fn a_planted_journal_removes_and_overwrites_nothing_thirdside_did_not_write() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (old, _) = corpora(dir.path());
+    let out = dir.path().join("reports");
+    ok(report(&old, &out, &[]));
+    fs::write(out.join("mine.txt"), "the user's notes").expect("write");
+    fs::write(out.join("theirs.txt"), "the user's other notes").expect("write");
+    let staging = out.join(".thirdside-staging-planted");
+    fs::create_dir_all(staging.join("old")).expect("mkdir");
+    fs::write(staging.join("old/theirs.txt"), "planted").expect("write");
+    fs::write(staging.join("old/index.md"), "planted index").expect("write");
+    let digest = |bytes: &[u8]| format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes));
+    fs::write(
+        out.join(".thirdside-journal"),
+        format!(
+            "staging .thirdside-staging-planted\ncreate {} mine.txt\ncreate mine.txt\nreplace {} theirs.txt\nreplace theirs.txt\nreplace {} index.md\n",
+            digest(b"what thirdside would have written"),
+            digest(b"not what is there"),
+            digest(b"not the index either"),
+        ),
+    )
+    .expect("write");
+    let before = tree(&out);
+    let run = ok(report(&old, &out, &[]));
+    assert!(run.stderr.contains("interrupted"), "{}", run.stderr);
+    let after = tree(&out);
+    for name in ["mine.txt", "theirs.txt", "index.md"] {
+        assert_eq!(after.get(name), before.get(name), "{name} was touched");
+    }
+    assert!(!staging.exists(), "the planted staging folder is removed");
+}
+
 #[test]
 fn staging_folders_of_dead_runs_are_removed() {
     let dir = tempfile::tempdir().expect("temp");

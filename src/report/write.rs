@@ -729,35 +729,51 @@ fn previous(out: &Path) -> BTreeMap<PathBuf, Option<Digest>> {
 enum Step {
     /// A folder made (removed again on rollback when empty).
     Folder(PathBuf),
-    /// A new file moved in where there was none.
-    Create(PathBuf),
-    /// A file replaced: the old one is moved aside into `old/` first.
-    Replace(PathBuf),
+    /// A new file moved in where there was none, with the digest of its bytes: a
+    /// rollback removes it only while it holds them.
+    Create(PathBuf, Digest),
+    /// A file replaced: the old one is moved aside into `old/` first. With the digest
+    /// of the new file: a rollback puts the old one back only over these bytes.
+    Replace(PathBuf, Digest),
     /// A file removed: moved aside into `old/`.
     Remove(PathBuf),
 }
 
 impl Step {
     fn line(&self) -> String {
-        let (word, path) = match self {
-            Step::Folder(p) => ("folder", p),
-            Step::Create(p) => ("create", p),
-            Step::Replace(p) => ("replace", p),
-            Step::Remove(p) => ("remove", p),
-        };
-        format!("{word} {}\n", slash(path))
+        match self {
+            Step::Folder(p) => format!("folder {}\n", slash(p)),
+            Step::Create(p, d) => format!("create {d:032x} {}\n", slash(p)),
+            Step::Replace(p, d) => format!("replace {d:032x} {}\n", slash(p)),
+            Step::Remove(p) => format!("remove {}\n", slash(p)),
+        }
     }
 
+    /// The step a journal line records; `None` for a line that names a path outside
+    /// the folder, or a created or replaced file without the digest of its bytes
+    /// (nothing is removed or overwritten that cannot be shown to be thirdside's).
     fn parse(line: &str) -> Option<Step> {
-        let (word, path) = line.split_once(' ')?;
-        let path = inside(PathBuf::from(path)).ok()?;
+        let (word, rest) = line.split_once(' ')?;
+        let digested = || {
+            let (d, path) = rest.split_once(' ')?;
+            let d = (d.len() == 32)
+                .then(|| u128::from_str_radix(d, 16).ok())
+                .flatten()?;
+            Some((inside(PathBuf::from(path)).ok()?, d))
+        };
         Some(match word {
-            "folder" => Step::Folder(path),
-            "create" => Step::Create(path),
-            "replace" => Step::Replace(path),
-            "remove" => Step::Remove(path),
+            "folder" => Step::Folder(inside(PathBuf::from(rest)).ok()?),
+            "create" => digested().map(|(p, d)| Step::Create(p, d))?,
+            "replace" => digested().map(|(p, d)| Step::Replace(p, d))?,
+            "remove" => Step::Remove(inside(PathBuf::from(rest)).ok()?),
             _ => return None,
         })
+    }
+
+    fn path(&self) -> &Path {
+        match self {
+            Step::Folder(p) | Step::Create(p, _) | Step::Replace(p, _) | Step::Remove(p) => p,
+        }
     }
 }
 
@@ -913,6 +929,9 @@ fn remove_legacy_staging(out: &Path) -> usize {
 
 /// Undoes `steps` (in reverse) of an update staged in `staging`: replaced and removed
 /// files come back from `old/`, created files go, folders made are removed when empty.
+/// A file is removed, or put back over, only while it holds the bytes the update moved
+/// in (the journal's digest): a planted or hand-edited journal cannot make a rollback
+/// remove or overwrite a file thirdside did not write.
 /// Safe to repeat (a rollback killed part way is rolled back again). Returns how many
 /// files were put back.
 fn roll_back(out: &Path, staging: &Path, steps: &[Step]) -> Result<usize, Error> {
@@ -920,27 +939,38 @@ fn roll_back(out: &Path, staging: &Path, steps: &[Step]) -> Result<usize, Error>
     let new = staging.join("new");
     let mut restored = 0;
     for step in steps.iter().rev() {
+        let target = out.join(step.path());
         match step {
-            Step::Replace(path) | Step::Remove(path) => {
-                let aside = old.join(path);
-                if std::fs::symlink_metadata(&aside).is_ok() {
-                    refuse_link(out, path)?;
-                    let target = out.join(path);
-                    std::fs::rename(&aside, &target).map_err(io(&target))?;
-                    restored += 1;
-                }
-            }
-            Step::Create(path) => {
-                let target = out.join(path);
-                if std::fs::symlink_metadata(new.join(path)).is_err()
-                    && std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_file())
-                {
+            Step::Replace(path, written) | Step::Create(path, written) => {
+                // The file there now is the one this update moved in, or none (the move
+                // had not happened): anything else is not thirdside's, and stays.
+                let present = std::fs::symlink_metadata(&target).is_ok();
+                let ours = present && digest_file(&target) == Some(*written);
+                let moved_in = std::fs::symlink_metadata(new.join(path)).is_err();
+                if let Step::Replace(..) = step {
+                    let aside = old.join(path);
+                    if std::fs::symlink_metadata(&aside).is_ok() && (!present || ours) {
+                        refuse_link(out, path)?;
+                        std::fs::rename(&aside, &target).map_err(io(&target))?;
+                        restored += 1;
+                    }
+                } else if moved_in && ours {
                     refuse_link(out, path)?;
                     std::fs::remove_file(&target).map_err(io(&target))?;
                 }
             }
-            Step::Folder(path) => {
-                let _ = std::fs::remove_dir(out.join(path));
+            Step::Remove(path) => {
+                let aside = old.join(path);
+                if std::fs::symlink_metadata(&aside).is_ok()
+                    && std::fs::symlink_metadata(&target).is_err()
+                {
+                    refuse_link(out, path)?;
+                    std::fs::rename(&aside, &target).map_err(io(&target))?;
+                    restored += 1;
+                }
+            }
+            Step::Folder(_) => {
+                let _ = std::fs::remove_dir(&target);
             }
         }
     }
@@ -1095,7 +1125,9 @@ fn move_files(staging: &Path, out: &Path, output: &Output) -> Result<(), Error> 
         }
     }
     let manifest = staging.join("new").join(MANIFEST);
-    std::fs::write(&manifest, output.manifest(&digests)).map_err(io(&manifest))?;
+    let manifest_bytes = output.manifest(&digests);
+    std::fs::write(&manifest, &manifest_bytes).map_err(io(&manifest))?;
+    digests.insert(PathBuf::from(MANIFEST), digest(&manifest_bytes));
 
     let mut steps = Vec::new();
     let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
@@ -1126,6 +1158,8 @@ fn move_files(staging: &Path, out: &Path, output: &Output) -> Result<(), Error> 
                 }
             }
         }
+        // Every file moved in was added (or is the manifest), so its digest is known.
+        let written = digests.get(path).copied().unwrap_or_default();
         match std::fs::symlink_metadata(&target) {
             Ok(meta) if meta.is_dir() => {
                 return Err(Error::Usage(format!(
@@ -1134,7 +1168,7 @@ fn move_files(staging: &Path, out: &Path, output: &Output) -> Result<(), Error> 
                 )));
             }
             Ok(_) if path == Path::new(MANIFEST) || old.contains_key(path) => {
-                steps.push(Step::Replace(path.to_path_buf()));
+                steps.push(Step::Replace(path.to_path_buf(), written));
             }
             Ok(_) => {
                 return Err(Error::Usage(format!(
@@ -1143,7 +1177,7 @@ fn move_files(staging: &Path, out: &Path, output: &Output) -> Result<(), Error> 
                     out.join(MANIFEST).display()
                 )));
             }
-            Err(_) => steps.push(Step::Create(path.to_path_buf())),
+            Err(_) => steps.push(Step::Create(path.to_path_buf(), written)),
         }
     }
     // Files an earlier run wrote and this one no longer generates go, but only while
@@ -1185,18 +1219,18 @@ fn move_files(staging: &Path, out: &Path, output: &Output) -> Result<(), Error> 
         for (n, step) in steps.iter().enumerate() {
             done.push(step.clone());
             match step {
-                Step::Create(path) => {
+                Step::Create(path, _) => {
                     let target = out.join(path);
                     move_file(&staging.join("new").join(path), &target).map_err(io(&target))?;
                 }
-                Step::Replace(path) | Step::Remove(path) => {
+                Step::Replace(path, _) | Step::Remove(path) => {
                     let target = out.join(path);
                     let aside = staging.join("old").join(path);
                     if let Some(parent) = aside.parent() {
                         std::fs::create_dir_all(parent).map_err(io(parent))?;
                     }
                     std::fs::rename(&target, &aside).map_err(io(&target))?;
-                    if matches!(step, Step::Replace(_)) {
+                    if matches!(step, Step::Replace(..)) {
                         move_file(&staging.join("new").join(path), &target).map_err(io(&target))?;
                     }
                 }
