@@ -391,7 +391,7 @@ impl Output {
     /// Adds a file. The path must be relative and stay inside the output folder. Adding
     /// a path again replaces what was added before.
     pub fn add(&self, path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) -> Result<(), Error> {
-        let path = inside(path.into())?;
+        let path = page(path.into())?;
         let bytes = bytes.into();
         let again = self.forget(&path);
         let kept = match &self.sink {
@@ -443,7 +443,7 @@ impl Output {
         path: impl Into<PathBuf>,
         write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<(), Error> {
-        let path = inside(path.into())?;
+        let path = page(path.into())?;
         let Sink::Staging { dir, out } = &self.sink else {
             let mut bytes = Vec::new();
             write(&mut bytes).map_err(io(&path))?;
@@ -505,7 +505,7 @@ impl Output {
     /// unchanged and not rendered again. Only a staged report keeps pages; the others
     /// must be given the bytes ([`Output::add_keyed`]).
     pub fn keep(&self, path: impl Into<PathBuf>, key: u64) -> Result<(), Error> {
-        let path = inside(path.into())?;
+        let path = page(path.into())?;
         if !matches!(self.sink, Sink::Staging { .. }) {
             return Err(Error::Usage(format!(
                 "{}: only a report being written keeps pages from an earlier run",
@@ -638,6 +638,25 @@ fn inside(path: PathBuf) -> Result<PathBuf, Error> {
         )));
     }
     Ok(path.components().collect())
+}
+
+/// A page's path: [`inside`] the output folder, and not one of the names thirdside keeps
+/// for its own files there (`.thirdside-manifest`, the journal, the lock, the cache and
+/// the staging folders all begin `.thirdside-`), which a page would overwrite or be
+/// overwritten by.
+fn page(path: PathBuf) -> Result<PathBuf, Error> {
+    let path = inside(path)?;
+    let reserved = path
+        .components()
+        .next()
+        .is_some_and(|c| c.as_os_str().to_string_lossy().starts_with(".thirdside-"));
+    if reserved {
+        return Err(Error::Usage(format!(
+            "refusing to write {}: names beginning `.thirdside-` at the top of the output folder are thirdside's own files",
+            path.display()
+        )));
+    }
+    Ok(path)
 }
 
 /// Sorts paths made by [`inside`] as [`Path`] orders them (component by component), but
@@ -1315,6 +1334,19 @@ mod tests {
             o.add(*p, b.as_bytes()).expect("relative path");
         }
         o
+    }
+
+    #[test]
+    fn refuses_pages_named_as_thirdsides_own_files() {
+        let output = Output::new();
+        for name in [
+            ".thirdside-cache",
+            ".thirdside-manifest",
+            ".thirdside-staging-x/a",
+        ] {
+            assert!(output.add(name, "x").is_err(), "{name}");
+        }
+        assert!(output.add("a/.thirdside-cache", "x").is_ok());
     }
 
     #[test]
