@@ -6,6 +6,7 @@
 //! compared with the files there) → [`write::write`] or [`write::stale`]. Nothing here
 //! scores or validates.
 
+mod beneath;
 pub mod chart;
 pub mod memory;
 pub mod release;

@@ -27,6 +27,7 @@
 //! manifest is never replaced (unless it holds exactly the bytes that would be written)
 //! and never removed. `--out` may not be the root or the home folder.
 
+use super::beneath::Beneath;
 use crate::error::Error;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::{Read, Write};
@@ -818,24 +819,6 @@ fn replace_atomically(target: &Path, text: &[u8], sync: bool) -> std::io::Result
     Ok(())
 }
 
-/// Moves `from` to `to` on one file system; where a rename cannot (another file system
-/// mounted inside the output folder), copies into a temporary file beside `to` and
-/// renames that.
-fn move_file(from: &Path, to: &Path) -> std::io::Result<()> {
-    match std::fs::rename(from, to) {
-        Err(e) if e.kind() == std::io::ErrorKind::CrossesDevices => {
-            let dir = to.parent().unwrap_or(Path::new("."));
-            let mut temporary = tempfile::Builder::new()
-                .prefix(".thirdside-copy-")
-                .tempfile_in(dir)?;
-            std::io::copy(&mut std::fs::File::open(from)?, temporary.as_file_mut())?;
-            temporary.persist(to).map_err(|e| e.error)?;
-            std::fs::remove_file(from)
-        }
-        other => other,
-    }
-}
-
 /// Rolls back an update an earlier run left unfinished in `out` (its journal is there)
 /// and removes the staging folders of runs that died, taking the lock on `out` for the
 /// while. Returns what it found, one sentence each; empty when `out` was clean.
@@ -954,8 +937,15 @@ fn remove_legacy_staging(out: &Path) -> usize {
 /// Safe to repeat (a rollback killed part way is rolled back again). Returns how many
 /// files were put back.
 fn roll_back(out: &Path, staging: &Path, steps: &[Step]) -> Result<usize, Error> {
-    let old = staging.join("old");
-    let new = staging.join("new");
+    let mut beneath = Beneath::open(out).map_err(io(out))?;
+    let within = staging.strip_prefix(out).map_err(|_| {
+        Error::Usage(format!(
+            "{}: a staging folder outside {}",
+            staging.display(),
+            out.display()
+        ))
+    })?;
+    let (old, new) = (within.join("old"), within.join("new"));
     let mut restored = 0;
     for step in steps.iter().rev() {
         let target = out.join(step.path());
@@ -965,36 +955,50 @@ fn roll_back(out: &Path, staging: &Path, steps: &[Step]) -> Result<usize, Error>
                 // had not happened): anything else is not thirdside's, and stays.
                 let present = std::fs::symlink_metadata(&target).is_ok();
                 let ours = present && digest_file(&target) == Some(*written);
-                let moved_in = std::fs::symlink_metadata(new.join(path)).is_err();
+                let moved_in = std::fs::symlink_metadata(out.join(new.join(path))).is_err();
                 if let Step::Replace(..) = step {
                     let aside = old.join(path);
-                    if std::fs::symlink_metadata(&aside).is_ok() && (!present || ours) {
-                        refuse_link(out, path)?;
-                        std::fs::rename(&aside, &target).map_err(io(&target))?;
+                    if std::fs::symlink_metadata(out.join(&aside)).is_ok() && (!present || ours) {
+                        beneath
+                            .rename(&aside, path)
+                            .map_err(|e| refused(out, path, e))?;
                         restored += 1;
                     }
                 } else if moved_in && ours {
-                    refuse_link(out, path)?;
-                    std::fs::remove_file(&target).map_err(io(&target))?;
+                    beneath
+                        .remove_file(path)
+                        .map_err(|e| refused(out, path, e))?;
                 }
             }
             Step::Remove(path) => {
                 let aside = old.join(path);
-                if std::fs::symlink_metadata(&aside).is_ok()
+                if std::fs::symlink_metadata(out.join(&aside)).is_ok()
                     && std::fs::symlink_metadata(&target).is_err()
                 {
-                    refuse_link(out, path)?;
-                    std::fs::rename(&aside, &target).map_err(io(&target))?;
+                    beneath
+                        .rename(&aside, path)
+                        .map_err(|e| refused(out, path, e))?;
                     restored += 1;
                 }
             }
-            Step::Folder(_) => {
-                let _ = std::fs::remove_dir(&target);
+            Step::Folder(path) => {
+                let _ = beneath.remove_dir(path);
             }
         }
     }
+    drop(beneath);
     let _ = std::fs::remove_dir_all(staging);
     Ok(restored)
+}
+
+/// The error of a move, a folder made or a file removed at `path` under `out`: the link
+/// on the way when there is one now (put there after the look before the moves),
+/// naming it; else the error itself.
+fn refused(out: &Path, path: &Path, error: std::io::Error) -> Error {
+    match refuse_link(out, path) {
+        Err(linked) => linked,
+        Ok(()) => io(&out.join(path))(error),
+    }
 }
 
 /// Writes the report into `out` as one transaction (see the module's doc). A report
@@ -1228,29 +1232,47 @@ fn move_files(staging: &Path, out: &Path, output: &Output) -> Result<(), Error> 
     replace_atomically(&journal_path, journal.as_bytes(), true).map_err(io(&journal_path))?;
 
     let mut done: Vec<Step> = Vec::new();
+    let within = staging
+        .strip_prefix(out)
+        .map(Path::to_path_buf)
+        .map_err(|_| {
+            Error::Usage(format!(
+                "{}: a staging folder outside {}",
+                staging.display(),
+                out.display()
+            ))
+        })?;
     let result = (|| {
+        // Every move from here is relative to folders opened without following a link.
+        let mut beneath = Beneath::open(out).map_err(io(out))?;
         crash_point("journal")?;
         for dir in &folders {
             done.push(Step::Folder(dir.clone()));
-            let at = out.join(dir);
-            std::fs::create_dir(&at).map_err(io(&at))?;
+            beneath.make_dir(dir).map_err(|e| refused(out, dir, e))?;
         }
         for (n, step) in steps.iter().enumerate() {
             done.push(step.clone());
+            let staged = within.join("new").join(step.path());
             match step {
                 Step::Create(path, _) => {
-                    let target = out.join(path);
-                    move_file(&staging.join("new").join(path), &target).map_err(io(&target))?;
+                    beneath
+                        .rename(&staged, path)
+                        .map_err(|e| refused(out, path, e))?;
                 }
                 Step::Replace(path, _) | Step::Remove(path) => {
-                    let target = out.join(path);
-                    let aside = staging.join("old").join(path);
+                    let aside = within.join("old").join(path);
                     if let Some(parent) = aside.parent() {
-                        std::fs::create_dir_all(parent).map_err(io(parent))?;
+                        beneath
+                            .make_dirs(parent)
+                            .map_err(|e| refused(out, parent, e))?;
                     }
-                    std::fs::rename(&target, &aside).map_err(io(&target))?;
+                    beneath
+                        .rename(path, &aside)
+                        .map_err(|e| refused(out, path, e))?;
                     if matches!(step, Step::Replace(..)) {
-                        move_file(&staging.join("new").join(path), &target).map_err(io(&target))?;
+                        beneath
+                            .rename(&staged, path)
+                            .map_err(|e| refused(out, path, e))?;
                     }
                 }
                 Step::Folder(_) => {}
@@ -1281,8 +1303,10 @@ fn move_files(staging: &Path, out: &Path, output: &Output) -> Result<(), Error> 
         .collect();
     emptied.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
     emptied.dedup();
-    for dir in emptied {
-        let _ = std::fs::remove_dir(out.join(dir));
+    if let Ok(mut beneath) = Beneath::open(out) {
+        for dir in emptied {
+            let _ = beneath.remove_dir(dir);
+        }
     }
     Ok(())
 }
