@@ -46,7 +46,7 @@ fn writes_every_page_and_data_file() {
     let dir = tempfile::tempdir().expect("temp");
     let out = dir.path().join("reports");
     let run = report(&out, FIXTURES).success();
-    assert!(run.stdout.contains("wrote 24 files"), "{}", run.stdout);
+    assert!(run.stdout.contains("wrote 25 files"), "{}", run.stdout);
     let files = snapshot(&out);
     for name in [
         "index.md",
@@ -68,6 +68,7 @@ fn writes_every_page_and_data_file() {
         "data/bibliography.csv",
         "data/trend.csv",
         "data/sensitivity.csv",
+        "data/agreement.csv",
         "data/thirdside.xlsx",
         ".thirdside-manifest",
     ] {

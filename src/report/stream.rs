@@ -84,6 +84,7 @@ pub fn render(
         failed: None,
         release: Default::default(),
         scale: Default::default(),
+        agreement: Default::default(),
     };
     let checked = crate::corpus::validate::validate_each(paths, options, |corpus, record| {
         pass.visit(corpus, record)
@@ -108,6 +109,7 @@ pub fn render(
         failed,
         mut release,
         scale,
+        agreement,
         ..
     } = pass;
     if let Some(error) = failed {
@@ -167,16 +169,9 @@ pub fn render(
     );
     // The analyses first (the sensitivity's draws use both cores), then the data files,
     // which include the analyses' tables.
-    let extra = Extra::for_report(rubric, &scores, &scale)?;
+    let extra = Extra::for_report(rubric, &scores, &scale, &agreement)?;
     data_files(&scores, &digest, &out)?;
-    release.write(
-        &scores,
-        extra.trend.as_ref(),
-        extra.sensitivity.as_ref(),
-        bibliography,
-        &digest,
-        &out,
-    )?;
+    release.write(rubric, &scores, &extra, bibliography, &digest, &out)?;
     crate::report::memory::release();
     // The audits first, for the key findings; their pages share the rubric's view.
     let rubric_view = view::page_rubric(rubric, bibliography, &digest);
@@ -263,6 +258,8 @@ struct Pass<'a> {
     release: super::release::Release,
     /// Every coding's statuses, for the scale check.
     scale: crate::analysis::scale::Collector,
+    /// Every coding's levels and statuses, for the agreement between coders.
+    agreement: crate::analysis::agreement::Collector,
     /// The validation options.
     options: &'a Options,
     /// The key of what every case page depends on besides its case ([`Pass::context`]).
@@ -311,6 +308,7 @@ impl Pass<'_> {
         let score = crate::score::score_case(rubric, &record);
         self.release.add_record(rubric, &record);
         self.scale.add(&record);
+        self.agreement.add(rubric, &record, &score);
         *self.times.entry(score.id.clone()).or_default() += 1;
         self.kept.push(Kept::of(&record));
         match record.case.kind {
