@@ -298,7 +298,7 @@ fn audit_page(
     let page = view::audit_view(audit, rubric);
     out.add(
         view::audit_page(&audit.case.id, "md"),
-        crate::audit::render::to_markdown(audit),
+        crate::audit::render::to_report_markdown(audit),
     )?;
     out.add(
         view::audit_page(&audit.case.id, "html"),
