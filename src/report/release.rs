@@ -15,7 +15,9 @@
 //!
 //! The per-record tables (indicators, evidence) are made from each case record as the
 //! report sees it ([`Release::add_record`]), so a streamed report of thousands of cases
-//! never holds the records; their rows are kept as CSV bytes and written in case order.
+//! never holds the records; their rows are kept as CSV bytes, each coding's apart, and
+//! written (and read into the workbook) in case order a piece at a time, never copied
+//! into one buffer.
 
 use crate::corpus::date::PartialDate;
 use crate::corpus::model::{Bibliography, Factor, Rubric};
@@ -667,22 +669,42 @@ impl Release {
         out: &Output,
     ) -> Result<(), Error> {
         self.sort();
-        let tables = [
+        let owned = [
             cases(scores),
             criteria(scores),
-            concat(TABLES[2], self.records.iter().map(|r| &r.indicators)),
-            concat(TABLES[3], self.records.iter().map(|r| &r.evidence)),
+            Rows::new(Some(TABLES[2])).bytes(),
+            Rows::new(Some(TABLES[3])).bytes(),
             bibliography_table(bibliography),
             trend_table(scores, extra.trend.as_ref()),
             sensitivity_table(scores, extra.sensitivity.as_ref()),
             agreement_table(rubric, extra.agreement.as_ref())?,
         ];
-        drop(self);
-        // The workbook first, then each table handed over whole (not copied).
+        // Each table in pieces: the per-record tables are their header, then each
+        // coding's rows where they were gathered, never copied into one buffer (at ten
+        // thousand cases they are over a hundred megabytes).
+        let tables: Vec<Vec<&[u8]>> = owned
+            .iter()
+            .enumerate()
+            .map(|(k, bytes)| {
+                let mut pieces = vec![bytes.as_slice()];
+                match k {
+                    2 => pieces.extend(self.records.iter().map(|r| r.indicators.as_slice())),
+                    3 => pieces.extend(self.records.iter().map(|r| r.evidence.as_slice())),
+                    _ => {}
+                }
+                pieces
+            })
+            .collect();
+        // The workbook first, then each table, written a piece at a time.
         out.add(format!("{DIR}/{WORKBOOK}"), workbook(&tables)?)?;
-        for (table, bytes) in TABLES.iter().zip(tables) {
-            out.add(format!("{DIR}/{}", table.file), bytes)?;
+        for (table, pieces) in TABLES.iter().zip(&tables) {
+            out.add_written(format!("{DIR}/{}", table.file), |w| {
+                pieces.iter().try_for_each(|piece| w.write_all(piece))
+            })?;
         }
+        drop(tables);
+        drop(owned);
+        drop(self);
         let stamp = Stamp {
             tool: env!("CARGO_PKG_VERSION"),
             rubric: &scores.rubric_id,
@@ -700,7 +722,7 @@ pub const WORKBOOK: &str = "thirdside.xlsx";
 /// The workbook: one sheet per table, read back from the tables' CSV bytes so that the
 /// two cannot differ; integer, number and boolean columns are typed cells, `NA` an
 /// empty cell.
-fn workbook(tables: &[Vec<u8>]) -> Result<Vec<u8>, Error> {
+fn workbook(tables: &[Vec<&[u8]>]) -> Result<Vec<u8>, Error> {
     let fail = |e: rust_xlsxwriter::XlsxError| Error::Usage(format!("{DIR}/{WORKBOOK}: {e}"));
     let mut book = rust_xlsxwriter::Workbook::new();
     // A fixed creation date, not the clock: the same data, the same bytes.
@@ -711,7 +733,7 @@ fn workbook(tables: &[Vec<u8>]) -> Result<Vec<u8>, Error> {
             .set_creation_datetime(&created),
     );
     let bold = rust_xlsxwriter::Format::new().set_bold();
-    for (table, bytes) in TABLES.iter().zip(tables) {
+    for (table, pieces) in TABLES.iter().zip(tables) {
         // Row by row to a temporary file, not every cell held until the end: at ten
         // thousand cases the sheets hold millions of cells.
         let sheet = book.add_worksheet_with_constant_memory().map_err(fail)?;
@@ -720,7 +742,7 @@ fn workbook(tables: &[Vec<u8>]) -> Result<Vec<u8>, Error> {
             .map_err(fail)?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
-            .from_reader(bytes.as_slice());
+            .from_reader(Pieces::new(pieces));
         for (r, record) in reader.records().enumerate() {
             let record = record.map_err(|e| Error::Usage(format!("{}: {e}", table.file)))?;
             let row = u32::try_from(r).map_err(|_| {
@@ -854,13 +876,34 @@ impl Rows {
     }
 }
 
-/// The header row of `table` followed by rows already written.
-fn concat<'a>(table: Table, parts: impl Iterator<Item = &'a Vec<u8>>) -> Vec<u8> {
-    let mut bytes = Rows::new(Some(table)).bytes();
-    for part in parts {
-        bytes.extend_from_slice(part);
+/// The bytes of a table in pieces, read in order as one stream.
+struct Pieces<'a> {
+    rest: std::slice::Iter<'a, &'a [u8]>,
+    current: &'a [u8],
+}
+
+impl<'a> Pieces<'a> {
+    fn new(pieces: &'a [&'a [u8]]) -> Self {
+        Pieces {
+            rest: pieces.iter(),
+            current: &[],
+        }
     }
-    bytes
+}
+
+impl std::io::Read for Pieces<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.current.is_empty() {
+            match self.rest.next() {
+                Some(next) => self.current = next,
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len());
+        buf[..n].copy_from_slice(&self.current[..n]);
+        self.current = &self.current[n..];
+        Ok(n)
+    }
 }
 
 fn precision(d: &PartialDate) -> &'static str {
