@@ -71,3 +71,57 @@ fn a_formula_in_a_claim_is_neutralised() {
     assert!(evidence.contains(",'=HYPERLINK(1)"), "{evidence}");
     check_data(&out.join("data"));
 }
+
+/// The cases coded by several coders give `agreement.csv` the rows `thirdside agreement
+/// --format csv` prints, after the rubric, with `NA` where it leaves a cell empty; the
+/// shipped corpus, where no case is coded twice, gives the header only.
+#[test]
+fn the_agreement_table_is_the_agreement_commands() {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("reports");
+    let coders = ["fixtures/rubrics", "fixtures/coders"];
+    Test::new()
+        .arg("report")
+        .args(coders)
+        .args(["--out", out.to_str().unwrap()])
+        .success();
+    check_data(&out.join("data"));
+    let table = std::fs::read_to_string(out.join("data/agreement.csv")).expect("agreement");
+    let cli = Test::new()
+        .args(["agreement", "--format", "csv"])
+        .args(coders)
+        .success()
+        .stdout;
+    let json = Test::new()
+        .args(["score", "--format", "json"])
+        .args(coders)
+        .success()
+        .stdout;
+    let json: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let rubric = format!(
+        "{},{}",
+        json["rubric"]["id"].as_str().expect("id"),
+        json["rubric"]["version"].as_str().expect("version")
+    );
+    let mut lines = cli.lines();
+    let header = lines.next().expect("a header");
+    let mut expected = vec![format!("rubric,rubric_version,{header}")];
+    for line in lines {
+        let cells: Vec<&str> = line
+            .split(',')
+            .map(|c| if c.is_empty() { "NA" } else { c })
+            .collect();
+        expected.push(format!("{rubric},{}", cells.join(",")));
+    }
+    // Two measures, each with two criteria and `overall`.
+    assert_eq!(expected.len(), 1 + 2 * 3, "{cli}");
+    assert_eq!(table.lines().collect::<Vec<_>>(), expected);
+    assert!(table.contains(",levels,overall,0.1191,"), "{table}");
+
+    let shipped = std::fs::read_to_string(common::root_dir().join("reports/data/agreement.csv"))
+        .expect("the shipped release has agreement.csv");
+    assert_eq!(
+        shipped,
+        "rubric,rubric_version,measure,id,alpha,lower,note,units,upper\n"
+    );
+}

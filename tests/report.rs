@@ -46,7 +46,7 @@ fn writes_every_page_and_data_file() {
     let dir = tempfile::tempdir().expect("temp");
     let out = dir.path().join("reports");
     let run = report(&out, FIXTURES).success();
-    assert!(run.stdout.contains("wrote 24 files"), "{}", run.stdout);
+    assert!(run.stdout.contains("wrote 25 files"), "{}", run.stdout);
     let files = snapshot(&out);
     for name in [
         "index.md",
@@ -68,6 +68,7 @@ fn writes_every_page_and_data_file() {
         "data/bibliography.csv",
         "data/trend.csv",
         "data/sensitivity.csv",
+        "data/agreement.csv",
         "data/thirdside.xlsx",
         ".thirdside-manifest",
     ] {
@@ -601,5 +602,60 @@ fn the_key_findings_say_what_the_analyses_say() {
             format!("{title} fails its audit")
         };
         assert!(findings.contains(&verdict), "{verdict}: {findings}");
+    }
+}
+
+/// In the committed Markdown pages — the comparative report, the case pages and the
+/// audits — evidence ids are links, and every one leads to an anchor that GitHub and
+/// CommonMark renderers keep (`<a name="evidence-…">`) in the evidence records of the
+/// page it names.
+#[test]
+fn markdown_evidence_ids_link_to_their_records() {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let reports = root_dir().join("reports");
+    let mut pages = vec![reports.join("index.md")];
+    for folder in ["cases", "audits"] {
+        let mut found: Vec<_> = fs::read_dir(reports.join(folder))
+            .expect("list")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .collect();
+        found.sort();
+        pages.extend(found);
+    }
+    let mut linked: BTreeMap<String, usize> = BTreeMap::new();
+    for page in &pages {
+        let text = fs::read_to_string(page).expect("page");
+        let folder = page.parent().expect("a folder");
+        for event in Parser::new(&text) {
+            let Event::Start(Tag::Link { dest_url, .. }) = event else {
+                continue;
+            };
+            let Some((file, anchor)) = dest_url.split_once("#evidence-") else {
+                continue;
+            };
+            let target = fs::read_to_string(folder.join(file))
+                .unwrap_or_else(|e| panic!("{}: {dest_url} names no page: {e}", page.display()));
+            assert!(
+                target.contains(&format!("<a name=\"evidence-{anchor}\"></a>")),
+                "{}: {dest_url} leads to no record",
+                page.display()
+            );
+            let kind = page
+                .strip_prefix(&reports)
+                .expect("inside")
+                .components()
+                .next()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .expect("a name");
+            *linked.entry(kind).or_default() += 1;
+        }
+    }
+    for kind in ["index.md", "cases", "audits"] {
+        assert!(
+            linked.get(kind).is_some_and(|n| *n > 0),
+            "no evidence link in {kind}: {linked:?}"
+        );
     }
 }

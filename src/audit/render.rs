@@ -71,9 +71,10 @@ fn indicator_gate_words(g: &IndicatorGateView) -> String {
     format!("requires it met, {}: {verdict}", g.gate.as_str())
 }
 
-/// An evidence record of the audited case in one line: id, claim, quotation, source.
-fn claim_line(e: &EvidenceView, escape: fn(&str) -> String) -> String {
-    let mut line = format!("{}: {}", e.id, escape(&e.claim));
+/// An evidence record of the audited case in one line: id (as `id` gives it), claim,
+/// quotation, source.
+fn claim_line(e: &EvidenceView, id: &str, escape: fn(&str) -> String) -> String {
+    let mut line = format!("{id}: {}", escape(&e.claim));
     if let Some(q) = &e.quote {
         let _ = write!(line, " “{}”", escape(q));
     }
@@ -106,13 +107,19 @@ fn comparison_note(audit: &Audit) -> String {
     note
 }
 
-/// The coded context and results in lines: `factor: reading (e1, e2)`.
-fn context_lines(audit: &Audit, escape: fn(&str) -> String) -> Vec<String> {
+/// The coded context and results in lines: `factor: reading (e1, e2)`, each id as
+/// `id` gives it.
+fn context_lines(
+    audit: &Audit,
+    escape: fn(&str) -> String,
+    id: &dyn Fn(&str) -> String,
+) -> Vec<String> {
     let ids = |evidence: &[String]| {
         if evidence.is_empty() {
             String::new()
         } else {
-            format!(" ({})", evidence.join(", "))
+            let ids: Vec<String> = evidence.iter().map(|e| id(e)).collect();
+            format!(" ({})", ids.join(", "))
         }
     };
     let mut lines: Vec<String> = audit
@@ -162,16 +169,27 @@ fn comparison(c: &CriterionAudit, best: &BestPast) -> String {
     }
 }
 
-/// The evidence ids of a best effort, or `none` (it stayed at level 0).
-fn evidence_ids(b: &BestPast) -> String {
+/// The evidence ids of a best effort, each as `id` gives it, or `none` (it stayed at
+/// level 0).
+fn evidence_ids(b: &BestPast, id: &dyn Fn(&str) -> String) -> String {
     if b.evidence.is_empty() {
         "none".to_string()
     } else {
         b.evidence
             .iter()
-            .map(|e| e.id.as_str())
+            .map(|e| id(&e.id))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+/// `text`, an evidence id of the case `case` as the Markdown shows it, made a link to
+/// the record's entry on that case's page when `cases` is the folder of the case pages
+/// (in the report); as it is otherwise. Ids are safe in a URL ([`crate::corpus::id`]).
+fn linked(text: String, case: &str, id: &str, cases: Option<&str>) -> String {
+    match cases {
+        Some(folder) => format!("[{text}]({folder}{case}.md#evidence-{id})"),
+        None => text,
     }
 }
 
@@ -278,7 +296,7 @@ pub fn to_text(audit: &Audit) -> String {
     );
     out.push_str(&wrap(&comparison_note(audit), ""));
     out.push_str("Context and results (coded from the sources; never part of a score):\n");
-    for line in context_lines(audit, plain) {
+    for line in context_lines(audit, plain, &|e| e.to_string()) {
         out.push_str(&wrap(&line, "  "));
     }
     out.push_str(
@@ -337,7 +355,7 @@ pub fn to_text(audit: &Audit) -> String {
                     out.push_str(&wrap(&format!("note: {note}"), "      "));
                 }
                 for e in &i.cited {
-                    out.push_str(&wrap(&claim_line(e, plain), "      "));
+                    out.push_str(&wrap(&claim_line(e, &e.id, plain), "      "));
                 }
             }
         }
@@ -399,7 +417,7 @@ pub fn to_text(audit: &Audit) -> String {
                     e.start,
                     e.level_display,
                     e.label,
-                    evidence_ids(e)
+                    evidence_ids(e, &|e| e.to_string())
                 ),
                 "  ",
             ));
@@ -430,7 +448,7 @@ pub fn to_text(audit: &Audit) -> String {
                     out.push_str(&wrap(&format!("note: {note}"), "    "));
                 }
                 for e in &g.evidence {
-                    out.push_str(&wrap(&claim_line(e, plain), "    "));
+                    out.push_str(&wrap(&claim_line(e, &e.id, plain), "    "));
                 }
             } else if !g.evidence.is_empty() {
                 let ids: Vec<&str> = g.evidence.iter().map(|e| e.id.as_str()).collect();
@@ -523,8 +541,22 @@ pub fn escape_md(text: &str) -> String {
 /// Markdown: a summary table, a section per criterion, the total and rank, and what to
 /// find out next. Headings start at level 1 (`# Audit: …`).
 pub fn to_markdown(audit: &Audit) -> String {
+    markdown(audit, None)
+}
+
+/// [`to_markdown`] as a page of the report in `audits/`: every evidence id links to its
+/// record's entry on its case's page in `../cases/`.
+pub fn to_report_markdown(audit: &Audit) -> String {
+    markdown(audit, Some("../cases/"))
+}
+
+/// The Markdown, its evidence ids linked to the case pages in the folder `cases` when
+/// it is given.
+fn markdown(audit: &Audit, cases: Option<&str>) -> String {
     let mut out = String::new();
     let case = &audit.case;
+    // The audited case's own records.
+    let own = |text: String, id: &str| linked(text, &case.id, id, cases);
     let _ = writeln!(out, "# Audit: {}\n", escape_md(&case.title));
     let _ = writeln!(
         out,
@@ -552,7 +584,7 @@ pub fn to_markdown(audit: &Audit) -> String {
     );
     let _ = writeln!(out, "{}\n", escape_md(&comparison_note(audit)));
     out.push_str("**Context and results** (coded from the sources; never part of a score):\n\n");
-    for line in context_lines(audit, escape_md) {
+    for line in context_lines(audit, escape_md, &|e| own(e.to_string(), e)) {
         let _ = writeln!(out, "- {line}");
     }
     out.push('\n');
@@ -634,7 +666,7 @@ pub fn to_markdown(audit: &Audit) -> String {
                 },
                 i.evidence
                     .iter()
-                    .map(|e| format!("`{e}`"))
+                    .map(|e| own(format!("`{e}`"), e))
                     .collect::<Vec<_>>()
                     .join(", ")
             );
@@ -654,7 +686,11 @@ pub fn to_markdown(audit: &Audit) -> String {
                         let _ = writeln!(out, "  - note: {}", escape_md(note));
                     }
                     for e in &i.cited {
-                        let _ = writeln!(out, "  - {}", claim_line(e, escape_md));
+                        let _ = writeln!(
+                            out,
+                            "  - {}",
+                            claim_line(e, &own(e.id.clone(), &e.id), escape_md)
+                        );
                     }
                 }
                 out.push('\n');
@@ -695,12 +731,16 @@ pub fn to_markdown(audit: &Audit) -> String {
                         escape_md(&m.text),
                         m.evidence
                             .iter()
-                            .map(|e| format!("`{e}`"))
+                            .map(|e| linked(format!("`{e}`"), &b.case, e, cases))
                             .collect::<Vec<_>>()
                             .join(", ")
                     );
                     for e in b.evidence.iter().filter(|e| m.evidence.contains(&e.id)) {
-                        let mut line = format!("  - `{}`: {}", e.id, escape_md(&e.claim));
+                        let mut line = format!(
+                            "  - {}: {}",
+                            linked(format!("`{}`", e.id), &b.case, &e.id, cases),
+                            escape_md(&e.claim)
+                        );
                         if let Some(q) = &e.quote {
                             let _ = write!(line, " “{}”", escape_md(q));
                         }
@@ -730,7 +770,7 @@ pub fn to_markdown(audit: &Audit) -> String {
                 e.start,
                 e.level_display,
                 escape_md(&e.label),
-                escape_md(&evidence_ids(e))
+                evidence_ids(e, &|id| linked(escape_md(id), &e.case, id, cases))
             );
         }
         let _ = writeln!(out, "**Guidance**: {}", escape_md(&c.guidance));
@@ -774,7 +814,11 @@ pub fn to_markdown(audit: &Audit) -> String {
                     let _ = writeln!(out, "- note: {}", escape_md(note));
                 }
                 for e in &g.evidence {
-                    let _ = writeln!(out, "- {}", claim_line(e, escape_md));
+                    let _ = writeln!(
+                        out,
+                        "- {}",
+                        claim_line(e, &own(e.id.clone(), &e.id), escape_md)
+                    );
                 }
             }
         }

@@ -556,11 +556,8 @@ fn agreement(args: AgreementArgs) -> Result<ExitCode, Error> {
     let text = match args.format {
         AnalysisFormat::Text => crate::analysis::agreement::to_text(rubric, &result),
         AnalysisFormat::Json => crate::analysis::agreement::to_json(rubric, &result),
-        AnalysisFormat::Csv => table(
-            &crate::analysis::agreement::to_json(rubric, &result),
-            &[("levels", "/levels"), ("indicators", "/indicators")],
-            Some("measure"),
-        )?,
+        AnalysisFormat::Csv => crate::analysis::agreement::to_csv(rubric, &result)
+            .ok_or_else(|| Error::Invalid("the analysis gave no table to write as CSV".into()))?,
     };
     emit(format_args!("{text}"))?;
     Ok(ExitCode::Success)

@@ -40,21 +40,26 @@ pub struct Extra {
     /// The weight sensitivity, for `data/sensitivity.csv` (none: not computed, or no
     /// cases).
     pub sensitivity: Option<crate::analysis::sensitivity::Sensitivity>,
+    /// The agreement between coders, for `data/agreement.csv` (none: not computed).
+    pub agreement: Option<crate::analysis::agreement::Agreement>,
 }
 
 impl Extra {
     /// What `thirdside report` adds: the analysis section of `scores` (with the scale
     /// check of the responses in `scale`), kept also for the key findings and the data
-    /// release, and, when it is written for this rubric, the shipped default policy.
+    /// release; the agreement between the coders of the codings in `agreement`; and,
+    /// when it is written for this rubric, the shipped default policy.
     pub fn for_report(
         rubric: &Rubric,
         scores: &Scores,
         scale: &crate::analysis::scale::Collector,
+        agreement: &crate::analysis::agreement::Collector,
     ) -> Result<Extra, Error> {
         Ok(Extra {
             policy: crate::audit::policy::default_policy(rubric)
                 .and_then(Result::ok)
                 .map(|(policy, _)| policy),
+            agreement: Some(crate::analysis::agreement::agreement_of(rubric, agreement)),
             ..statistics::extra(scores, &crate::analysis::scale::scale(rubric, scale))?
         })
     }
@@ -71,10 +76,12 @@ pub fn render(
 ) -> Result<(Scores, Output), Error> {
     let scores = crate::score::score(corpus, rubric);
     let mut scale = crate::analysis::scale::Collector::default();
+    let mut agreement = crate::analysis::agreement::Collector::default();
     for record in corpus.cases.iter().filter(|r| r.uses(rubric)) {
         scale.add(record);
+        agreement.add(rubric, record, &crate::score::score_case(rubric, record));
     }
-    let extra = Extra::for_report(rubric, &scores, &scale)?;
+    let extra = Extra::for_report(rubric, &scores, &scale, &agreement)?;
     let output = build(corpus, rubric, &scores, templates, &extra, out)?;
     Ok((scores, output))
 }
@@ -121,14 +128,7 @@ pub fn build(
         &out,
     )?;
     data_files(scores, &digest, &out)?;
-    release.write(
-        scores,
-        extra.trend.as_ref(),
-        extra.sensitivity.as_ref(),
-        bibliography,
-        &digest,
-        &out,
-    )?;
+    release.write(rubric, scores, extra, bibliography, &digest, &out)?;
     case_pages(
         rubric,
         bibliography,
@@ -299,7 +299,7 @@ fn audit_page(
     let page = view::audit_view(audit, rubric);
     out.add(
         view::audit_page(&audit.case.id, "md"),
-        crate::audit::render::to_markdown(audit),
+        crate::audit::render::to_report_markdown(audit),
     )?;
     out.add(
         view::audit_page(&audit.case.id, "html"),

@@ -1,5 +1,6 @@
 //! The data release in `data/`: tidy CSV tables an analyst loads without cleaning
-//! (cases, criteria, indicators, evidence, bibliography), one Excel workbook with a sheet
+//! (cases, criteria, indicators, evidence, bibliography, and the analyses: trend,
+//! sensitivity, agreement), one Excel workbook with a sheet
 //! per table, and the data dictionary (`data/README.md`) naming every column.
 //!
 //! Every table's columns are declared once, in [`TABLES`]: the CSV headers, the
@@ -7,13 +8,16 @@
 //! another length is an error. Conventions, the same in every table: a missing value is
 //! `NA`; booleans are `true`/`false`; lists are ids joined by `;`; a date as written
 //! (`2014-04`) comes with its precision and the first day it can mean (`2014-04-01`),
-//! which sorts and parses everywhere; numbers have at most two decimals; a text cell
+//! which sorts and parses everywhere; numbers have at most two decimals (agreement's
+//! alphas four, as `thirdside agreement` gives them); a text cell
 //! starting with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'` so
 //! that spreadsheets never run it as a formula (OWASP's advice).
 //!
 //! The per-record tables (indicators, evidence) are made from each case record as the
 //! report sees it ([`Release::add_record`]), so a streamed report of thousands of cases
-//! never holds the records; their rows are kept as CSV bytes and written in case order.
+//! never holds the records; their rows are kept as CSV bytes, each coding's apart, and
+//! written (and read into the workbook) in case order a piece at a time, never copied
+//! into one buffer.
 
 use crate::corpus::date::PartialDate;
 use crate::corpus::model::{Bibliography, Factor, Rubric};
@@ -78,8 +82,8 @@ const CODER: Column = col(
     "Who coded the case; for a combined case in cases.csv and criteria.csv, the coders joined by `; `.",
 );
 
-/// The five tables, in the order the dictionary and the workbook give them.
-pub const TABLES: [Table; 7] = [
+/// The tables, in the order the dictionary and the workbook give them.
+pub const TABLES: [Table; 8] = [
     Table {
         file: "cases.csv",
         row: "one case (several codings of a case are combined into one row)",
@@ -561,6 +565,56 @@ pub const TABLES: [Table; 7] = [
             ),
         ],
     },
+    Table {
+        file: "agreement.csv",
+        row: "measure and criterion: Krippendorff's alpha between the coders of the cases coded more than once, as `thirdside agreement --format csv` gives it (with the rubric first). When no case is coded twice, as in the shipped corpus, the file holds its header only",
+        columns: &[
+            RUBRIC,
+            RUBRIC_VERSION,
+            col(
+                "measure",
+                "string",
+                "`levels`, `indicators`",
+                "What is compared: each coder's level of a criterion (ordinal alpha, one unit per case and criterion), or each coder's status of an indicator (nominal alpha on `met`, `unmet`, `not-applicable`; `unknown` counts as missing).",
+            ),
+            col(
+                "id",
+                "string",
+                "a criterion id, `overall`",
+                "The criterion, or `overall` for every criterion's units pooled.",
+            ),
+            col(
+                "alpha",
+                "number",
+                "−1–1, four decimals; `NA` when undefined",
+                "Krippendorff's alpha (1 = perfect agreement, 0 = as by chance).",
+            ),
+            col(
+                "lower",
+                "number",
+                "−1–1, four decimals; `NA` when undefined",
+                "The 2.5th percentile of alpha over 2,000 bootstrap draws of the units (seed 1).",
+            ),
+            col(
+                "note",
+                "string",
+                "`NA` when alpha is defined",
+                "Why alpha is undefined (too few units with two values, or no variation).",
+            ),
+            col(
+                "units",
+                "integer",
+                "≥ 0",
+                "Units with values from two or more coders.",
+            ),
+            col(
+                "upper",
+                "number",
+                "−1–1, four decimals; `NA` when undefined",
+                "The 97.5th percentile of alpha over the same draws.",
+            ),
+        ],
+    },
 ];
 
 /// The rows of the per-record tables made from one coding, as CSV bytes without
@@ -604,31 +658,53 @@ impl Release {
 
     /// Writes the release into `out` under [`DIR`]: the tables, the workbook and the
     /// dictionary, stamped with the tool, the rubric and `corpus_digest`.
+    /// The analyses' tables are made from `extra`'s results.
     pub fn write(
         mut self,
+        rubric: &Rubric,
         scores: &Scores,
-        trend: Option<&crate::analysis::trend::Trend>,
-        sensitivity: Option<&crate::analysis::sensitivity::Sensitivity>,
+        extra: &crate::report::Extra,
         bibliography: &Bibliography,
         corpus_digest: &str,
         out: &Output,
     ) -> Result<(), Error> {
         self.sort();
-        let tables = [
+        let owned = [
             cases(scores),
             criteria(scores),
-            concat(TABLES[2], self.records.iter().map(|r| &r.indicators)),
-            concat(TABLES[3], self.records.iter().map(|r| &r.evidence)),
+            Rows::new(Some(TABLES[2])).bytes(),
+            Rows::new(Some(TABLES[3])).bytes(),
             bibliography_table(bibliography),
-            trend_table(scores, trend),
-            sensitivity_table(scores, sensitivity),
+            trend_table(scores, extra.trend.as_ref()),
+            sensitivity_table(scores, extra.sensitivity.as_ref()),
+            agreement_table(rubric, extra.agreement.as_ref())?,
         ];
-        drop(self);
-        // The workbook first, then each table handed over whole (not copied).
+        // Each table in pieces: the per-record tables are their header, then each
+        // coding's rows where they were gathered, never copied into one buffer (at ten
+        // thousand cases they are over a hundred megabytes).
+        let tables: Vec<Vec<&[u8]>> = owned
+            .iter()
+            .enumerate()
+            .map(|(k, bytes)| {
+                let mut pieces = vec![bytes.as_slice()];
+                match k {
+                    2 => pieces.extend(self.records.iter().map(|r| r.indicators.as_slice())),
+                    3 => pieces.extend(self.records.iter().map(|r| r.evidence.as_slice())),
+                    _ => {}
+                }
+                pieces
+            })
+            .collect();
+        // The workbook first, then each table, written a piece at a time.
         out.add(format!("{DIR}/{WORKBOOK}"), workbook(&tables)?)?;
-        for (table, bytes) in TABLES.iter().zip(tables) {
-            out.add(format!("{DIR}/{}", table.file), bytes)?;
+        for (table, pieces) in TABLES.iter().zip(&tables) {
+            out.add_written(format!("{DIR}/{}", table.file), |w| {
+                pieces.iter().try_for_each(|piece| w.write_all(piece))
+            })?;
         }
+        drop(tables);
+        drop(owned);
+        drop(self);
         let stamp = Stamp {
             tool: env!("CARGO_PKG_VERSION"),
             rubric: &scores.rubric_id,
@@ -646,7 +722,7 @@ pub const WORKBOOK: &str = "thirdside.xlsx";
 /// The workbook: one sheet per table, read back from the tables' CSV bytes so that the
 /// two cannot differ; integer, number and boolean columns are typed cells, `NA` an
 /// empty cell.
-fn workbook(tables: &[Vec<u8>]) -> Result<Vec<u8>, Error> {
+fn workbook(tables: &[Vec<&[u8]>]) -> Result<Vec<u8>, Error> {
     let fail = |e: rust_xlsxwriter::XlsxError| Error::Usage(format!("{DIR}/{WORKBOOK}: {e}"));
     let mut book = rust_xlsxwriter::Workbook::new();
     // A fixed creation date, not the clock: the same data, the same bytes.
@@ -657,7 +733,7 @@ fn workbook(tables: &[Vec<u8>]) -> Result<Vec<u8>, Error> {
             .set_creation_datetime(&created),
     );
     let bold = rust_xlsxwriter::Format::new().set_bold();
-    for (table, bytes) in TABLES.iter().zip(tables) {
+    for (table, pieces) in TABLES.iter().zip(tables) {
         // Row by row to a temporary file, not every cell held until the end: at ten
         // thousand cases the sheets hold millions of cells.
         let sheet = book.add_worksheet_with_constant_memory().map_err(fail)?;
@@ -666,7 +742,7 @@ fn workbook(tables: &[Vec<u8>]) -> Result<Vec<u8>, Error> {
             .map_err(fail)?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
-            .from_reader(bytes.as_slice());
+            .from_reader(Pieces::new(pieces));
         for (r, record) in reader.records().enumerate() {
             let record = record.map_err(|e| Error::Usage(format!("{}: {e}", table.file)))?;
             let row = u32::try_from(r).map_err(|_| {
@@ -800,13 +876,34 @@ impl Rows {
     }
 }
 
-/// The header row of `table` followed by rows already written.
-fn concat<'a>(table: Table, parts: impl Iterator<Item = &'a Vec<u8>>) -> Vec<u8> {
-    let mut bytes = Rows::new(Some(table)).bytes();
-    for part in parts {
-        bytes.extend_from_slice(part);
+/// The bytes of a table in pieces, read in order as one stream.
+struct Pieces<'a> {
+    rest: std::slice::Iter<'a, &'a [u8]>,
+    current: &'a [u8],
+}
+
+impl<'a> Pieces<'a> {
+    fn new(pieces: &'a [&'a [u8]]) -> Self {
+        Pieces {
+            rest: pieces.iter(),
+            current: &[],
+        }
     }
-    bytes
+}
+
+impl std::io::Read for Pieces<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.current.is_empty() {
+            match self.rest.next() {
+                Some(next) => self.current = next,
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len());
+        buf[..n].copy_from_slice(&self.current[..n]);
+        self.current = &self.current[n..];
+        Ok(n)
+    }
 }
 
 fn precision(d: &PartialDate) -> &'static str {
@@ -985,6 +1082,41 @@ fn sensitivity_table(
     rows.bytes()
 }
 
+/// The agreement table: `thirdside agreement --format csv`'s rows (its one way of
+/// making them, [`crate::analysis::agreement::to_csv`]) with the rubric first and `NA`
+/// for its empty cells; the header only when no case is coded twice.
+fn agreement_table(
+    rubric: &Rubric,
+    agreement: Option<&crate::analysis::agreement::Agreement>,
+) -> Result<Vec<u8>, Error> {
+    let table = TABLES[7];
+    let mut rows = Rows::new(Some(table));
+    let Some(agreement) = agreement else {
+        return Ok(rows.bytes());
+    };
+    let fail = |what: String| Error::Invalid(format!("{DIR}/{}: {what}", table.file));
+    let text = crate::analysis::agreement::to_csv(rubric, agreement)
+        .ok_or_else(|| fail("the agreement gave no table".to_string()))?;
+    if text.is_empty() {
+        return Ok(rows.bytes());
+    }
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().map_err(|e| fail(e.to_string()))?.clone();
+    let expected = table.columns.iter().skip(2).map(|c| c.name);
+    if !header.iter().eq(expected) {
+        return Err(fail(format!(
+            "the agreement's columns ({}) are not the dictionary's",
+            header.iter().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let (id, version) = (rubric.id.get_ref().as_str(), rubric.version.as_str());
+    for record in reader.records() {
+        let record = record.map_err(|e| fail(e.to_string()))?;
+        rows.row([id, version].into_iter().chain(record.iter().map(or_na)));
+    }
+    Ok(rows.bytes())
+}
+
 /// The indicator and evidence rows of one coding.
 fn record_rows(rubric: &Rubric, record: &CaseRecord) -> RecordRows {
     let case = &record.case;
@@ -1087,7 +1219,8 @@ pub fn dictionary(stamp: &Stamp) -> String {
          (RFC 4180). They load with `read.csv`, `readr::read_csv` and `pandas.read_csv` as \
          they are.\n\
          - A missing value is `NA`. Booleans are `true` or `false`. Lists are ids joined by \
-         `;`. Numbers have at most two decimals.\n\
+         `;`. Numbers have at most two decimals (the alphas of `agreement.csv` four, \
+         as `thirdside agreement` gives them).\n\
          - Dates as written keep their precision (`2014-04`); each date column comes with \
          `_precision` (`year`, `month`, `day`) and `_first_day`, the first day it can mean, \
          in ISO 8601 (`2014-04-01`).\n\

@@ -105,6 +105,7 @@ pub fn extra(scores: &Scores, scale: &Scale) -> Result<Extra, Error> {
         policy: None,
         trend: Some(t),
         sensitivity: kept,
+        agreement: None,
     })
 }
 

@@ -84,6 +84,7 @@ pub fn render(
         failed: None,
         release: Default::default(),
         scale: Default::default(),
+        agreement: Default::default(),
     };
     let checked = crate::corpus::validate::validate_each(paths, options, |corpus, record| {
         pass.visit(corpus, record)
@@ -108,6 +109,7 @@ pub fn render(
         failed,
         mut release,
         scale,
+        agreement,
         ..
     } = pass;
     if let Some(error) = failed {
@@ -167,56 +169,66 @@ pub fn render(
     );
     // The analyses first (the sensitivity's draws use both cores), then the data files,
     // which include the analyses' tables.
-    let extra = Extra::for_report(rubric, &scores, &scale)?;
+    let extra = Extra::for_report(rubric, &scores, &scale, &agreement)?;
     data_files(&scores, &digest, &out)?;
-    release.write(
-        &scores,
-        extra.trend.as_ref(),
-        extra.sensitivity.as_ref(),
-        bibliography,
-        &digest,
-        &out,
-    )?;
-    crate::report::memory::release();
-    // The audits first, for the key findings; their pages share the rubric's view.
-    let rubric_view = view::page_rubric(rubric, bibliography, &digest);
-    // The audits, a chunk of initiatives at a time (each is a page of its own: their
-    // order does not matter).
-    let efforts: Vec<CaseScore> = scores
-        .cases
-        .iter()
-        .filter(|c| c.kind == Kind::Effort && coded_once(&c.id))
-        .cloned()
-        .chain(efforts_coded_again)
-        .collect();
-    let mut efforts = Efforts::new(rubric, efforts);
-    // Each past effort an audit shows is read again once, its best past views made, and
-    // its record dropped.
-    let needed: Vec<(usize, usize)> = initiatives
-        .iter()
-        .flat_map(|i| efforts.needed(i.id(), &i.start))
-        .collect();
-    // Most were made during the pass; the others are read again.
-    let missing = efforts.adopt(&candidates, needed);
-    drop(candidates);
-    efforts.prepare_needed(corpus, rubric, missing, |codings| {
-        reread.records_of(codings)
+    // The data release is written on a thread of its own while the initiatives are
+    // audited: its workbook is compressed on one core, and the audits use the others.
+    let verdicts = std::thread::scope(|scope| {
+        let written = scope.spawn(|| {
+            let written = release.write(rubric, &scores, &extra, bibliography, &digest, &out);
+            crate::report::memory::release();
+            written
+        });
+        let audited = (|| {
+            // The audits first, for the key findings; their pages share the rubric's view.
+            let rubric_view = view::page_rubric(rubric, bibliography, &digest);
+            // The audits, a chunk of initiatives at a time (each is a page of its own: their
+            // order does not matter).
+            let efforts: Vec<CaseScore> = scores
+                .cases
+                .iter()
+                .filter(|c| c.kind == Kind::Effort && coded_once(&c.id))
+                .cloned()
+                .chain(efforts_coded_again)
+                .collect();
+            let mut efforts = Efforts::new(rubric, efforts);
+            // Each past effort an audit shows is read again once, its best past views made, and
+            // its record dropped.
+            let needed: Vec<(usize, usize)> = initiatives
+                .iter()
+                .flat_map(|i| efforts.needed(i.id(), &i.start))
+                .collect();
+            // Most were made during the pass; the others are read again.
+            let missing = efforts.adopt(&candidates, needed);
+            drop(candidates);
+            efforts.prepare_needed(corpus, rubric, missing, |codings| {
+                reread.records_of(codings)
+            })?;
+            crate::report::memory::release();
+            let options = crate::audit::Options {
+                policy: extra.policy.as_ref(),
+                fail_under: None,
+                ..Default::default()
+            };
+            // In the order the in-memory report audits them, so the key findings name them alike.
+            initiatives
+                .sort_by(|a, b| (a.start, a.id(), a.coder()).cmp(&(b.start, b.id(), b.coder())));
+            let mut verdicts = Vec::new();
+            for chunk in initiatives.chunks(AUDIT_CHUNK) {
+                let chunk: Vec<&CaseRecord> = chunk.iter().collect();
+                let audits = crate::audit::audit_each(corpus, rubric, &chunk, &options, &efforts)?;
+                verdicts.extend(audits.iter().map(view::Verdict::of));
+                audit_pages(audits, &rubric_view, templates, &out)?;
+            }
+            Ok(verdicts)
+        })();
+        let written = written.join().unwrap_or_else(|_| {
+            Err(Error::Invalid(
+                "the data release stopped before it was written".to_string(),
+            ))
+        });
+        written.and(audited)
     })?;
-    crate::report::memory::release();
-    let options = crate::audit::Options {
-        policy: extra.policy.as_ref(),
-        fail_under: None,
-        ..Default::default()
-    };
-    // In the order the in-memory report audits them, so the key findings name them alike.
-    initiatives.sort_by(|a, b| (a.start, a.id(), a.coder()).cmp(&(b.start, b.id(), b.coder())));
-    let mut verdicts = Vec::new();
-    for chunk in initiatives.chunks(AUDIT_CHUNK) {
-        let chunk: Vec<&CaseRecord> = chunk.iter().collect();
-        let audits = crate::audit::audit_each(corpus, rubric, &chunk, &options, &efforts)?;
-        verdicts.extend(audits.iter().map(view::Verdict::of));
-        audit_pages(audits, &rubric_view, templates, &out)?;
-    }
     summary(
         rubric,
         bibliography,
@@ -263,6 +275,8 @@ struct Pass<'a> {
     release: super::release::Release,
     /// Every coding's statuses, for the scale check.
     scale: crate::analysis::scale::Collector,
+    /// Every coding's levels and statuses, for the agreement between coders.
+    agreement: crate::analysis::agreement::Collector,
     /// The validation options.
     options: &'a Options,
     /// The key of what every case page depends on besides its case ([`Pass::context`]).
@@ -311,6 +325,7 @@ impl Pass<'_> {
         let score = crate::score::score_case(rubric, &record);
         self.release.add_record(rubric, &record);
         self.scale.add(&record);
+        self.agreement.add(rubric, &record, &score);
         *self.times.entry(score.id.clone()).or_default() += 1;
         self.kept.push(Kept::of(&record));
         match record.case.kind {

@@ -21,7 +21,7 @@ use crate::corpus::model::{Rubric, Status};
 use crate::corpus::validate::{CaseRecord, Corpus};
 use crate::score::output::align;
 use crate::score::output::{EngineJson, RubricJson};
-use crate::score::score_case;
+use crate::score::{CaseScore, score_case};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -83,21 +83,88 @@ fn alpha_result(id: &str, units: &[Vec<Option<f64>>], metric: Metric) -> AlphaRe
     }
 }
 
+/// What agreement needs of one coding: its coder, the level it gives each criterion
+/// and its status of each indicator, criterion by criterion in the rubric's order.
+#[derive(Debug, Clone)]
+struct Coding {
+    coder: String,
+    /// Per criterion, the level the coding's score gives (`None`: no such criterion).
+    levels: Vec<Option<usize>>,
+    /// Per criterion, each indicator's status, level by level (`unknown` where the
+    /// coding has none).
+    statuses: Vec<Vec<Status>>,
+}
+
+/// The codings of one rubric, gathered one at a time (so a streamed report can gather
+/// them as the records pass and drop the records): a few bytes per indicator.
+#[derive(Debug, Clone, Default)]
+pub struct Collector {
+    cases: BTreeMap<String, Vec<Coding>>,
+}
+
+impl Collector {
+    /// Adds one coding of `rubric` with its score; the caller adds only codings of
+    /// that rubric.
+    pub fn add(&mut self, rubric: &Rubric, record: &CaseRecord, score: &CaseScore) {
+        let criteria = rubric.criteria.get_ref();
+        let statuses = criteria
+            .iter()
+            .enumerate()
+            .map(|(ci, criterion)| {
+                criterion
+                    .levels
+                    .get_ref()
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(li, level)| {
+                        (0..level.indicators.len()).map(move |ii| {
+                            record
+                                .coding
+                                .get(ci)
+                                .and_then(|c| c.statuses.get(li))
+                                .and_then(|l| l.get(ii))
+                                .copied()
+                                .unwrap_or(Status::Unknown)
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let levels = (0..criteria.len())
+            .map(|ci| score.criteria.get(ci).map(|c| c.level))
+            .collect();
+        self.cases
+            .entry(record.id().to_string())
+            .or_default()
+            .push(Coding {
+                coder: record.coder().to_string(),
+                levels,
+                statuses,
+            });
+    }
+}
+
 /// Agreement among the codings against `rubric` in `corpus`.
 pub fn agreement(corpus: &Corpus, rubric: &Rubric) -> Agreement {
-    let mut by_id: BTreeMap<&str, Vec<&CaseRecord>> = BTreeMap::new();
+    let mut collector = Collector::default();
     for record in corpus.cases.iter().filter(|r| r.uses(rubric)) {
-        by_id.entry(record.id()).or_default().push(record);
+        collector.add(rubric, record, &score_case(rubric, record));
     }
-    by_id.retain(|_, records| records.len() >= 2);
-    for records in by_id.values_mut() {
-        records.sort_by(|a, b| a.coder().cmp(b.coder()));
-    }
-    let mut coders: Vec<String> = by_id
-        .values()
-        .flatten()
-        .map(|r| r.coder().to_string())
+    agreement_of(rubric, &collector)
+}
+
+/// Agreement among the codings gathered in `collected` against `rubric`.
+pub fn agreement_of(rubric: &Rubric, collected: &Collector) -> Agreement {
+    let mut by_id: BTreeMap<&str, Vec<&Coding>> = collected
+        .cases
+        .iter()
+        .filter(|(_, codings)| codings.len() >= 2)
+        .map(|(id, codings)| (id.as_str(), codings.iter().collect()))
         .collect();
+    for records in by_id.values_mut() {
+        records.sort_by(|a, b| a.coder.cmp(&b.coder));
+    }
+    let mut coders: Vec<String> = by_id.values().flatten().map(|r| r.coder.clone()).collect();
     coders.sort();
     coders.dedup();
     let column = |coder: &str| coders.iter().position(|c| c == coder);
@@ -107,14 +174,15 @@ pub fn agreement(corpus: &Corpus, rubric: &Rubric) -> Agreement {
     let mut level_disagreements = Vec::new();
     let mut indicator_disagreements = Vec::new();
     for (case, records) in &by_id {
-        let scored: Vec<_> = records.iter().map(|r| score_case(rubric, r)).collect();
         for (ci, criterion) in criteria.iter().enumerate() {
             let mut unit = vec![None; coders.len()];
             let mut values = Vec::new();
-            for (record, score) in records.iter().zip(&scored) {
-                if let (Some(col), Some(c)) = (column(record.coder()), score.criteria.get(ci)) {
-                    unit[col] = Some(c.level as f64);
-                    values.push((record.coder().to_string(), c.level.to_string()));
+            for record in records {
+                if let (Some(col), Some(Some(level))) =
+                    (column(&record.coder), record.levels.get(ci))
+                {
+                    unit[col] = Some(*level as f64);
+                    values.push((record.coder.clone(), level.to_string()));
                 }
             }
             if values.iter().any(|v| v.1 != values[0].1) {
@@ -126,40 +194,42 @@ pub fn agreement(corpus: &Corpus, rubric: &Rubric) -> Agreement {
                 });
             }
             level_units[ci].push(unit);
-            for (li, level) in criterion.levels.get_ref().iter().enumerate() {
-                for (ii, indicator) in level.indicators.iter().enumerate() {
-                    let mut unit = vec![None; coders.len()];
-                    let mut values = Vec::new();
-                    for record in records {
-                        let status = record
-                            .coding
-                            .get(ci)
-                            .and_then(|c| c.statuses.get(li))
-                            .and_then(|l| l.get(ii))
-                            .copied()
-                            .unwrap_or(Status::Unknown);
-                        if let Some(col) = column(record.coder()) {
-                            unit[col] = match status {
-                                Status::Met => Some(1.0),
-                                Status::Unmet => Some(0.0),
-                                // A judgment of its own, not silence: a third
-                                // nominal value.
-                                Status::NotApplicable => Some(2.0),
-                                Status::Unknown => None,
-                            };
-                        }
-                        values.push((record.coder().to_string(), status.as_str().to_string()));
+            let indicators = criterion
+                .levels
+                .get_ref()
+                .iter()
+                .flat_map(|level| level.indicators.iter());
+            for (k, indicator) in indicators.enumerate() {
+                let mut unit = vec![None; coders.len()];
+                let mut values = Vec::new();
+                for record in records {
+                    let status = record
+                        .statuses
+                        .get(ci)
+                        .and_then(|s| s.get(k))
+                        .copied()
+                        .unwrap_or(Status::Unknown);
+                    if let Some(col) = column(&record.coder) {
+                        unit[col] = match status {
+                            Status::Met => Some(1.0),
+                            Status::Unmet => Some(0.0),
+                            // A judgment of its own, not silence: a third
+                            // nominal value.
+                            Status::NotApplicable => Some(2.0),
+                            Status::Unknown => None,
+                        };
                     }
-                    if values.iter().any(|v| v.1 != values[0].1) {
-                        indicator_disagreements.push(Disagreement {
-                            case: case.to_string(),
-                            criterion: criterion.id.get_ref().clone(),
-                            indicator: indicator.id.get_ref().clone(),
-                            values,
-                        });
-                    }
-                    indicator_units[ci].push(unit);
+                    values.push((record.coder.clone(), status.as_str().to_string()));
                 }
+                if values.iter().any(|v| v.1 != values[0].1) {
+                    indicator_disagreements.push(Disagreement {
+                        case: case.to_string(),
+                        criterion: criterion.id.get_ref().clone(),
+                        indicator: indicator.id.get_ref().clone(),
+                        values,
+                    });
+                }
+                indicator_units[ci].push(unit);
             }
         }
     }
@@ -363,4 +433,16 @@ pub fn to_json(rubric: &Rubric, a: &Agreement) -> String {
         serde_json::to_string_pretty(&view).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     out.push('\n');
     out
+}
+
+/// `thirdside agreement --format csv` and the report's `data/agreement.csv`: the JSON's
+/// alpha tables flattened ([`crate::cli::tabular`]), one row per measure (`levels`,
+/// `indicators`) and criterion, `overall` last; empty text when no case is coded twice;
+/// `None` only if the JSON could not be read back.
+pub fn to_csv(rubric: &Rubric, a: &Agreement) -> Option<String> {
+    crate::cli::tabular::csv(
+        &to_json(rubric, a),
+        &[("levels", "/levels"), ("indicators", "/indicators")],
+        Some("measure"),
+    )
 }
