@@ -125,6 +125,43 @@ fn a_synthetic_corpus_with_second_codings() {
     assert!(n > 600, "{n} files");
 }
 
+/// A scaffolded effort (`thirdside new --kind effort`, placeholders left) is left out of
+/// the trend, the chart and the key findings alike by both reports, and its page is
+/// rendered by both.
+#[test]
+fn a_scaffolded_effort_left_out_of_the_trend() {
+    let dir = tempfile::tempdir().expect("temp");
+    for folder in ["rubrics", "cases"] {
+        std::fs::create_dir_all(dir.path().join(folder)).expect("folder");
+        copy(&root().join(folder), &dir.path().join(folder));
+    }
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_thirdside"))
+        .args(["new", "2020-later-talks", "--kind", "effort"])
+        .current_dir(dir.path())
+        .output()
+        .expect("thirdside new runs");
+    assert!(status.status.success(), "{status:?}");
+    let paths = [dir.path().join("rubrics"), dir.path().join("cases")];
+    let n = assert_same_report(&paths);
+    // The shipped corpus's files and the scaffold's page, in two formats.
+    assert_eq!(n, 7 + 2 * 8 + 2 * 3 + 10);
+    let streamed = thirdside::report::stream::render(
+        &paths,
+        &Options::default(),
+        None,
+        &Templates::load(None).expect("templates"),
+        Output::new(),
+    )
+    .expect("streamed");
+    assert_eq!(
+        streamed.left_out,
+        vec![dir.path().join("cases/2020-later-talks.toml")]
+    );
+    let (_, output) = streamed.report.expect("a report");
+    let index = String::from_utf8(output.get("index.md").expect("index")).expect("text");
+    assert!(index.contains("Left out of the trend"), "{index}");
+}
+
 fn copy(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).expect("list").flatten() {
         let target = to.join(entry.file_name());

@@ -291,3 +291,44 @@ fn no_color_and_pipes_get_no_escape_codes() {
         out.stderr
     );
 }
+
+#[test]
+fn progress_counts_on_a_terminal_and_never_in_a_pipe() {
+    // Piped (as every run here is): no bar, no carriage returns, no count.
+    let piped = Test::new()
+        .args(["sensitivity", "--samples", "100000"])
+        .args(FIXTURES)
+        .success();
+    for drawn in ["weight vectors drawn", "\r", "100,000"] {
+        assert!(!piped.stderr.contains(drawn), "{:?}", piped.stderr);
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    let report = Test::new()
+        .arg("report")
+        .args(FIXTURES)
+        .arg("--out")
+        .arg(out.to_string_lossy())
+        .success();
+    assert!(
+        report.stderr.is_empty(),
+        "a piped report prints no progress: {:?}",
+        report.stderr
+    );
+    // On a terminal, the draws are counted of their total (work of about a second,
+    // well past the moment a bar is first drawn).
+    let tests = common::tests_dir();
+    let inputs = FIXTURES.map(|f| tests.join(f).to_string_lossy().into_owned());
+    let Some(shown) = in_terminal(
+        &format!(
+            "sensitivity --samples 400000 {} {} >/dev/null",
+            inputs[0], inputs[1]
+        ),
+        "",
+    )
+    .filter(|o| !o.is_empty()) else {
+        return;
+    };
+    assert!(shown.contains("weight vectors drawn ["), "{shown:?}");
+    assert!(shown.contains("/400,000"), "{shown:?}");
+}

@@ -7,7 +7,7 @@ use crate::cli::{
     CompletionsArgs, InputArgs, NewArgs, NewKind, PlainFormat, ReportArgs, ScaleArgs, ScoreArgs,
     ScoreFormat, SensitivityArgs, TrendArgs,
 };
-use crate::corpus::validate::{Checked, Corpus};
+use crate::corpus::validate::{Checked, Corpus, Progress as ProgressCounter};
 use crate::error::Error;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -161,56 +161,74 @@ fn options(input: &InputArgs) -> Result<crate::corpus::validate::Options, Error>
 /// the scores: what the commands that read scores alone need, in memory that does not
 /// grow with the case files' text. Prints the problems when the input has errors.
 fn load_scores(input: &InputArgs, rubric: Option<&str>) -> Result<crate::score::Scores, Error> {
-    load_scores_leaving_out(input, rubric, false)
+    Ok(load_scores_and_trend(input, rubric)?.0)
 }
 
-/// [`load_scores`], leaving out (when `scaffolds` is set, with a note) the efforts
-/// whose files are scaffolds with placeholders left: what the trend reads.
-fn load_scores_leaving_out(
+/// [`load_scores`], with what the trend reads of them: without the codings it leaves out
+/// ([`crate::analysis::trend::leaves_out`]), each named in a warning.
+fn load_scores_and_trend(
     input: &InputArgs,
     rubric: Option<&str>,
-    scaffolds: bool,
-) -> Result<crate::score::Scores, Error> {
-    let mut codings: Vec<(String, crate::score::CaseScore)> = Vec::new();
-    let mut left_out: Vec<String> = Vec::new();
-    let checked = crate::corpus::validate::validate_each(
-        &paths(input)?,
-        &options(input)?,
-        |corpus, record| {
-            if scaffolds
-                && record.scaffold
-                && record.case.kind == crate::corpus::model::Kind::Effort
-            {
-                left_out.push(record.path.display().to_string());
-                return;
-            }
-            if let Some(rubric) = corpus.rubric_of(&record) {
-                codings.push((rubric.key(), crate::score::score_case(rubric, &record)));
-            }
-        },
-    )?;
+) -> Result<(crate::score::Scores, crate::analysis::trend::TrendInput), Error> {
+    // Each coding with its rubric and, when the trend leaves it out, its file.
+    let mut codings: Vec<(String, crate::score::CaseScore, Option<PathBuf>)> = Vec::new();
+    let (paths, mut options) = (paths(input)?, options(input)?);
+    let (progress, counter) = Progress::files(
+        "case files checked and scored",
+        "files scored; combining the codings",
+    );
+    options.progress = counter;
+    let checked = crate::corpus::validate::validate_each(&paths, &options, |corpus, record| {
+        if let Some(rubric) = corpus.rubric_of(&record) {
+            let left_out = crate::analysis::trend::leaves_out(&record).then(|| record.path.clone());
+            codings.push((
+                rubric.key(),
+                crate::score::score_case(rubric, &record),
+                left_out,
+            ));
+        }
+    });
+    drop(progress);
+    let checked = checked?;
     insist_valid(&checked)?;
-    for path in &left_out {
+    let rubric = crate::select_rubric(&checked.corpus, rubric)?;
+    codings.retain(|(key, _, _)| *key == rubric.key());
+    let left_out: Vec<PathBuf> = codings
+        .iter()
+        .filter_map(|(_, _, path)| path.clone())
+        .collect();
+    let trend = crate::analysis::trend::TrendInput::new(rubric, left_out, || {
+        codings
+            .iter()
+            .filter(|(_, _, left_out)| left_out.is_none())
+            .map(|(_, score, _)| score.clone())
+            .collect()
+    });
+    let scores = crate::score::from_codings(
+        rubric,
+        codings.into_iter().map(|(_, score, _)| score).collect(),
+    );
+    Ok((scores, trend))
+}
+
+/// Warns, on standard error, of each file the trend leaves out.
+fn warn_left_out(left_out: &[PathBuf]) {
+    for path in left_out {
         let _ = writeln!(
             std::io::stderr(),
-            "note: {path} is a scaffolded effort with placeholders left; the trend leaves it out until they are replaced (`thirdside check` lists them)"
+            "{}",
+            terminal_safe(&crate::analysis::trend::left_out_warning(path))
         );
     }
-    let rubric = crate::select_rubric(&checked.corpus, rubric)?;
-    let codings = codings
-        .into_iter()
-        .filter(|(key, _)| *key == rubric.key())
-        .map(|(_, score)| score)
-        .collect();
-    Ok(crate::score::from_codings(rubric, codings))
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode, Error> {
-    let checked = crate::corpus::validate::validate_each(
-        &paths(&args.input)?,
-        &options(&args.input)?,
-        |_, _| {},
-    )?;
+    let (paths, mut options) = (paths(&args.input)?, options(&args.input)?);
+    let (progress, counter) = Progress::files("case files checked", "files checked");
+    options.progress = counter;
+    let checked = crate::corpus::validate::validate_each(&paths, &options, |_, _| {});
+    drop(progress);
+    let checked = checked?;
     match args.format {
         PlainFormat::Text => emit(format_args!("{}", checked.report()))?,
         PlainFormat::Json => emitln(format_args!("{}", check_json(&checked)))?,
@@ -427,13 +445,18 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
         }
         staged
     };
-    let (paths, options) = (paths(&args.input)?, options(&args.input)?);
-    let progress = spinner("rendering the report");
+    let (paths, mut options) = (paths(&args.input)?, options(&args.input)?);
+    let (progress, counter) = Progress::files(
+        "case files read and their pages rendered",
+        "the summary, the analyses and the audits",
+    );
+    options.progress = counter;
     let streamed =
         crate::report::stream::render(&paths, &options, args.rubric.as_deref(), &templates, sink);
-    progress.finish_and_clear();
+    drop(progress);
     let streamed = streamed?;
     insist_valid(&streamed.checked)?;
+    warn_left_out(&streamed.left_out);
     let Some((scores, mut output)) = streamed.report else {
         return Err(Error::Invalid("the input has errors".to_string()));
     };
@@ -509,13 +532,15 @@ fn report(args: ReportArgs) -> Result<ExitCode, Error> {
 }
 
 fn trend(args: TrendArgs) -> Result<ExitCode, Error> {
-    let scores = load_scores_leaving_out(&args.input, args.rubric.as_deref(), true)?;
-    let trend = crate::analysis::trend::trend(&scores);
+    let (all, input) = load_scores_and_trend(&args.input, args.rubric.as_deref())?;
+    warn_left_out(&input.left_out);
+    let scores = input.scores(&all);
+    let trend = crate::analysis::trend::trend(scores);
     let text = match args.format {
-        AnalysisFormat::Text => crate::analysis::trend::to_text(&scores, &trend),
-        AnalysisFormat::Json => crate::analysis::trend::to_json(&scores, &trend),
+        AnalysisFormat::Text => crate::analysis::trend::to_text(scores, &trend),
+        AnalysisFormat::Json => crate::analysis::trend::to_json(scores, &trend),
         AnalysisFormat::Csv => table(
-            &crate::analysis::trend::to_json(&scores, &trend),
+            &crate::analysis::trend::to_json(scores, &trend),
             &[("criterion", "/criteria"), ("total", "/total")],
             None,
         )?,
@@ -525,16 +550,36 @@ fn trend(args: TrendArgs) -> Result<ExitCode, Error> {
 }
 
 fn sensitivity(args: SensitivityArgs) -> Result<ExitCode, Error> {
-    let scores = load_scores(&args.input, args.rubric.as_deref())?;
+    let (scores, input) = load_scores_and_trend(&args.input, args.rubric.as_deref())?;
     let settings = crate::analysis::sensitivity::Settings {
         samples: usize::try_from(args.samples)
             .map_err(|_| Error::Usage("--samples is too large".to_string()))?,
         seed: args.seed,
         concentration: args.concentration,
     };
-    let progress = spinner(&format!("drawing {} weight vectors", args.samples));
-    let result = crate::analysis::sensitivity::sensitivity(&scores, settings);
-    progress.finish_and_clear();
+    // Its progression is the trend's: an effort the trend leaves out is ranked, but is
+    // no step of it.
+    warn_left_out(&input.left_out);
+    let reads = input.reads();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let progress = {
+        let done = std::sync::Arc::clone(&done);
+        let samples = settings.samples;
+        Progress::new(
+            "weight vectors drawn",
+            "draws done; summing them up",
+            move || (done.load(std::sync::atomic::Ordering::Relaxed), samples),
+        )
+    };
+    let result = crate::analysis::sensitivity::sensitivity_with(
+        &scores,
+        settings,
+        crate::analysis::sensitivity::Run {
+            progression: Some(&reads),
+            done: Some(&done),
+        },
+    );
+    drop(progress);
     let result = result?;
     let text = match args.format {
         AnalysisFormat::Text => crate::analysis::sensitivity::to_text(&scores, &result),
@@ -674,17 +719,93 @@ fn terminal_width() -> Option<usize> {
     terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
 }
 
-/// A spinner on standard error for long work, drawn only when standard error is a
-/// terminal (never in pipes or logs), without colour.
-fn spinner(what: &str) -> indicatif::ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
+/// Whether progress is drawn: only when standard error is a terminal (never in pipes
+/// or logs) that is not a dumb one. The bars have no colour, so `NO_COLOR` holds.
+fn draws_progress() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+}
+
+/// How long work runs before its progress is drawn: a quick command draws nothing.
+const PROGRESS_AFTER: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// How often the bar reads its count.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// A progress bar on standard error, counting what `count` says is done of its total
+/// (read on a thread of its own, since the library counts and never draws): `what`
+/// while it runs, `then` once all is counted and the rest of the work goes on. Hidden
+/// unless [`draws_progress`]; cleared when dropped.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    ticker: Option<(
+        std::sync::Arc<std::sync::atomic::AtomicBool>,
+        std::thread::JoinHandle<()>,
+    )>,
+}
+
+impl Progress {
+    fn new(what: &str, then: &str, count: impl Fn() -> (usize, usize) + Send + 'static) -> Self {
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+        if !draws_progress() {
+            return Progress { bar, ticker: None };
+        }
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:30}] {human_pos}/{human_len} ({elapsed})",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(what.to_string());
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (ticking, then) = (bar.clone(), then.to_string());
+        let stopped = std::sync::Arc::clone(&stop);
+        let started = std::time::Instant::now();
+        let thread = std::thread::spawn(move || {
+            let mut drawn = false;
+            while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                let (done, total) = count();
+                ticking.set_length(total as u64);
+                ticking.set_position(done.min(total) as u64);
+                if total > 0 && done >= total {
+                    ticking.set_message(then.clone());
+                }
+                if !drawn && started.elapsed() >= PROGRESS_AFTER {
+                    ticking.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                    drawn = true;
+                }
+                ticking.tick();
+                // Woken early when the work is done (see `drop`).
+                std::thread::park_timeout(PROGRESS_EVERY);
+            }
+        });
+        Progress {
+            bar,
+            ticker: Some((stop, thread)),
+        }
     }
-    let bar = indicatif::ProgressBar::new_spinner();
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
-        bar.set_style(style);
+
+    /// A bar of the case files [`crate::corpus::validate::validate_each`] checks, with
+    /// the counter to hand it in [`crate::corpus::validate::Options::progress`].
+    fn files(what: &str, then: &str) -> (Self, Option<std::sync::Arc<ProgressCounter>>) {
+        if !draws_progress() {
+            return (Progress::new(what, then, || (0, 0)), None);
+        }
+        let counter = std::sync::Arc::new(ProgressCounter::default());
+        let read = std::sync::Arc::clone(&counter);
+        (
+            Progress::new(what, then, move || (read.done(), read.total())),
+            Some(counter),
+        )
     }
-    bar.set_message(what.to_string());
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    bar
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some((stop, thread)) = self.ticker.take() {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            thread.thread().unpark();
+            let _ = thread.join();
+        }
+        self.bar.finish_and_clear();
+    }
 }

@@ -104,8 +104,13 @@ impl<'a> Reread<'a> {
         cases.dedup();
         list.extend(cases.into_iter().map(Path::to_path_buf));
         let mut records = Vec::new();
+        // The few files read again are no progress of the pass that counted the rest.
+        let options = Options {
+            progress: None,
+            ..self.options.clone()
+        };
         let checked =
-            crate::corpus::validate::validate_each(&list, self.options, |_, r| records.push(r))?;
+            crate::corpus::validate::validate_each(&list, &options, |_, r| records.push(r))?;
         let again = format!(
             "changed while the {} was being made; run `thirdside {}` again",
             self.command, self.command

@@ -37,6 +37,40 @@ pub struct Options {
     /// left out unchecked and listed in [`Checked::replaced`] (`audit` puts the file it
     /// audits in place of the corpus's copy).
     pub replace: Option<(String, PathBuf)>,
+    /// Counts the case files checked of those found, for a progress bar; validation
+    /// never reads it.
+    pub progress: Option<std::sync::Arc<Progress>>,
+}
+
+/// How far [`validate_each`] is: the case files checked of those found. Updated a chunk
+/// of files at a time, with relaxed atomics (a count to show, not to synchronise on).
+#[derive(Debug, Default)]
+pub struct Progress {
+    total: std::sync::atomic::AtomicUsize,
+    done: std::sync::atomic::AtomicUsize,
+}
+
+impl Progress {
+    /// The case files found, once they are listed (0 before).
+    pub fn total(&self) -> usize {
+        self.total.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The case files checked so far.
+    pub fn done(&self) -> usize {
+        self.done.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn start(&self, total: usize) {
+        self.total
+            .store(total, std::sync::atomic::Ordering::Relaxed);
+        self.done.store(0, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn advance(&self, files: usize) {
+        self.done
+            .fetch_add(files, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// A corpus that passed validation (or the valid part of one that did not).
@@ -315,16 +349,24 @@ pub fn validate_each(
         };
     // Checking is sequential (cases are checked in order against those before them):
     // while one chunk is checked, the next is parsed on the other threads.
+    let progress = options.progress.as_deref();
+    if let Some(progress) = progress {
+        progress.start(case_files.len());
+    }
     let mut chunks = case_files.chunks(CHUNK);
     let mut next = chunks.next().map(parse).unwrap_or_default();
     while !next.is_empty() {
         let current = std::mem::take(&mut next);
+        let files = current.len();
         let following = chunks.next();
         let (parsed, checked) = rayon::join(
             || following.map(parse).unwrap_or_default(),
             || session.check_chunk(current, &mut visit),
         );
         checked?;
+        if let Some(progress) = progress {
+            progress.advance(files);
+        }
         next = parsed;
     }
     Ok(session.finish(Vec::new()))
@@ -1611,6 +1653,41 @@ mod tests {
         assert_eq!(nearest("histroy", ids.iter().copied()), Some("history"));
         assert_eq!(nearest("zzz", ids.iter().copied()), None);
         assert_eq!(nearest("history", ids.iter().copied()), None);
+    }
+
+    #[test]
+    fn the_progress_counter_counts_case_files_as_they_are_checked() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let corpus = crate::testing::synth::generate(150, 5);
+        crate::testing::synth::write(&corpus, dir.path()).expect("written");
+        let progress = std::sync::Arc::new(super::Progress::default());
+        let options = super::Options {
+            progress: Some(std::sync::Arc::clone(&progress)),
+            ..Default::default()
+        };
+        let paths = [dir.path().join("rubrics"), dir.path().join("cases")];
+        // What the counter said as each case was visited.
+        let mut seen = Vec::new();
+        let checked = super::validate_each(&paths, &options, |_, _| {
+            seen.push((progress.done(), progress.total()));
+        })
+        .expect("read");
+        assert_eq!(checked.errors(), 0, "{}", checked.report());
+        assert_eq!(seen.len(), 150);
+        // The total is known from the start; the count grows a chunk at a time while
+        // the pass runs, and ends at every file.
+        assert!(seen.iter().all(|(_, total)| *total == 150), "{seen:?}");
+        assert_eq!(seen.first(), Some(&(0, 150)));
+        assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0));
+        assert!(
+            seen.iter().any(|(done, _)| (1..150).contains(done)),
+            "{seen:?}"
+        );
+        assert_eq!((progress.done(), progress.total()), (150, 150));
+        // Without a counter, validation is the same.
+        let again =
+            super::validate_each(&paths, &super::Options::default(), |_, _| {}).expect("read");
+        assert_eq!(again.valid_cases, checked.valid_cases);
     }
 
     #[test]

@@ -42,25 +42,36 @@ pub struct Extra {
     pub sensitivity: Option<crate::analysis::sensitivity::Sensitivity>,
     /// The agreement between coders, for `data/agreement.csv` (none: not computed).
     pub agreement: Option<crate::analysis::agreement::Agreement>,
+    /// What the trend reads, the chart and the key findings with it: the codings it
+    /// keeps and the files of those it leaves out.
+    pub trend_input: crate::analysis::trend::TrendInput,
 }
 
 impl Extra {
-    /// What `thirdside report` adds: the analysis section of `scores` (with the scale
-    /// check of the responses in `scale`), kept also for the key findings and the data
-    /// release; the agreement between the coders of the codings in `agreement`; and,
-    /// when it is written for this rubric, the shipped default policy.
+    /// What `thirdside report` adds: the analysis section of `scores` (its trend of
+    /// what `trend_input` reads, with the scale check of the responses in `scale`), kept
+    /// also for the key findings and the data release; the agreement between the coders
+    /// of the codings in `agreement`; and, when it is written for this rubric, the
+    /// shipped default policy.
     pub fn for_report(
         rubric: &Rubric,
         scores: &Scores,
+        trend_input: crate::analysis::trend::TrendInput,
         scale: &crate::analysis::scale::Collector,
         agreement: &crate::analysis::agreement::Collector,
     ) -> Result<Extra, Error> {
+        let extra = statistics::extra(
+            scores,
+            &trend_input,
+            &crate::analysis::scale::scale(rubric, scale),
+        )?;
         Ok(Extra {
             policy: crate::audit::policy::default_policy(rubric)
                 .and_then(Result::ok)
                 .map(|(policy, _)| policy),
             agreement: Some(crate::analysis::agreement::agreement_of(rubric, agreement)),
-            ..statistics::extra(scores, &crate::analysis::scale::scale(rubric, scale))?
+            trend_input,
+            ..extra
         })
     }
 }
@@ -81,7 +92,18 @@ pub fn render(
         scale.add(record);
         agreement.add(rubric, record, &crate::score::score_case(rubric, record));
     }
-    let extra = Extra::for_report(rubric, &scores, &scale, &agreement)?;
+    let used = || corpus.cases.iter().filter(|r| r.uses(rubric));
+    let left_out = used()
+        .filter(|r| crate::analysis::trend::leaves_out(r))
+        .map(|r| r.path.clone())
+        .collect();
+    let trend_input = crate::analysis::trend::TrendInput::new(rubric, left_out, || {
+        used()
+            .filter(|r| !crate::analysis::trend::leaves_out(r))
+            .map(|r| crate::score::score_case(rubric, r))
+            .collect()
+    });
+    let extra = Extra::for_report(rubric, &scores, trend_input, &scale, &agreement)?;
     let output = build(corpus, rubric, &scores, templates, &extra, out)?;
     Ok((scores, output))
 }
@@ -163,7 +185,9 @@ pub fn summary(
     verdicts: &[view::Verdict],
     out: &Output,
 ) -> Result<view::RubricView, Error> {
-    let efforts: Vec<&CaseScore> = scores
+    // The efforts of the trend: without those it leaves out.
+    let trend_scores = extra.trend_input.scores(scores);
+    let efforts: Vec<&CaseScore> = trend_scores
         .cases
         .iter()
         .filter(|c| c.kind == Kind::Effort)
@@ -200,9 +224,16 @@ pub fn summary(
             .iter()
             .any(|c| c.context != crate::corpus::model::CodedContext::default()),
         chart,
-        key_findings: view::key_findings(scores, extra.trend.as_ref(), observations, verdicts),
+        key_findings: view::key_findings(
+            scores,
+            &efforts,
+            extra.trend.as_ref(),
+            observations,
+            verdicts,
+        ),
         progression: view::progression(rubric, bibliography, records, &efforts),
         progression_note: view::progression_note(efforts.len()),
+        trend_left_out: extra.trend_input.line(),
         overrides: view::overrides(rubric, scores),
         unknowns: format!(
             "{unknown} of {observations} indicator observations are unknown, because the sources are silent on them."

@@ -11,6 +11,7 @@ use super::templating::escape::{markdown, xml};
 use crate::analysis::scale::{self, Scale};
 use crate::analysis::sensitivity::{self, Settings};
 use crate::analysis::trend;
+use crate::analysis::trend::TrendInput;
 use crate::error::Error;
 use crate::score::Scores;
 
@@ -48,12 +49,13 @@ fn html_table(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// The analysis section for `scores`, with the trend and the sensitivity it shows.
+/// The analysis section for `scores`, with the trend (of what `trend_input` reads,
+/// without the codings it leaves out) and the sensitivity (of every case) it shows.
 ///
 /// # Errors
 /// As [`sensitivity::sensitivity`] (only when there are no cases).
-pub fn extra(scores: &Scores, scale: &Scale) -> Result<Extra, Error> {
-    let t = trend::trend(scores);
+pub fn extra(scores: &Scores, trend_input: &TrendInput, scale: &Scale) -> Result<Extra, Error> {
+    let t = trend::trend(trend_input.scores(scores));
     let mut trend_rows = vec![trend::HEADER.iter().map(|s| s.to_string()).collect()];
     trend_rows.extend(trend::rows(&t));
     let trend_note = format!(
@@ -74,7 +76,17 @@ pub fn extra(scores: &Scores, scale: &Scale) -> Result<Extra, Error> {
     }
     let mut kept = None;
     if !scores.cases.is_empty() {
-        let s = sensitivity::sensitivity(scores, SETTINGS)?;
+        // Its progression is the trend's: the efforts the trend leaves out are ranked
+        // among the cases but are no step of it.
+        let reads = trend_input.reads();
+        let s = sensitivity::sensitivity_with(
+            scores,
+            SETTINGS,
+            sensitivity::Run {
+                progression: Some(&reads),
+                done: None,
+            },
+        )?;
         let sentences = [
             sensitivity::settings_sentence(&s),
             sensitivity::progression_sentence(&s),
@@ -106,6 +118,7 @@ pub fn extra(scores: &Scores, scale: &Scale) -> Result<Extra, Error> {
         trend: Some(t),
         sensitivity: kept,
         agreement: None,
+        trend_input: TrendInput::default(),
     })
 }
 

@@ -57,6 +57,9 @@ pub struct Streamed {
     pub checked: Checked,
     /// The scores and the rendered report; `None` when the input has errors.
     pub report: Option<(Scores, Output)>,
+    /// The files of the codings the trend leaves out, sorted
+    /// ([`crate::analysis::trend::leaves_out`]).
+    pub left_out: Vec<PathBuf>,
 }
 
 /// Validates the files under `paths` and renders the report of the rubric `choice`
@@ -74,6 +77,7 @@ pub fn render(
         templates,
         out: &out,
         codings: Vec::new(),
+        left_out: Vec::new(),
         kept: Vec::new(),
         times: HashMap::new(),
         initiatives: Vec::new(),
@@ -93,6 +97,7 @@ pub fn render(
         return Ok(Streamed {
             checked,
             report: None,
+            left_out: Vec::new(),
         });
     }
     // The pass is over: its parsing and rendering buffers go back before the summary.
@@ -102,6 +107,7 @@ pub fn render(
     pass.flush(corpus);
     let Pass {
         codings,
+        left_out,
         kept,
         times,
         mut initiatives,
@@ -124,11 +130,26 @@ pub fn render(
         .filter(|s| s.kind == Kind::Effort && !coded_once(&s.id))
         .cloned()
         .collect();
+    let trend_input = crate::analysis::trend::TrendInput::new(
+        rubric,
+        left_out.iter().map(|(_, path)| path.clone()).collect(),
+        || {
+            let skip: std::collections::HashSet<usize> = left_out.iter().map(|(i, _)| *i).collect();
+            codings
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !skip.contains(i))
+                .map(|(_, score)| score.clone())
+                .collect()
+        },
+    );
     let scores = crate::score::from_codings(rubric, codings);
     let bibliography = &corpus.bibliography;
 
-    // The records the summary and the combined cases' pages show.
-    let effort_scores: Vec<&CaseScore> = scores
+    // The records the summary and the combined cases' pages show (the trend's efforts
+    // for the steps of the progression).
+    let effort_scores: Vec<&CaseScore> = trend_input
+        .scores(&scores)
         .cases
         .iter()
         .filter(|c| c.kind == Kind::Effort)
@@ -169,7 +190,7 @@ pub fn render(
     );
     // The analyses first (the sensitivity's draws use both cores), then the data files,
     // which include the analyses' tables.
-    let extra = Extra::for_report(rubric, &scores, &scale, &agreement)?;
+    let extra = Extra::for_report(rubric, &scores, trend_input, &scale, &agreement)?;
     data_files(&scores, &digest, &out)?;
     // The data release is written on a thread of its own while the initiatives are
     // audited: its workbook is compressed on one core, and the audits use the others.
@@ -246,6 +267,7 @@ pub fn render(
 
     Ok(Streamed {
         checked,
+        left_out: extra.trend_input.left_out.clone(),
         report: Some((scores, out)),
     })
 }
@@ -260,6 +282,8 @@ struct Pass<'a> {
     out: &'a Output,
     /// Each coding's score against the rubric, in the order checked.
     codings: Vec<CaseScore>,
+    /// The codings the trend leaves out: their places in `codings` and their files.
+    left_out: Vec<(usize, PathBuf)>,
     /// Aligned with `codings`.
     kept: Vec<Kept>,
     /// How many codings each case id has.
@@ -323,6 +347,10 @@ impl Pass<'_> {
             return;
         }
         let score = crate::score::score_case(rubric, &record);
+        if crate::analysis::trend::leaves_out(&record) {
+            self.left_out
+                .push((self.codings.len(), record.path.clone()));
+        }
         self.release.add_record(rubric, &record);
         self.scale.add(&record);
         self.agreement.add(rubric, &record, &score);

@@ -353,6 +353,9 @@ pub struct IndexView<'a> {
     pub progression: Vec<ProgressionView<'a>>,
     /// Why the steps are left out, when there are too many efforts; empty otherwise.
     pub progression_note: String,
+    /// The line naming the files the trend leaves out ([`super::TrendInput::line`]),
+    /// empty when it leaves none out.
+    pub trend_left_out: String,
     /// Every override.
     pub overrides: Vec<OverrideView>,
     /// "14 of 150 indicator observations are unknown."
@@ -363,6 +366,18 @@ pub struct IndexView<'a> {
     pub analysis_html: String,
     /// Every work cited.
     pub bibliography: Vec<WorkView>,
+}
+
+/// What a case page says of a case whose file is a scaffold with placeholders left
+/// ([`CaseView::scaffold`]).
+fn scaffold_note(record: &CaseRecord) -> &'static str {
+    if crate::analysis::trend::leaves_out(record) {
+        "This case file is a scaffold of `thirdside new` with placeholders left: its levels are the scaffold's, not yet coded from the sources, and the trend, the chart and the key findings leave it out until the placeholders are replaced (`thirdside check` lists them)."
+    } else if record.scaffold {
+        "This case file is a scaffold of `thirdside new` with placeholders left: its levels are the scaffold's, not yet coded from the sources (`thirdside check` lists the placeholders)."
+    } else {
+        ""
+    }
 }
 
 /// The page of one case.
@@ -405,6 +420,9 @@ pub struct CaseView<'a> {
     /// Every evidence record of the case, in file order, each once (the anchors the
     /// evidence ids link to).
     pub evidence: Vec<EvidenceView<'a>>,
+    /// When its file is a scaffold of `thirdside new` with placeholders left, a
+    /// sentence saying so (and, for an effort, that the trend leaves it out); else empty.
+    pub scaffold: &'static str,
 }
 
 /// A labelled piece of text.
@@ -1121,6 +1139,7 @@ pub fn case_view<'a>(
         context_evidence,
         coded_context: coded_views(case, &score.context, bibliography),
         criteria,
+        scaffold: scaffold_note(record),
         evidence: evidence_views(
             case,
             case.evidence.iter().map(|e| e.id.get_ref().as_str()),
@@ -1253,9 +1272,12 @@ fn and_list(items: &[String]) -> String {
 /// their numbers: the progression of the total and whether its rise holds, which
 /// criteria rose or fell for sure and how many steps are not established, how much is
 /// unknown, and each initiative's audit verdict with its main reason. Nothing here is
-/// stated beyond what the intervals support.
+/// stated beyond what the intervals support. `efforts` are the trend's efforts, in time
+/// order (without those it leaves out, [`super::TrendInput`]); what is unknown is
+/// counted over every case of `scores`.
 pub fn key_findings(
     scores: &Scores,
+    efforts: &[&CaseScore],
     trend: Option<&crate::analysis::trend::Trend>,
     observations: usize,
     verdicts: &[Verdict],
@@ -1263,11 +1285,6 @@ pub fn key_findings(
     use crate::analysis::trend::Sure;
     use std::fmt::Write as _;
     let mut out = Vec::new();
-    let efforts: Vec<&CaseScore> = scores
-        .cases
-        .iter()
-        .filter(|c| c.kind == Kind::Effort)
-        .collect();
     match (efforts.first(), efforts.last(), trend) {
         (Some(first), Some(last), Some(t)) if efforts.len() >= 2 => {
             let cell = |c: &CaseScore| crate::score::output::total_cell(&c.total);

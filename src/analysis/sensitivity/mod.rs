@@ -622,12 +622,51 @@ pub const MAX_SAMPLES: usize = 1_000_000;
 /// [`Error::Usage`] when there are no samples or more than [`MAX_SAMPLES`], no cases or
 /// the concentration is not a positive number.
 pub fn sensitivity(scores: &Scores, settings: Settings) -> Result<Sensitivity, Error> {
-    run(scores, settings, scores.cases.len() <= RANK_TABLE_MAX)
+    sensitivity_with(scores, settings, Run::default())
 }
 
-/// [`sensitivity`], tallying whole rank distributions when `full`, only their
+/// What a run of the analysis takes beyond its [`Settings`]: which efforts its
+/// progression reads, and a counter of the draws done.
+#[derive(Clone, Copy, Default)]
+pub struct Run<'a> {
+    /// Whether the progression reads the effort of this id (`None`: every effort).
+    /// The trend's ([`crate::analysis::trend::TrendInput::reads`]): an effort it leaves
+    /// out is still ranked among the cases, but is no step of the progression.
+    pub progression: Option<&'a (dyn Fn(&str) -> bool + Sync)>,
+    /// Counts the draws as they are done (a chunk at a time), for a progress bar; never
+    /// read by the analysis.
+    pub done: Option<&'a std::sync::atomic::AtomicUsize>,
+}
+
+impl std::fmt::Debug for Run<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Run")
+            .field("progression", &self.progression.is_some())
+            .field("done", &self.done)
+            .finish()
+    }
+}
+
+/// [`sensitivity`] with what `run` gives.
+///
+/// # Errors
+/// As [`sensitivity`].
+pub fn sensitivity_with(
+    scores: &Scores,
+    settings: Settings,
+    run: Run<'_>,
+) -> Result<Sensitivity, Error> {
+    run_all(scores, settings, scores.cases.len() <= RANK_TABLE_MAX, run)
+}
+
+/// [`sensitivity_with`], tallying whole rank distributions when `full`, only their
 /// summaries otherwise.
-fn run(scores: &Scores, settings: Settings, full: bool) -> Result<Sensitivity, Error> {
+fn run_all(
+    scores: &Scores,
+    settings: Settings,
+    full: bool,
+    run: Run<'_>,
+) -> Result<Sensitivity, Error> {
     if settings.samples == 0 {
         return Err(Error::Usage("--samples must be at least 1".to_string()));
     }
@@ -662,7 +701,15 @@ fn run(scores: &Scores, settings: Settings, full: bool) -> Result<Sensitivity, E
         .iter()
         .map(|c| c.kind == Kind::Effort)
         .collect();
-    let efforts: Vec<usize> = (0..is_effort.len()).filter(|i| is_effort[*i]).collect();
+    let in_progression = |i: usize| {
+        is_effort[i]
+            && run
+                .progression
+                .is_none_or(|reads| scores.cases.get(i).is_some_and(|c| reads(&c.id)))
+    };
+    let efforts: Vec<usize> = (0..is_effort.len())
+        .filter(|i| in_progression(*i))
+        .collect();
     let cases = is_effort.len();
     let mut base_totals = vec![0.0; cases];
     let mut problem = Problem {
@@ -705,6 +752,12 @@ fn run(scores: &Scores, settings: Settings, full: bool) -> Result<Sensitivity, E
             || problem.worker(),
             |mut worker, k| {
                 problem.chunk(&mut worker, k);
+                if let Some(done) = run.done {
+                    done.fetch_add(
+                        CHUNK.min(settings.samples - k * CHUNK),
+                        std::sync::atomic::Ordering::Relaxed,
+                    );
+                }
                 worker
             },
         )
@@ -1157,6 +1210,50 @@ mod tests {
     }
 
     #[test]
+    fn a_run_counts_its_draws_and_reads_the_progression_it_is_given() {
+        let scores = fixture_scores();
+        let settings = Settings {
+            samples: 3_500,
+            ..Settings::default()
+        };
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let counted = sensitivity_with(
+            &scores,
+            settings,
+            Run {
+                progression: None,
+                done: Some(&done),
+            },
+        )
+        .expect("runs");
+        // Every draw is counted, the last chunk's short count too; counting changes
+        // nothing.
+        assert_eq!(done.load(std::sync::atomic::Ordering::Relaxed), 3_500);
+        assert_eq!(counted, sensitivity(&scores, settings).expect("runs"));
+        // An effort the progression does not read is still ranked.
+        let first = scores
+            .cases
+            .iter()
+            .find(|c| c.kind == Kind::Effort)
+            .expect("an effort")
+            .id
+            .clone();
+        let reads = |id: &str| id != first;
+        let without = sensitivity_with(
+            &scores,
+            settings,
+            Run {
+                progression: Some(&reads),
+                done: None,
+            },
+        )
+        .expect("runs");
+        assert_eq!(without.efforts + 1, counted.efforts);
+        assert_eq!(without.cases, counted.cases);
+        assert_eq!(without.base_ranks, counted.base_ranks);
+    }
+
+    #[test]
     fn the_result_does_not_depend_on_the_number_of_threads() {
         let scores = fixture_scores();
         let settings = Settings {
@@ -1391,8 +1488,8 @@ mod tests {
             seed: 3,
             concentration: 4.0,
         };
-        let full = run(&scores, settings, true).expect("full");
-        let summarised = run(&scores, settings, false).expect("summarised");
+        let full = run_all(&scores, settings, true, Run::default()).expect("full");
+        let summarised = run_all(&scores, settings, false, Run::default()).expect("summarised");
         assert!(
             summarised.rank_counts.seen(0).next().is_none(),
             "no distribution kept"

@@ -179,6 +179,102 @@ fn series(id: &str, values: Vec<Interval>, levels: Option<Vec<(f64, f64)>>) -> S
     }
 }
 
+/// Whether the trend leaves out the coding of `record`: an effort whose file is a
+/// scaffold of `thirdside new` with placeholders still in it
+/// ([`crate::corpus::validate::CaseRecord::scaffold`]), until they are replaced. Its
+/// levels are the scaffold's unknowns, not what the sources say. The one decision
+/// `thirdside trend` and `thirdside report` both take.
+pub fn leaves_out(record: &crate::corpus::validate::CaseRecord) -> bool {
+    record.scaffold && record.case.kind == Kind::Effort
+}
+
+/// The warning on standard error for a coding the trend leaves out ([`leaves_out`]),
+/// the same from every command.
+pub fn left_out_warning(path: &std::path::Path) -> String {
+    format!(
+        "warning: {} is a scaffolded effort with placeholders left; the trend leaves it out until they are replaced (`thirdside check` lists them)",
+        path.display()
+    )
+}
+
+/// The line the report shows where its trend is, naming the files the trend leaves out
+/// ([`leaves_out`]) by their names (not their paths, which depend on where the report
+/// is run); empty when it leaves none out.
+pub fn left_out_line(paths: &[std::path::PathBuf]) -> String {
+    let names: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        })
+        .collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => format!(
+            "Left out of the trend, the chart and the key findings: {one}, a scaffolded effort with placeholders left (its case page is shown; `thirdside check` lists the placeholders)."
+        ),
+        _ => format!(
+            "Left out of the trend, the chart and the key findings: {}, scaffolded efforts with placeholders left (their case pages are shown; `thirdside check` lists the placeholders).",
+            names.join(", ")
+        ),
+    }
+}
+
+/// What a trend reads — in `thirdside trend`, and in the report its table,
+/// `data/trend.csv`, the chart, the steps of "what changed", the key findings about the
+/// efforts and the sensitivity's progression — when it leaves out some codings
+/// ([`leaves_out`]).
+#[derive(Debug, Clone, Default)]
+pub struct TrendInput {
+    /// The scores of the codings the trend keeps, when it leaves some out (`None`: all
+    /// the scores).
+    pub scores: Option<Scores>,
+    /// The files of the codings it leaves out, sorted.
+    pub left_out: Vec<std::path::PathBuf>,
+}
+
+impl TrendInput {
+    /// What the trend reads when it leaves out the codings of the files `left_out`:
+    /// `kept` gives the scores of the other codings against `rubric`, in the order
+    /// checked, and is called only when something is left out.
+    pub fn new(
+        rubric: &crate::corpus::model::Rubric,
+        mut left_out: Vec<std::path::PathBuf>,
+        kept: impl FnOnce() -> Vec<CaseScore>,
+    ) -> TrendInput {
+        if left_out.is_empty() {
+            return TrendInput::default();
+        }
+        left_out.sort();
+        TrendInput {
+            scores: Some(crate::score::from_codings(rubric, kept())),
+            left_out,
+        }
+    }
+
+    /// The scores the trend reads, of `all`.
+    pub fn scores<'a>(&'a self, all: &'a Scores) -> &'a Scores {
+        self.scores.as_ref().unwrap_or(all)
+    }
+
+    /// Whether the trend reads the case `id` (for an effort: whether it is one of the
+    /// trend's efforts).
+    pub fn reads(&self) -> impl Fn(&str) -> bool + Sync + '_ {
+        let ids: Option<std::collections::HashSet<&str>> = self
+            .scores
+            .as_ref()
+            .map(|s| s.cases.iter().map(|c| c.id.as_str()).collect());
+        move |id| ids.as_ref().is_none_or(|ids| ids.contains(id))
+    }
+
+    /// The line naming the files left out ([`left_out_line`]), empty when none is.
+    pub fn line(&self) -> String {
+        left_out_line(&self.left_out)
+    }
+}
+
 /// The trend of the efforts among `scores`.
 pub fn trend(scores: &Scores) -> Trend {
     let efforts: Vec<&CaseScore> = scores
