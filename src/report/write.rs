@@ -938,13 +938,7 @@ fn remove_legacy_staging(out: &Path) -> usize {
 /// files were put back.
 fn roll_back(out: &Path, staging: &Path, steps: &[Step]) -> Result<usize, Error> {
     let mut beneath = Beneath::open(out).map_err(io(out))?;
-    let within = staging.strip_prefix(out).map_err(|_| {
-        Error::Usage(format!(
-            "{}: a staging folder outside {}",
-            staging.display(),
-            out.display()
-        ))
-    })?;
+    let within = staged_within(staging)?;
     let (old, new) = (within.join("old"), within.join("new"));
     let mut restored = 0;
     for step in steps.iter().rev() {
@@ -989,6 +983,14 @@ fn roll_back(out: &Path, staging: &Path, steps: &[Step]) -> Result<usize, Error>
     drop(beneath);
     let _ = std::fs::remove_dir_all(staging);
     Ok(restored)
+}
+
+/// The staging folder's path relative to the output folder it is directly inside.
+fn staged_within(staging: &Path) -> Result<PathBuf, Error> {
+    staging
+        .file_name()
+        .map(PathBuf::from)
+        .ok_or_else(|| Error::Usage(format!("{}: not a staging folder", staging.display())))
 }
 
 /// The error of a move, a folder made or a file removed at `path` under `out`: the link
@@ -1228,20 +1230,12 @@ fn move_files(staging: &Path, out: &Path, output: &Output) -> Result<(), Error> 
     for step in &steps {
         journal.push_str(&step.line());
     }
+    // The staging folder is directly inside `out` (made there, or named by a journal).
+    let within = staged_within(staging)?;
     let journal_path = out.join(JOURNAL);
     replace_atomically(&journal_path, journal.as_bytes(), true).map_err(io(&journal_path))?;
 
     let mut done: Vec<Step> = Vec::new();
-    let within = staging
-        .strip_prefix(out)
-        .map(Path::to_path_buf)
-        .map_err(|_| {
-            Error::Usage(format!(
-                "{}: a staging folder outside {}",
-                staging.display(),
-                out.display()
-            ))
-        })?;
     let result = (|| {
         // Every move from here is relative to folders opened without following a link.
         let mut beneath = Beneath::open(out).map_err(io(out))?;
