@@ -484,6 +484,60 @@ fn a_planted_journal_removes_and_overwrites_nothing_thirdside_did_not_write() {
     assert!(!staging.exists(), "the planted staging folder is removed");
 }
 
+/// FIFOs planted under the names of thirdside's own files (found by fuzzing): reading
+/// one would block for ever. The manifest and the cache are ignored, the journal is an
+/// error naming it; no run hangs.
+#[cfg(unix)]
+#[test]
+fn fifos_named_as_its_own_files_never_block_a_run() {
+    for name in [
+        ".thirdside-manifest",
+        ".thirdside-cache",
+        ".thirdside-journal",
+    ] {
+        let dir = tempfile::tempdir().expect("temp");
+        let (old, _) = corpora(dir.path());
+        let out = dir.path().join("reports");
+        fs::create_dir_all(&out).expect("mkdir");
+        let made = Command::new("mkfifo").arg(out.join(name)).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // No mkfifo here.
+        }
+        // The run is killed if it blocks: a hang fails the test instead of stalling it.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_thirdside"))
+            .arg("report")
+            .arg(common::tests_dir().join("fixtures/rubrics"))
+            .arg(&old)
+            .arg("--out")
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("runs");
+        let mut waited = 0;
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("waits") {
+                break status;
+            }
+            waited += 1;
+            if waited > 600 {
+                let _ = child.kill();
+                panic!("{name}: a FIFO blocked the run");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        };
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr)
+            .expect("reads");
+        if name == ".thirdside-journal" {
+            assert_eq!(status.code(), Some(2), "{stderr}");
+            assert!(stderr.contains("not a regular file"), "{stderr}");
+        } else {
+            assert!(status.success(), "{name}: {stderr}");
+        }
+    }
+}
+
 #[test]
 fn staging_folders_of_dead_runs_are_removed() {
     let dir = tempfile::tempdir().expect("temp");

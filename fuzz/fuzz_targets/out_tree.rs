@@ -262,7 +262,12 @@ fuzz_target!(|input: Input| {
     for run in &input.runs {
         let before = everything(&out);
         // The files the manifest there now names may go or be replaced.
-        let manifest = fs::read_to_string(out.join(".thirdside-manifest")).unwrap_or_default();
+        let manifest_path = out.join(".thirdside-manifest");
+        let manifest = if fs::symlink_metadata(&manifest_path).is_ok_and(|m| m.is_file()) {
+            fs::read_to_string(&manifest_path).unwrap_or_default()
+        } else {
+            String::new()
+        };
         let mut named = named.clone();
         named.extend(
             manifest

@@ -727,7 +727,7 @@ fn previous(out: &Path) -> BTreeMap<PathBuf, Option<Digest>> {
     if !meta.is_file() {
         return BTreeMap::new();
     }
-    std::fs::read_to_string(out.join(MANIFEST))
+    own_file(&out.join(MANIFEST))
         .map(|text| {
             text.lines()
                 .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
@@ -742,6 +742,17 @@ fn previous(out: &Path) -> BTreeMap<PathBuf, Option<Digest>> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The most a manifest, journal or cache may hold: a line per file, about 70 bytes,
+/// for millions of files.
+const MAX_OWN_FILE: u64 = 512 * 1024 * 1024;
+
+/// The text of one of thirdside's own files in the output folder (the manifest, the
+/// journal, the cache): read only when it is a regular file (a FIFO planted under its
+/// name would block the read), within [`MAX_OWN_FILE`].
+fn own_file(path: &Path) -> Result<String, Error> {
+    crate::corpus::read::read_text(path, MAX_OWN_FILE)
 }
 
 /// One step of an update, as the journal records it.
@@ -836,7 +847,7 @@ fn recover_locked(out: &Path) -> Result<Vec<String>, Error> {
     let journal = out.join(JOURNAL);
     if std::fs::symlink_metadata(&journal).is_ok() {
         refuse_link(out, Path::new(JOURNAL))?;
-        let text = std::fs::read_to_string(&journal).map_err(io(&journal))?;
+        let text = own_file(&journal)?;
         let mut lines = text.lines().filter(|l| !l.starts_with('#'));
         let staging = lines
             .next()
@@ -1074,7 +1085,7 @@ impl Cache {
         if !std::fs::symlink_metadata(&cache).is_ok_and(|m| m.is_file()) {
             return Cache::default();
         }
-        let Ok(text) = std::fs::read_to_string(cache) else {
+        let Ok(text) = own_file(&cache) else {
             return Cache::default();
         };
         let entries = text
