@@ -177,13 +177,22 @@ fn line(out: &Path, line: &Line, named: &mut Vec<String>) -> String {
     }
 }
 
+/// Writes a planted file, unless something other than a regular file is there already
+/// (opening a planted FIFO to write would block, and a link is left as planted).
+fn put(at: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    match fs::symlink_metadata(at) {
+        Ok(meta) if !meta.is_file() => Ok(()),
+        _ => fs::write(at, bytes),
+    }
+}
+
 fn plant(out: &Path, outside: &Path, path: &str, what: &Plant) {
     let at = out.join(path);
     if let Some(parent) = at.parent() {
         let _ = fs::create_dir_all(parent);
     }
     let _ = match what {
-        Plant::File(bytes) => fs::write(&at, bytes),
+        Plant::File(bytes) => put(&at, bytes),
         Plant::Folder => fs::create_dir_all(&at),
         Plant::Fifo => {
             let c = std::ffi::CString::new(at.as_os_str().as_encoded_bytes()).unwrap_or_default();
@@ -225,7 +234,10 @@ fuzz_target!(|input: Input| {
     let mut named: Vec<String> = Vec::new();
     if let Some(lines) = &input.manifest {
         let text: Vec<String> = lines.iter().map(|l| line(&out, l, &mut named)).collect();
-        let _ = fs::write(out.join(".thirdside-manifest"), text.join("\n") + "\n");
+        let _ = put(
+            &out.join(".thirdside-manifest"),
+            (text.join("\n") + "\n").as_bytes(),
+        );
     }
     // A planted journal or staging folder is an update to roll back or a dead run's
     // folder to remove: then a failed run may have changed the folder.
@@ -243,7 +255,7 @@ fuzz_target!(|input: Input| {
             if let Some(parent) = at.parent() {
                 let _ = fs::create_dir_all(parent);
             }
-            let _ = fs::write(at, bytes);
+            let _ = put(&at, bytes);
         }
         let mut text = format!(
             "staging {}\n",
@@ -253,10 +265,10 @@ fuzz_target!(|input: Input| {
             let word = ["create", "replace", "remove", "folder", ""][*word as usize % 5];
             text.push_str(&format!("{word} {}\n", line(&out, l, &mut named)));
         }
-        let _ = fs::write(out.join(".thirdside-journal"), text);
+        let _ = put(&out.join(".thirdside-journal"), text.as_bytes());
     }
     if let Some(cache) = &input.cache {
-        let _ = fs::write(out.join(".thirdside-cache"), cache);
+        let _ = put(&out.join(".thirdside-cache"), cache);
     }
     let outside_before = everything(&outside);
     for run in &input.runs {
