@@ -156,13 +156,11 @@ const KEY: usize = 16;
 const POSITION_BITS: u32 = 26;
 const POSITION_MASK: u32 = (1 << POSITION_BITS) - 1;
 
-/// When more places than this share every key of a quotation (a text that repeats
-/// itself), the text is searched whole instead.
+/// When more places than this have a quotation's key and tag and none is the
+/// quotation (a text that repeats itself), the text is searched whole instead; and when
+/// a bucket has more places than [`MAX_VISITED`] to pass over.
 const MAX_CANDIDATES: usize = 256;
-
-/// A key with no more places than this is taken without looking at the others of the
-/// quotation (a bucket holds about five).
-const FEW: usize = 8;
+const MAX_VISITED: usize = 1 << 16;
 
 /// A normalised source text with an index of where each word starts (the text's start
 /// and every byte after a space), by the hash of its first [`KEY`] bytes: a quotation is
@@ -198,6 +196,33 @@ fn hash(bytes: &[u8]) -> u32 {
     (mixed >> 32) as u32
 }
 
+/// Calls `visit` with every word start below `limit` (the text's start and every byte
+/// after a space), the last first; the spaces are found eight bytes at a time.
+fn word_starts_back(text: &[u8], limit: usize, mut visit: impl FnMut(usize)) {
+    // A space starts a word at the byte after it.
+    let spaces = &text[..limit.saturating_sub(1).min(text.len())];
+    let whole = spaces.len() / 8 * 8;
+    for space in (whole..spaces.len()).rev() {
+        if spaces[space] == b' ' {
+            visit(space + 1);
+        }
+    }
+    for (at, eight) in spaces[..whole].chunks_exact(8).enumerate().rev() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(eight);
+        let mut found = equal_bytes(u64::from_le_bytes(word), b' ');
+        while found != 0 {
+            // The high bit of byte k is bit 8k + 7.
+            let bit = 63 - found.leading_zeros();
+            found &= !(1 << bit);
+            visit(at * 8 + (bit / 8) as usize + 1);
+        }
+    }
+    if limit > 0 {
+        visit(0);
+    }
+}
+
 /// The bucket of a hash, for an index of `2^bits` buckets (at most 2^24).
 fn bucket_of(hash: u32, bits: u32) -> usize {
     hash.checked_shr(32 - bits).unwrap_or(0) as usize
@@ -221,23 +246,20 @@ impl Indexed {
                 bits: 0,
             };
         }
-        // Word starts with a whole key after them, last first. Two passes (count, then
-        // place) find them again rather than keep them: finding is cheaper than memory.
+        // Word starts with a whole key after them. Two passes (count, then place) find
+        // them again rather than keep them: finding is cheaper than memory.
         let limit = n - KEY + 1;
-        let starts = || {
-            memchr::memrchr_iter(b' ', &text[..limit - 1])
-                .map(|space| space + 1)
-                .chain(std::iter::once(0))
-        };
-        // About five places a bucket, for words of about six bytes.
-        let buckets = (n / 32).max(1).next_power_of_two();
+        // About forty places a bucket, for words of about six bytes: the counts stay in
+        // the processor's nearest cache while they are made, and the tags pass over
+        // most places of other keys.
+        let buckets = (n / 256).max(1).next_power_of_two();
         let bits = buckets.trailing_zeros();
         let mut first = vec![0u32; buckets + 1];
         let mut total = 0;
-        for p in starts() {
+        word_starts_back(&text, limit, |p| {
             first[bucket_of(hash(&text[p..]), bits)] += 1;
             total += 1;
-        }
+        });
         let mut sum = 0;
         for count in &mut first[..buckets] {
             sum += *count;
@@ -247,12 +269,12 @@ impl Indexed {
         // Each bucket is filled from its end, the text's last place first, so it ends in
         // text order and `first` at the buckets' starts.
         let mut entries = vec![0u32; total];
-        for p in starts() {
+        word_starts_back(&text, limit, |p| {
             let h = hash(&text[p..]);
             let b = bucket_of(h, bits);
             first[b] -= 1;
             entries[first[b] as usize] = p as u32 | (tag_of(h, bits) << POSITION_BITS);
-        }
+        });
         Indexed {
             text,
             first,
@@ -285,6 +307,8 @@ impl Indexed {
             // quotation's first byte may be inside a word of the text, where nothing is
             // indexed: its key can find the quotation, never rule it out.
             let mut rarest: Option<(usize, &[u32], u32)> = None;
+            // A bucket no larger than twice the average is taken at once.
+            let typical = 2 * (self.entries.len() >> self.bits).max(1);
             for at in 1..=needle.len() - KEY {
                 if needle[at - 1] != b' ' {
                     continue;
@@ -293,32 +317,48 @@ impl Indexed {
                 if rarest.is_none_or(|(_, fewest, _)| places.len() < fewest.len()) {
                     rarest = Some((at, places, tag));
                 }
-                if places.len() <= FEW {
+                if places.len() <= typical {
                     break;
                 }
             }
-            match rarest {
-                Some((at, places, tag)) if places.len() <= MAX_CANDIDATES => {
-                    return self.occurs_at(needle, at, places, tag);
-                }
-                Some(_) => {}
+            let (at, places, tag) = match rarest {
+                Some(rarest) => rarest,
                 None => {
                     let (places, tag) = self.bucket(needle);
-                    if places.len() <= MAX_CANDIDATES && self.occurs_at(needle, 0, places, tag) {
-                        return true;
-                    }
+                    (0, places, tag)
                 }
+            };
+            match self.occurs_at(needle, at, places, tag) {
+                Some(true) => return true,
+                Some(false) if at > 0 => return false,
+                // Not ruled out by the first byte's key, or too many places to tell.
+                _ => {}
             }
         }
         memchr::memmem::find(&self.text, needle).is_some()
     }
 
-    /// True when `needle` occurs with its byte `at` at one of `places` whose tag is `tag`.
-    fn occurs_at(&self, needle: &[u8], at: usize, places: &[u32], tag: u32) -> bool {
-        places.iter().any(|entry| {
+    /// Whether `needle` occurs with its byte `at` at one of `places` whose tag is `tag`;
+    /// `None` when there are too many places to tell ([`MAX_CANDIDATES`]).
+    fn occurs_at(&self, needle: &[u8], at: usize, places: &[u32], tag: u32) -> Option<bool> {
+        if places.len() > MAX_VISITED {
+            return None;
+        }
+        let mut compared = 0;
+        for entry in places {
             let p = (entry & POSITION_MASK) as usize;
-            entry >> POSITION_BITS == tag && p >= at && self.text[p - at..].starts_with(needle)
-        })
+            if entry >> POSITION_BITS != tag || p < at {
+                continue;
+            }
+            if self.text[p - at..].starts_with(needle) {
+                return Some(true);
+            }
+            compared += 1;
+            if compared > MAX_CANDIDATES {
+                return None;
+            }
+        }
+        Some(false)
     }
 }
 
@@ -441,20 +481,25 @@ pub fn normalize(text: &str) -> String {
     }
 }
 
+/// Eight bytes, each with its high bit.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+/// Eight bytes of one.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The bytes of `x` that are `c`: the high bit of each (exactly: adding to the low seven
+/// bits of a byte carries into no other).
+fn equal_bytes(x: u64, c: u8) -> u64 {
+    let t = x ^ (ONES * u64::from(c));
+    !(((t & !HIGH) + !HIGH) | t) & HIGH
+}
+
 /// The eight bytes at `read` when normalising leaves them as they are, written after
 /// `written` bytes of output: printable ASCII other than the backtick, and spaces that
 /// follow no space (whitespace after them is dropped when it comes).
 fn unchanged(bytes: &[u8], read: usize, written: usize) -> Option<[u8; 8]> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let word = |at: usize| -> Option<u64> {
         let eight: [u8; 8] = bytes.get(at..at + 8)?.try_into().ok()?;
         Some(u64::from_le_bytes(eight))
-    };
-    // Bytes that are exactly `c`: the high bit of each.
-    let equal = |x: u64, c: u8| {
-        let t = x ^ (ONES * u64::from(c));
-        !(((t & !HIGH) + !HIGH) | t) & HIGH
     };
     let x = word(read)?;
     // The byte before each: the output's last (none counts as a space: nothing starts
@@ -469,9 +514,9 @@ fn unchanged(bytes: &[u8], read: usize, written: usize) -> Option<[u8; 8]> {
     // Below 0x20 (every ASCII whitespace but the space is): adding 0x60 to the low seven
     // bits does not reach the high bit.
     let control = !((x & !HIGH) + (ONES * 0x60)) & !x & HIGH;
-    let spaces = equal(x, b' ');
-    let doubled = spaces & equal(previous, b' ');
-    let changed = not_ascii | control | equal(x, b'`') | doubled;
+    let spaces = equal_bytes(x, b' ');
+    let doubled = spaces & equal_bytes(previous, b' ');
+    let changed = not_ascii | control | equal_bytes(x, b'`') | doubled;
     (changed == 0).then(|| x.to_le_bytes())
 }
 
