@@ -1,7 +1,8 @@
 //! The streamed report (`report::stream`, what `thirdside report` runs) writes exactly
 //! the files the in-memory report writes from the loaded corpus: on the shipped corpus,
 //! on cases coded by several coders, on a corpus with initiatives to audit, and on a
-//! synthetic corpus of hundreds of cases with some cases coded twice.
+//! synthetic corpus of hundreds of cases with some cases coded twice. And `check
+//! --sources`, which reads source texts ahead, finds what the in-memory check finds.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
