@@ -1,7 +1,8 @@
 //! The streamed report (`report::stream`, what `thirdside report` runs) writes exactly
 //! the files the in-memory report writes from the loaded corpus: on the shipped corpus,
 //! on cases coded by several coders, on a corpus with initiatives to audit, and on a
-//! synthetic corpus of hundreds of cases with some cases coded twice.
+//! synthetic corpus of hundreds of cases with some cases coded twice. And `check
+//! --sources`, which reads source texts ahead, finds what the in-memory check finds.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -212,5 +213,101 @@ fn a_streamed_audit_is_the_audit_of_the_corpus_in_memory() {
     assert!(
         kinds.contains(&thirdside::corpus::model::Kind::Initiative),
         "{kinds:?}"
+    );
+}
+
+/// `check --sources` reads the texts a chunk of cases quotes ahead of it, on other
+/// threads: its diagnostics are those of the in-memory check, which reads each text at
+/// its first quotation. Over several chunks of cases: quotations missing from a text
+/// (each an error with its hint), a text that is not UTF-8 (one error, at its first
+/// quotation), and sources with no text (not checked).
+#[test]
+fn quotations_checked_against_texts_read_ahead_are_checked_as_in_memory() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = thirdside::testing::synth::generate(200, 5);
+    thirdside::testing::synth::write(&corpus, dir.path()).expect("written");
+    let mut quotes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (path, text) in corpus.files.iter().filter(|(p, _)| p.starts_with("cases")) {
+        let case: toml::Value = toml::from_str(text).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+        for evidence in case["evidence"].as_array().expect("evidence") {
+            if let (Some(quote), Some(source)) = (
+                evidence.get("quote").and_then(toml::Value::as_str),
+                evidence.get("source").and_then(toml::Value::as_str),
+            ) {
+                quotes
+                    .entry(source.to_string())
+                    .or_default()
+                    .push(quote.to_string());
+            }
+        }
+    }
+    assert!(quotes.len() >= 4, "{quotes:?}");
+    let sources = dir.path().join("sources");
+    std::fs::create_dir(&sources).expect("mkdir");
+    let mut keys = quotes.keys();
+    let (whole, missing, latin1) = (
+        keys.next().expect("a source"),
+        keys.next().expect("a source"),
+        keys.next().expect("a source"),
+    );
+    // One text with every quotation, on lines of their own; one with every third left
+    // out and a word changed in every fifth; one that is not UTF-8.
+    std::fs::write(
+        sources.join(format!("{whole}.txt")),
+        quotes[whole].join("\n"),
+    )
+    .expect("write");
+    let mut partial = String::new();
+    for (n, quote) in quotes[missing].iter().enumerate() {
+        match n % 15 {
+            0 | 3 | 6 | 9 | 12 => {}
+            5 | 10 => partial.push_str(&quote.replacen(' ', " changed ", 1)),
+            _ => partial.push_str(quote),
+        }
+        partial.push_str("\r\n\r\n");
+    }
+    std::fs::write(sources.join(format!("{missing}.txt")), partial).expect("write");
+    std::fs::write(sources.join(format!("{latin1}.txt")), b"caf\xe9 au lait").expect("write");
+
+    let paths = [dir.path().join("rubrics"), dir.path().join("cases")];
+    let options = Options {
+        sources_dir: Some(sources),
+        ..Options::default()
+    };
+    let streamed =
+        thirdside::corpus::validate::validate_each(&paths, &options, |_, _| {}).expect("checked");
+    let mut inputs = thirdside::corpus::load::Inputs::default();
+    for path in thirdside::corpus::load::files(&paths).expect("files") {
+        inputs.add_file(&path).expect("read");
+    }
+    let in_memory = thirdside::corpus::validate::validate(inputs, &options);
+    let report = streamed.report();
+    assert_eq!(report, in_memory.report());
+    assert!(
+        report.contains(&format!("the quotation is not verbatim from `{missing}`")),
+        "{report}"
+    );
+    assert_eq!(
+        report
+            .matches(&format!(
+                "the source text of `{latin1}` cannot be checked against"
+            ))
+            .count(),
+        1,
+        "{report}"
+    );
+    assert!(!report.contains(&format!("from `{whole}`")), "{report}");
+    // Every quotation left out or changed is an error, and only those.
+    let wrong = (0..quotes[missing].len())
+        .filter(|n| [0, 3, 5, 6, 9, 10, 12].contains(&(n % 15)))
+        .count();
+    assert_eq!(
+        streamed
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.contains("not verbatim"))
+            .count(),
+        wrong,
+        "{report}"
     );
 }

@@ -340,12 +340,26 @@ pub fn validate_each(
     let mut session = Session::new(bibliographies, rubrics, diagnostics, sources, options);
     session.files = files;
     session.tainted.extend(tainted);
+    // The source texts a chunk quotes are read with the chunk, ahead of its checking,
+    // beside the checking of the chunk before it.
+    let texts = session.validator.quotes.texts();
     let parse =
         |chunk: &[PathBuf]| -> Vec<Result<crate::corpus::load::Parsed<Case>, crate::error::Error>> {
-            chunk
+            let parsed: Vec<_> = chunk
                 .par_iter()
                 .map(|path| crate::corpus::load::parse_file::<Case>(path))
-                .collect()
+                .collect();
+            if let Some(texts) = &texts {
+                let quoted: std::collections::BTreeSet<&str> = parsed
+                    .iter()
+                    .filter_map(|file| file.as_ref().ok()?.value.as_ref().ok())
+                    .flat_map(|case| &case.evidence)
+                    .filter(|evidence| evidence.quote.is_some())
+                    .map(|evidence| evidence.source.get_ref().as_str())
+                    .collect();
+                texts.prefetch(quoted);
+            }
+            parsed
         };
     // Checking is sequential (cases are checked in order against those before them):
     // while one chunk is checked, the next is parsed on the other threads.
