@@ -242,9 +242,11 @@ fuzz_target!(|input: Input| {
     // A planted journal or staging folder is an update to roll back or a dead run's
     // folder to remove: then a failed run may have changed the folder.
     let planted_update = input.journal.is_some()
-        || input.planted.iter().any(|(n, _)| {
-            let first = n.path().split('/').next().unwrap_or_default().to_string();
-            first.starts_with(".thirdside-staging-") || first == ".thirdside-journal"
+        || fs::read_dir(&out).is_ok_and(|entries| {
+            entries.flatten().any(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.starts_with(".thirdside-staging-") || name == ".thirdside-journal"
+            })
         });
     if let Some(journal) = &input.journal {
         let staging = out.join(".thirdside-staging-p");

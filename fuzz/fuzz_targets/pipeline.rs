@@ -78,13 +78,20 @@ fuzz_target!(|data: &[u8]| {
                 );
             }
         }
+        let policy = thirdside::audit::policy::default_policy(rubric)
+            .and_then(Result::ok)
+            .map(|(policy, _)| policy);
         for record in corpus.cases.iter() {
             if record.case.rubric.get_ref() != rubric.id.get_ref() {
                 continue;
             }
+            // With the shipped default policy's gates when it is written for this
+            // rubric, and with hindsight on or off by the mode byte.
             let options = thirdside::audit::Options {
-                policy: None,
+                policy: policy.as_ref(),
                 fail_under: Some(50.0),
+                hindsight: mode & 4 != 0,
+                ..Default::default()
             };
             if let Ok(audit) = thirdside::audit::audit(corpus, record, &options) {
                 let _ = thirdside::audit::render::to_text(&audit);
