@@ -732,6 +732,10 @@ fn workbook(tables: &[Vec<&[u8]>]) -> Result<Vec<u8>, Error> {
             .set_title("thirdside data release")
             .set_creation_datetime(&created),
     );
+    // Deflate level 3, Excel's own, not the zip default 6: compressing the sheets was a
+    // fifth of a report's CPU time at ten thousand cases; rust_xlsxwriter measures
+    // level 3 saving 30% of the time for a file 6% larger.
+    book.set_zip_compression_level(3);
     let bold = rust_xlsxwriter::Format::new().set_bold();
     for (table, pieces) in TABLES.iter().zip(tables) {
         // Row by row to a temporary file, not every cell held until the end: at ten
