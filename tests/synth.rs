@@ -218,8 +218,8 @@ fn a_report_of_many_efforts_summarises_the_progression() {
                 .filter(|c| c.kind == thirdside::corpus::model::Kind::Initiative)
                 .count()
             + 7
-            + 9,
-        "pages, audits, the seven corpus files and the nine data files"
+            + 10,
+        "pages, audits, the seven corpus files and the ten data files"
     );
 }
 
