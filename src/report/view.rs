@@ -461,7 +461,8 @@ pub struct CriterionDetail<'a> {
 /// An indicator on a case page.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorView<'a> {
-    /// The level it gates, with label.
+    /// The level it is listed under, with its label (the number alone under a count
+    /// rule, whose labels are counts).
     pub level: String,
     /// Id.
     pub id: &'a str,
@@ -1096,11 +1097,12 @@ pub fn case_view<'a>(
                         let iid = indicator.id.get_ref();
                         let (status, note) = indicator_status(case, cid, iid);
                         IndicatorView {
-                            level: format!(
-                                "{} ({})",
-                                n,
-                                levels.get(n).map(|l| l.label.as_str()).unwrap_or_default()
-                            ),
+                            // Under a count rule the levels are counts ("One of the
+                            // four"), not what one indicator shows: the number alone.
+                            level: match (criterion.rule, levels.get(n)) {
+                                (Rule::Count, _) | (_, None) => n.to_string(),
+                                (_, Some(l)) => format!("{n} ({})", l.label),
+                            },
                             id: iid,
                             text: &indicator.text,
                             status: status.as_str(),
