@@ -353,7 +353,7 @@ pub struct IndexView<'a> {
     pub progression: Vec<ProgressionView<'a>>,
     /// Why the steps are left out, when there are too many efforts; empty otherwise.
     pub progression_note: String,
-    /// The line naming the files the trend leaves out ([`super::TrendInput::line`]),
+    /// The line naming the files the trend leaves out ([`crate::analysis::trend::TrendInput::line`]),
     /// empty when it leaves none out.
     pub trend_left_out: String,
     /// Every override.
@@ -1275,7 +1275,7 @@ fn and_list(items: &[String]) -> String {
 /// criteria rose or fell for sure and how many steps are not established, how much is
 /// unknown, and each initiative's audit verdict with its main reason. Nothing here is
 /// stated beyond what the intervals support. `efforts` are the trend's efforts, in time
-/// order (without those it leaves out, [`super::TrendInput`]); what is unknown is
+/// order (without those it leaves out, [`crate::analysis::trend::TrendInput`]); what is unknown is
 /// counted over every case of `scores`.
 pub fn key_findings(
     scores: &Scores,
