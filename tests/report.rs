@@ -659,3 +659,74 @@ fn markdown_evidence_ids_link_to_their_records() {
         );
     }
 }
+
+/// In the committed HTML pages — the comparative report, the case pages and the audits
+/// — every evidence id is a link, and every link leads to a record with that id
+/// (`id="evidence-…"`) in the page it names.
+#[test]
+fn html_evidence_ids_link_to_their_records() {
+    let reports = root_dir().join("reports");
+    let mut pages = vec![reports.join("index.html")];
+    for folder in ["cases", "audits"] {
+        let mut found: Vec<_> = fs::read_dir(reports.join(folder))
+            .expect("list")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "html"))
+            .collect();
+        found.sort();
+        pages.extend(found);
+    }
+    let mut linked: BTreeMap<String, usize> = BTreeMap::new();
+    for page in &pages {
+        let text = fs::read_to_string(page).expect("page");
+        let folder = page.parent().expect("a folder");
+        let kind = page
+            .strip_prefix(&reports)
+            .expect("inside")
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .expect("a name");
+        for (at, _) in text.match_indices("#evidence-") {
+            let start = text[..at].rfind("href=\"").expect("inside an href") + 6;
+            let end = at + text[at..].find('"').expect("a closing quote");
+            let href = &text[start..end];
+            let (file, anchor) = href.split_once("#evidence-").expect("an anchor");
+            let target = if file.is_empty() {
+                text.clone()
+            } else {
+                fs::read_to_string(folder.join(file))
+                    .unwrap_or_else(|e| panic!("{}: {href} names no page: {e}", page.display()))
+            };
+            assert!(
+                target.contains(&format!("id=\"evidence-{anchor}\"")),
+                "{}: {href} leads to no record",
+                page.display()
+            );
+            *linked.entry(kind.clone()).or_default() += 1;
+        }
+        // No id is left as plain text: each `[eN]` is a link's text or a record's own
+        // label on the case page.
+        for (at, _) in text.match_indices("[e") {
+            let rest = &text[at + 2..];
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 || rest.as_bytes().get(digits) != Some(&b']') {
+                continue;
+            }
+            let before = &text[..at];
+            assert!(
+                before.ends_with("\">"),
+                "{}: an evidence id not linked near {:?}",
+                page.display(),
+                &text[at.saturating_sub(80)..(at + 10).min(text.len())]
+            );
+        }
+    }
+    for kind in ["index.html", "cases", "audits"] {
+        assert!(
+            linked.get(kind).is_some_and(|n| *n > 0),
+            "no evidence link in {kind}: {linked:?}"
+        );
+    }
+}
