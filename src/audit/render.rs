@@ -735,7 +735,11 @@ fn markdown(audit: &Audit, cases: Option<&str>) -> String {
                             .collect::<Vec<_>>()
                             .join(", ")
                     );
-                    for e in b.evidence.iter().filter(|e| m.evidence.contains(&e.id)) {
+                    // A set, not a search of the indicator's ids for every record (a
+                    // past effort citing 40,000 records was quadratic to render).
+                    let cited: std::collections::HashSet<&str> =
+                        m.evidence.iter().map(String::as_str).collect();
+                    for e in b.evidence.iter().filter(|e| cited.contains(e.id.as_str())) {
                         let mut line = format!(
                             "  - {}: {}",
                             linked(format!("`{}`", e.id), &b.case, &e.id, cases),
