@@ -68,23 +68,76 @@ fn pair(a: &Responses, b: &Responses) -> (u64, f64) {
     (observed, n as f64 * (1.0 - p_easy) * p_hard)
 }
 
+/// The items grouped by their responses: each distinct row once, with the items that
+/// have it. A pair's counts depend only on the two rows, so the pairwise sums run over
+/// the distinct rows, each pair weighted by how many item pairs share it: with few
+/// respondents there are few distinct rows however many items there are (a criterion
+/// of 16,000 levels coded for two cases was quadratic in its items).
+struct Classes<'a> {
+    /// Each distinct row, in the order its first item comes.
+    rows: Vec<&'a Responses>,
+    /// The items of each row, in the items' order.
+    members: Vec<Vec<usize>>,
+}
+
+fn classes<'a>(items: &[&'a Responses]) -> Classes<'a> {
+    let mut index: std::collections::HashMap<&'a Responses, usize> =
+        std::collections::HashMap::new();
+    let mut found = Classes {
+        rows: Vec::new(),
+        members: Vec::new(),
+    };
+    for (i, row) in items.iter().enumerate() {
+        let class = *index.entry(row).or_insert_with(|| {
+            found.rows.push(row);
+            found.members.push(Vec::new());
+            found.rows.len() - 1
+        });
+        found.members[class].push(i);
+    }
+    found
+}
+
 /// Loevinger's H and every H_i of `items` (each a row of responses, all of the same
 /// length; shorter rows count as not observed beyond their end).
 pub fn loevinger(items: &[&Responses]) -> Loevinger {
-    let k = items.len();
-    let mut per_item = vec![(0u64, 0.0f64); k];
+    let classes = classes(items);
+    let p = classes.rows.len();
+    // Per distinct row: the errors of the pairs that include one of its items.
+    let mut per_class = vec![(0u64, 0.0f64); p];
     let (mut observed, mut expected) = (0u64, 0.0f64);
-    for i in 0..k {
-        for j in i + 1..k {
-            let (o, e) = pair(items[i], items[j]);
+    for c in 0..p {
+        for d in c..p {
+            let (mc, md) = (
+                classes.members[c].len() as u64,
+                classes.members[d].len() as u64,
+            );
+            // Item pairs with these rows, and how many of them each item is in.
+            let (pairs, of_c, of_d) = if c == d {
+                (mc * (mc - 1) / 2, mc - 1, 0)
+            } else {
+                (mc * md, md, mc)
+            };
+            if pairs == 0 {
+                continue;
+            }
+            let (o, e) = pair(classes.rows[c], classes.rows[d]);
             if e > 0.0 {
-                observed += o;
-                expected += e;
-                for m in [i, j] {
-                    per_item[m].0 += o;
-                    per_item[m].1 += e;
+                observed += o * pairs;
+                expected += e * pairs as f64;
+                per_class[c].0 += o * of_c;
+                per_class[c].1 += e * of_c as f64;
+                if c != d {
+                    per_class[d].0 += o * of_d;
+                    per_class[d].1 += e * of_d as f64;
                 }
             }
+        }
+    }
+    let mut per_item = vec![(0u64, 0.0f64); items.len()];
+    for (class, members) in classes.members.iter().enumerate() {
+        for i in members {
+            per_item[*i] = per_class[class];
         }
     }
     let h = |o: u64, e: f64| (e > 0.0).then(|| 1.0 - o as f64 / e);
@@ -108,31 +161,38 @@ pub struct Violation {
 }
 
 /// The pairs of items at different `levels` (one per item) that some respondent breaks
-/// (the lower-level item unmet, the higher-level met), in the items' order.
+/// (the lower-level item unmet, the higher-level met), in the items' order. Counted per
+/// pair of distinct rows, so only the item pairs of rows that some respondent breaks
+/// are visited.
 pub fn order_violations(items: &[&Responses], levels: &[usize]) -> Vec<Violation> {
+    let classes = classes(items);
     let mut out = Vec::new();
-    for i in 0..items.len() {
-        for j in 0..items.len() {
-            let (Some(li), Some(lj)) = (levels.get(i), levels.get(j)) else {
-                continue;
-            };
-            if li >= lj {
-                continue;
-            }
-            let count = items[i]
+    for (c, low) in classes.rows.iter().enumerate() {
+        for (d, high) in classes.rows.iter().enumerate() {
+            let count = low
                 .iter()
-                .zip(items[j])
+                .zip(high.iter())
                 .filter(|(a, b)| **a == Some(false) && **b == Some(true))
                 .count() as u64;
-            if count > 0 {
-                out.push(Violation {
-                    lower: i,
-                    higher: j,
-                    count,
-                });
+            if count == 0 {
+                continue;
+            }
+            for i in &classes.members[c] {
+                for j in &classes.members[d] {
+                    if let (Some(li), Some(lj)) = (levels.get(*i), levels.get(*j))
+                        && li < lj
+                    {
+                        out.push(Violation {
+                            lower: *i,
+                            higher: *j,
+                            count,
+                        });
+                    }
+                }
             }
         }
     }
+    out.sort_unstable_by_key(|v| (v.lower, v.higher));
     out
 }
 
@@ -242,5 +302,80 @@ mod tests {
         let l = loevinger(&[&a, &b]);
         assert_eq!(l.observed, 2);
         assert!(close(l.h, 1.0 - 2.0 / 1.0));
+    }
+
+    /// The definitions, pair by pair: what the grouped sums must equal.
+    fn pairwise(
+        items: &[&Responses],
+        levels: &[usize],
+    ) -> (u64, f64, Vec<(u64, f64)>, Vec<Violation>) {
+        let k = items.len();
+        let mut per_item = vec![(0u64, 0.0f64); k];
+        let (mut observed, mut expected) = (0u64, 0.0f64);
+        for i in 0..k {
+            for j in i + 1..k {
+                let (o, e) = pair(items[i], items[j]);
+                if e > 0.0 {
+                    observed += o;
+                    expected += e;
+                    for m in [i, j] {
+                        per_item[m].0 += o;
+                        per_item[m].1 += e;
+                    }
+                }
+            }
+        }
+        let mut violations = Vec::new();
+        for i in 0..k {
+            for j in 0..k {
+                let (Some(li), Some(lj)) = (levels.get(i), levels.get(j)) else {
+                    continue;
+                };
+                if li >= lj {
+                    continue;
+                }
+                let count = items[i]
+                    .iter()
+                    .zip(items[j])
+                    .filter(|(a, b)| **a == Some(false) && **b == Some(true))
+                    .count() as u64;
+                if count > 0 {
+                    violations.push(Violation {
+                        lower: i,
+                        higher: j,
+                        count,
+                    });
+                }
+            }
+        }
+        (observed, expected, per_item, violations)
+    }
+
+    proptest::proptest! {
+        /// Grouping the items by their rows changes nothing: many items, few
+        /// respondents (so rows repeat), some responses not observed, some rows shorter.
+        #[test]
+        fn grouped_sums_are_the_pairwise_definitions(
+            rows in proptest::collection::vec(proptest::collection::vec(0u8..3, 0..4), 0..40),
+            levels in proptest::collection::vec(0usize..5, 0..40),
+        ) {
+            let rows: Vec<Vec<Option<bool>>> = rows
+                .iter()
+                .map(|r| r.iter().map(|v| match v { 0 => Some(false), 1 => Some(true), _ => None }).collect())
+                .collect();
+            let items: Vec<&Responses> = rows.iter().map(Vec::as_slice).collect();
+            let (observed, expected, per_item, violations) = pairwise(&items, &levels);
+            let l = loevinger(&items);
+            proptest::prop_assert_eq!(l.observed, observed);
+            proptest::prop_assert!((l.expected - expected).abs() <= 1e-9 * expected.abs().max(1.0));
+            for (got, (o, e)) in l.items.iter().zip(&per_item) {
+                let want = (*e > 0.0).then(|| 1.0 - *o as f64 / *e);
+                proptest::prop_assert_eq!(got.is_some(), want.is_some());
+                if let (Some(g), Some(w)) = (got, want) {
+                    proptest::prop_assert!((g - w).abs() <= 1e-9, "{} against {}", g, w);
+                }
+            }
+            proptest::prop_assert_eq!(order_violations(&items, &levels), violations);
+        }
     }
 }
