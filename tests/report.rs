@@ -605,6 +605,32 @@ fn the_key_findings_say_what_the_analyses_say() {
     }
 }
 
+/// The committed comparative report, case pages and audits in one format (`md`, `html`).
+fn committed_pages(reports: &std::path::Path, ext: &str) -> Vec<std::path::PathBuf> {
+    let mut pages = vec![reports.join(format!("index.{ext}"))];
+    for folder in ["cases", "audits"] {
+        let mut found: Vec<_> = fs::read_dir(reports.join(folder))
+            .expect("list")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == ext))
+            .collect();
+        found.sort();
+        pages.extend(found);
+    }
+    pages
+}
+
+/// What kind of page `page` is: `index.md`, `cases` or `audits`.
+fn page_kind(reports: &std::path::Path, page: &std::path::Path) -> String {
+    page.strip_prefix(reports)
+        .expect("inside")
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .expect("a name")
+}
+
 /// In the committed Markdown pages — the comparative report, the case pages and the
 /// audits — evidence ids are links, and every one leads to an anchor that GitHub and
 /// CommonMark renderers keep (`<a name="evidence-…">`) in the evidence records of the
@@ -613,17 +639,7 @@ fn the_key_findings_say_what_the_analyses_say() {
 fn markdown_evidence_ids_link_to_their_records() {
     use pulldown_cmark::{Event, Parser, Tag};
     let reports = root_dir().join("reports");
-    let mut pages = vec![reports.join("index.md")];
-    for folder in ["cases", "audits"] {
-        let mut found: Vec<_> = fs::read_dir(reports.join(folder))
-            .expect("list")
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "md"))
-            .collect();
-        found.sort();
-        pages.extend(found);
-    }
+    let pages = committed_pages(&reports, "md");
     let mut linked: BTreeMap<String, usize> = BTreeMap::new();
     for page in &pages {
         let text = fs::read_to_string(page).expect("page");
@@ -642,13 +658,7 @@ fn markdown_evidence_ids_link_to_their_records() {
                 "{}: {dest_url} leads to no record",
                 page.display()
             );
-            let kind = page
-                .strip_prefix(&reports)
-                .expect("inside")
-                .components()
-                .next()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .expect("a name");
+            let kind = page_kind(&reports, page);
             *linked.entry(kind).or_default() += 1;
         }
     }
@@ -666,28 +676,12 @@ fn markdown_evidence_ids_link_to_their_records() {
 #[test]
 fn html_evidence_ids_link_to_their_records() {
     let reports = root_dir().join("reports");
-    let mut pages = vec![reports.join("index.html")];
-    for folder in ["cases", "audits"] {
-        let mut found: Vec<_> = fs::read_dir(reports.join(folder))
-            .expect("list")
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "html"))
-            .collect();
-        found.sort();
-        pages.extend(found);
-    }
+    let pages = committed_pages(&reports, "html");
     let mut linked: BTreeMap<String, usize> = BTreeMap::new();
     for page in &pages {
         let text = fs::read_to_string(page).expect("page");
         let folder = page.parent().expect("a folder");
-        let kind = page
-            .strip_prefix(&reports)
-            .expect("inside")
-            .components()
-            .next()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .expect("a name");
+        let kind = page_kind(&reports, page);
         for (at, _) in text.match_indices("#evidence-") {
             let start = text[..at].rfind("href=\"").expect("inside an href") + 6;
             let end = at + text[at..].find('"').expect("a closing quote");
