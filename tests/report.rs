@@ -724,3 +724,28 @@ fn html_evidence_ids_link_to_their_records() {
         );
     }
 }
+
+/// A step between two levels either of which is open is never told as "no change": the
+/// same level on the evidence recorded says nothing of what the unknowns hide.
+#[test]
+fn a_step_between_open_levels_is_never_told_as_held() {
+    let index = fs::read_to_string(root_dir().join("reports/index.md")).expect("index.md");
+    let mut told = 0;
+    for line in index
+        .lines()
+        .filter(|l| l.starts_with("**") && l.contains(" → "))
+    {
+        let Some((levels, change)) = line.rsplit_once(" (") else {
+            continue;
+        };
+        let open = levels.contains("at least") || levels.contains("not established");
+        if open && change.starts_with('0') {
+            told += 1;
+            assert!(change.contains("not established"), "{line}");
+        }
+        if !open && change.starts_with('0') {
+            assert_eq!(change, "0)", "{line}");
+        }
+    }
+    assert!(told > 0, "the shipped corpus has such steps");
+}

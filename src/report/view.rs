@@ -951,7 +951,17 @@ pub fn progression<'a>(
                         from_level: level_with_label(ca),
                         to_level: level_with_label(cb),
                         change: match (delta, sure) {
-                            (0, _) => "0".to_string(),
+                            // Held only when both levels are closed: with one open, the
+                            // same level on the evidence recorded says nothing of a change.
+                            (0, _) if ca.lower_level == ca.upper_level
+                                && cb.lower_level == cb.upper_level =>
+                            {
+                                "0".to_string()
+                            }
+                            (0, _) => {
+                                "0 on the evidence recorded; not established, the intervals overlap"
+                                    .to_string()
+                            }
                             (d, Some(_)) if d > 0 => format!("+{d}"),
                             (d, Some(_)) => format!("−{}", -d),
                             (d, None) if d > 0 => format!(
