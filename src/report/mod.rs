@@ -85,24 +85,32 @@ pub fn render(
     templates: &Templates,
     out: Output,
 ) -> Result<(Scores, Output), Error> {
-    let scores = crate::score::score(corpus, rubric);
+    // Each coding scored once, for the scores, the agreement and the trend's input
+    // alike (as `score::score` would, in the same order).
+    let used: Vec<&CaseRecord> = corpus.cases.iter().filter(|r| r.uses(rubric)).collect();
+    let codings: Vec<CaseScore> = used
+        .iter()
+        .map(|r| crate::score::score_case(rubric, r))
+        .collect();
     let mut scale = crate::analysis::scale::Collector::default();
     let mut agreement = crate::analysis::agreement::Collector::default();
-    for record in corpus.cases.iter().filter(|r| r.uses(rubric)) {
+    for (record, coding) in used.iter().zip(&codings) {
         scale.add(record);
-        agreement.add(rubric, record, &crate::score::score_case(rubric, record));
+        agreement.add(rubric, record, coding);
     }
-    let used = || corpus.cases.iter().filter(|r| r.uses(rubric));
-    let left_out = used()
+    let left_out = used
+        .iter()
         .filter(|r| crate::analysis::trend::leaves_out(r))
         .map(|r| r.path.clone())
         .collect();
     let trend_input = crate::analysis::trend::TrendInput::new(rubric, left_out, || {
-        used()
-            .filter(|r| !crate::analysis::trend::leaves_out(r))
-            .map(|r| crate::score::score_case(rubric, r))
+        used.iter()
+            .zip(&codings)
+            .filter(|(r, _)| !crate::analysis::trend::leaves_out(r))
+            .map(|(_, coding)| coding.clone())
             .collect()
     });
+    let scores = crate::score::from_codings(rubric, codings);
     let extra = Extra::for_report(rubric, &scores, trend_input, &scale, &agreement)?;
     let output = build(corpus, rubric, &scores, templates, &extra, out)?;
     Ok((scores, output))
